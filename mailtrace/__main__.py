@@ -1,0 +1,3 @@
+from mailtrace.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""The pipeline: load, split, parse, reconstruct, re-verify, judge."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from datetime import datetime
+
+from mailtrace.auth import verify
+from mailtrace.defects import Defect
+from mailtrace.load.sources import Source, iter_messages, load_one
+from mailtrace.model.received import Received
+from mailtrace.parse.auth import parse_authentication
+from mailtrace.parse.headers import extract_headers
+from mailtrace.parse.message import parse_message
+from mailtrace.parse.received import parse_received
+from mailtrace.policy import DEFAULT_POLICY, Policy
+from mailtrace.report import Report
+from mailtrace.trace import reconstruct_path
+from mailtrace.verdict import judge
+
+
+def analyze(source: object, *, policy: Policy | None = None, name: str | None = None) -> Report:
+    """Analyse the one message in ``source`` (bytes, str, path or binary file object)."""
+    policy = policy or DEFAULT_POLICY
+    raw, src = load_one(source, name=name, limits=policy.limits)
+    return analyze_bytes(raw, src, policy)
+
+
+def analyze_many(source: object, *, policy: Policy | None = None, name: str | None = None) -> Iterator[Report]:
+    """One report per message of an mbox, a Maildir, a folder, or a single message."""
+    policy = policy or DEFAULT_POLICY
+    for raw, src in iter_messages(source, name=name, limits=policy.limits):
+        yield analyze_bytes(raw, src, policy)
+
+
+def analyze_bytes(raw: bytes, source: Source, policy: Policy) -> Report:
+    """Analyse one message already read into memory."""
+    message = parse_message(raw, policy.limits)
+    headers = extract_headers(message)
+    received, hop_defects = _parse_trace(message.get_all("Received"), policy)
+    authentication = parse_authentication(message)
+    path = reconstruct_path(received, headers, authentication, message, policy)
+    client_ip, helo, clock, note = border_identity(path, received)
+    verification = verify(
+        message,
+        headers,
+        authentication,
+        client_ip=client_ip,
+        helo=helo,
+        clock=policy.now or clock,
+        border_note=note,
+        policy=policy,
+    )
+    findings, verdict = judge(
+        message=message,
+        headers=headers,
+        received=received,
+        authentication=authentication,
+        path=path,
+        verification=verification,
+        policy=policy,
+    )
+    return Report(
+        source=source,
+        message=message,
+        headers=headers,
+        received=received,
+        authentication=authentication,
+        path=path,
+        verification=verification,
+        findings=findings,
+        verdict=verdict,
+        defects=(*message.defects, *hop_defects),
+    )
+
+
+def _is_public(ip: str | None) -> bool:
+    if not ip:
+        return False
+    try:
+        return ipaddress.ip_address(ip).is_global
+    except ValueError:
+        return False
+
+
+def border_identity(
+    path: object, received: tuple[Received, ...]
+) -> tuple[str | None, str | None, datetime | None, str | None]:
+    """The client IP, HELO and receiver's time at the border crossing, and how it was chosen.
+
+    Uses ``path.border`` when path reconstruction found one; otherwise the
+    topmost hop with a public client IP, and says so in the note.
+    """
+    border = getattr(path, "border", None)
+    index = getattr(border, "index", None)
+    if isinstance(index, int) and 0 <= index < len(received):
+        hop = received[index]
+        return hop.from_.ip, hop.from_.helo, hop.timestamp, f"border hop {index} ({getattr(border, 'method', '?')})"
+    for hop in received:
+        if _is_public(hop.from_.ip):
+            note = f"no border found: topmost hop with a public client IP (received[{hop.index}])"
+            return hop.from_.ip, hop.from_.helo, hop.timestamp, note
+    return None, None, received[0].timestamp if received else None, "no hop with a public client IP"
+
+
+def _parse_trace(fields: tuple[object, ...], policy: Policy) -> tuple[tuple[Received, ...], tuple[Defect, ...]]:
+    limit = policy.limits.max_hops
+    defects: tuple[Defect, ...] = ()
+    if len(fields) > limit:
+        defects = (
+            Defect(
+                "received.too_many",
+                f"{len(fields)} Received fields; only the topmost {limit} are parsed",
+            ),
+        )
+    return tuple(parse_received(f, i) for i, f in enumerate(fields[:limit])), defects  # type: ignore[arg-type]

@@ -1,0 +1,49 @@
+"""Defects: what was wrong with the mail, recorded instead of raised.
+
+A :class:`Defect` is data attached to the node it concerns (a header field,
+a ``Received:`` hop, the message). Codes are stable, dotted, lower-case
+strings (``header.too_long``, ``received.date_missing``); ``docs/schema.md``
+lists them. The class derives from :class:`ValueError` in the manner of
+CPython's ``email.errors.MessageDefect`` so that a strict caller may raise one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Defect(ValueError):
+    """One violation found in the input. Immutable, hashable, comparable."""
+
+    __slots__ = ("code", "message")
+    code: str
+    message: str
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "message", message)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Defect is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Defect):
+            return NotImplemented
+        return (self.code, self.message) == (other.code, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.message))
+
+    def __repr__(self) -> str:
+        return f"Defect({self.code!r}, {self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Defect, (self.code, self.message))
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+def defects_to_list(defects: tuple[Defect, ...]) -> list[dict[str, str]]:
+    return [d.to_dict() for d in defects]

@@ -1,0 +1,39 @@
+"""Size and count bounds that hostile input cannot exceed.
+
+Every bound is enforced with a defect, never an exception; ``docs/schema.md``
+("Bounds") documents them. Change them through :class:`Limits` on the
+:class:`~mailtrace.policy.Policy`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    #: Bytes of header block read; the rest is treated as body (defect ``message.header_too_large``).
+    max_header_bytes: int = 1024 * 1024
+    #: Header fields kept; more are dropped (defect ``message.too_many_fields``).
+    max_fields: int = 2000
+    #: Bytes of one unfolded field value kept; the rest is cut (defect ``header.too_long``).
+    max_field_bytes: int = 64 * 1024
+    #: ``Received:`` fields parsed into hops; older ones are dropped (defect ``received.too_many``).
+    max_hops: int = 200
+    #: Bytes of one message read from any source (larger messages are truncated with a defect).
+    max_message_bytes: int = 64 * 1024 * 1024
+    #: DNS lookups one analysis may make across SPF, DKIM, ARC and DMARC.
+    max_dns_lookups: int = 60
+    #: Seconds of DNS time one analysis may spend in total.
+    dns_time_budget: float = 20.0
+
+    def __post_init__(self) -> None:
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if value <= 0:
+                from mailtrace.errors import ConfigurationError
+
+                raise ConfigurationError(f"Limits.{name} must be positive, got {value!r}")
+
+
+DEFAULT_LIMITS = Limits()

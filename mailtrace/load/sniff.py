@@ -1,0 +1,24 @@
+"""Recognise files that are not RFC 5322 messages, so they fail with a clear error."""
+
+from __future__ import annotations
+
+#: Magic prefixes of formats mailtrace refuses, with the name used in the error.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Outlook .msg (OLE2 compound file)"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ\x00", "xz-compressed data"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"!BDN", "an Outlook .pst file"),
+)
+
+
+def unsupported_format(head: bytes) -> str | None:
+    """The name of a refused format whose magic ``head`` starts with, else ``None``."""
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    return None

@@ -1,0 +1,39 @@
+"""Addresses as written in originator and envelope fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mailtrace.defects import Defect, defects_to_list
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Address:
+    """One mailbox: ``display_name`` (decoded), ``address`` as written, and its parts.
+
+    ``domain`` is IDNA-normalised to lower-case ASCII (punycode) so it can be
+    compared and looked up; ``domain_unicode`` is the readable form. The null
+    sender ``<>`` has ``address == ""`` and ``null == True``.
+    """
+
+    display_name: str | None
+    address: str
+    local_part: str | None
+    domain: str | None
+    domain_unicode: str | None = None
+    null: bool = False
+    valid: bool = True
+    defects: tuple[Defect, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "display_name": self.display_name,
+            "address": self.address,
+            "local_part": self.local_part,
+            "domain": self.domain,
+            "domain_unicode": self.domain_unicode,
+            "null": self.null,
+            "valid": self.valid,
+            "defects": defects_to_list(self.defects),
+        }

@@ -1,0 +1,1 @@
+"""Parsers for the pieces of a message's header block."""

@@ -1,0 +1,185 @@
+"""Address lists in originator and envelope fields (RFC 5322 section 3.4).
+
+Syntax only: email-validator with ``check_deliverability=False`` (no DNS),
+cached. The null sender ``<>``, domain literals, quoted local parts, SRS and
+VERP addresses are valid inputs. Special-use names that email-validator
+refuses (``.local``, ``.test``, ``localhost``) are accepted here too: they are
+real in traces, and a forensic tool must read them. Domains are IDNA-normalised.
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import getaddresses
+from functools import lru_cache
+
+from email_validator import EmailNotValidError, validate_email
+
+from mailtrace.defects import Defect
+from mailtrace.model.addresses import Address
+from mailtrace.parse.encoded_words import decode_encoded_words
+
+#: Longest address-list text read; longer text is cut (hostile input bound).
+MAX_ADDRESS_LIST_CHARS = 16 * 1024
+#: Comment nesting deeper than this is flattened before parsing (the stdlib
+#: parser recurses once per level).
+MAX_COMMENT_DEPTH = 16
+
+_ANGLE = re.compile(r"<([^<>]*)>")
+_SPECIAL_TLDS = ("local", "test", "invalid", "example", "localhost", "internal", "lan", "localdomain", "home", "corp")
+
+
+def _flatten_comments(text: str) -> str:
+    depth = 0
+    deepest = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")" and depth:
+            depth -= 1
+    if deepest <= MAX_COMMENT_DEPTH:
+        return text
+    out: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def _idna(domain: str) -> tuple[str, str, tuple[Defect, ...]]:
+    if domain.startswith("["):
+        return domain, domain, ()
+    lower = domain.rstrip(".").lower()
+    if lower.isascii():
+        if "xn--" in lower:
+            try:
+                return lower, lower.encode("ascii").decode("idna"), ()
+            except UnicodeError:
+                return lower, lower, (Defect("address.bad_idna", f"cannot decode {lower!r}"),)
+        return lower, lower, ()
+    try:
+        return lower.encode("idna").decode("ascii"), lower, ()
+    except UnicodeError:
+        return lower, lower, (Defect("address.bad_idna", f"cannot IDNA-encode {lower!r}"),)
+
+
+@lru_cache(maxsize=8192)
+def parse_addr_spec(text: str) -> Address:
+    """Parse one bare address (``a@b``, ``<a@b>``, ``<>``)."""
+    spec = text.strip()
+    if spec.startswith("<") and spec.endswith(">"):
+        spec = spec[1:-1].strip()
+    if spec.startswith("@") and ":" in spec:
+        spec = spec.split(":", 1)[1]  # RFC 5321 source route
+    if not spec:
+        return Address(display_name=None, address="", local_part=None, domain=None, null=True)
+    return _validated(None, spec)
+
+
+def _validated(display: str | None, spec: str) -> Address:
+    local, at, domain = spec.rpartition("@")
+    if not at or not local or not domain:
+        return Address(
+            display_name=display,
+            address=spec,
+            local_part=local or None,
+            domain=domain or None if at else None,
+            valid=False,
+            defects=(Defect("address.invalid", f"{spec[:120]!r} is not an address: missing local part or domain"),),
+        )
+    ascii_domain, unicode_domain, defects = _idna(domain)
+    probe = spec
+    tld = ascii_domain.rsplit(".", 1)[-1]
+    if tld in _SPECIAL_TLDS or "." not in ascii_domain.strip("[]"):
+        probe = f"{local}@example.com"  # email-validator refuses special-use names
+    try:
+        validate_email(
+            probe,
+            check_deliverability=False,
+            allow_domain_literal=True,
+            allow_quoted_local=True,
+            allow_smtputf8=True,
+            allow_empty_local=False,
+        )
+        valid = True
+    except EmailNotValidError as exc:
+        valid = False
+        defects = (*defects, Defect("address.invalid", f"{spec[:120]!r}: {exc}"))
+    return Address(
+        display_name=display,
+        address=spec,
+        local_part=local,
+        domain=ascii_domain,
+        domain_unicode=unicode_domain,
+        valid=valid,
+        defects=defects,
+    )
+
+
+@lru_cache(maxsize=4096)
+def parse_address_list(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ...]]:
+    """Parse an address list (``From``, ``To``, ``Reply-To``...); never raises."""
+    defects: list[Defect] = []
+    if len(text) > MAX_ADDRESS_LIST_CHARS:
+        text = text[:MAX_ADDRESS_LIST_CHARS]
+        defects.append(Defect("address.list_too_long", f"address list cut to {MAX_ADDRESS_LIST_CHARS} characters"))
+    stripped = text.strip()
+    if not stripped:
+        return (), (Defect("address.empty", "the field holds no address"),)
+    if stripped == "<>":
+        return (parse_addr_spec("<>"),), ()
+    pairs = getaddresses([_flatten_comments(text)])
+    out: list[Address] = []
+    for name, spec in pairs:
+        if not name and not spec:
+            continue
+        display, word_defects = decode_encoded_words(name) if name else (None, ())
+        defects.extend(word_defects)
+        if not spec:
+            out.append(
+                Address(
+                    display_name=display,
+                    address="",
+                    local_part=None,
+                    domain=None,
+                    valid=False,
+                    defects=(Defect("address.invalid", f"no address in {name[:120]!r}"),),
+                )
+            )
+            continue
+        base = parse_addr_spec(spec)
+        if display is None:
+            out.append(base)
+        else:
+            out.append(
+                Address(
+                    display_name=display,
+                    address=base.address,
+                    local_part=base.local_part,
+                    domain=base.domain,
+                    domain_unicode=base.domain_unicode,
+                    null=base.null,
+                    valid=base.valid,
+                    defects=base.defects,
+                )
+            )
+    if not out:
+        defects.append(Defect("address.unparseable", f"no address found in {text[:120]!r}"))
+    return tuple(out), tuple(defects)
+
+
+def addresses_in_text(text: str) -> tuple[str, ...]:
+    """Addresses written inside free text (for display names that hold an address)."""
+    found = [m.group(1).strip() for m in _ANGLE.finditer(text) if "@" in m.group(1)]
+    for token in text.replace("<", " ").replace(">", " ").replace('"', " ").split():
+        if "@" in token and token.strip(".,;:()[]'") not in found:
+            local, _, domain = token.strip(".,;:()[]'").rpartition("@")
+            if local and "." in domain:
+                found.append(token.strip(".,;:()[]'"))
+    return tuple(found)

@@ -1,0 +1,62 @@
+"""The analysis report and its versioned JSON form (``docs/schema.md``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from mailtrace.defects import Defect, defects_to_list
+from mailtrace.load.sources import Source
+from mailtrace.model.fields import Message
+from mailtrace.model.headers import Headers
+from mailtrace.model.received import Received
+
+#: Bumped on any change of the JSON shape: major for removals/renames, minor for additions.
+SCHEMA_VERSION = "1.0"
+
+
+class Serialisable(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    """Everything mailtrace found out about one message."""
+
+    source: Source
+    message: Message
+    headers: Headers
+    received: tuple[Received, ...]
+    authentication: Serialisable | None = None
+    path: Serialisable | None = None
+    verification: Serialisable | None = None
+    findings: tuple[Serialisable, ...] = ()
+    verdict: Serialisable | None = None
+    defects: tuple[Defect, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        msg = self.message
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "source": self.source.to_dict(),
+            "message": {
+                "size": len(msg.raw),
+                "header_bytes": msg.body_offset,
+                "fields": len(msg.fields),
+                "header_only": msg.header_only,
+                "newline": "CRLF" if msg.newline == "\r\n" else "LF",
+                "mbox_from": msg.mbox_from,
+            },
+            "received": [r.to_dict() for r in self.received],
+            "headers": self.headers.to_dict(),
+            "authentication": None if self.authentication is None else self.authentication.to_dict(),
+            "path": None if self.path is None else self.path.to_dict(),
+            "verification": None if self.verification is None else self.verification.to_dict(),
+            "findings": [f.to_dict() for f in self.findings],
+            "verdict": None if self.verdict is None else self.verdict.to_dict(),
+            "defects": defects_to_list(self.defects),
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
