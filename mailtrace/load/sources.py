@@ -1,7 +1,7 @@
 """Turn what the caller gave into ``(raw bytes, Source)`` pairs.
 
-Accepted: ``bytes``/``bytearray``/``memoryview``; ``str`` (message text, or a
-path when it is one line naming an existing file); ``os.PathLike``; a binary
+Accepted: ``bytes``/``bytearray``/``memoryview``; ``str`` (message text; a
+path when it is one line that names an existing file or holds no ``": "``); ``os.PathLike``; a binary
 file object. Paths may be an ``.eml`` file, an mbox file (any file whose first
 line is ``From ``), a Maildir (a folder with ``cur``/``new``) or any folder
 (every regular file below it, sorted). Refused formats (Outlook ``.msg``, PDF,
@@ -39,7 +39,10 @@ class Source:
 
 
 def _is_path_string(text: str) -> bool:
-    return "\n" not in text and len(text) < 4096 and os.path.isfile(text)
+    """One line naming an existing file, or one line that cannot be a header field (no ``": "``)."""
+    if "\n" in text or len(text) >= 4096:
+        return False
+    return os.path.isfile(text) or ": " not in text
 
 
 def _check_format(name: str, head: bytes) -> None:

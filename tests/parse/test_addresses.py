@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from mailtrace.parse.addresses import addresses_in_text, parse_addr_spec, parse_address_list
+
+
+def test_display_name_holding_another_address_is_kept_as_written() -> None:
+    (addr,), defects = parse_address_list('"PayPal Security <service@paypal.com>" <x@attacker.example>')
+    assert addr.address == "x@attacker.example"
+    assert addr.domain == "attacker.example"
+    assert addr.display_name == "PayPal Security <service@paypal.com>"
+    assert addresses_in_text(addr.display_name) == ("service@paypal.com",)
+    assert defects == ()
+
+
+def test_null_sender_is_valid() -> None:
+    addr = parse_addr_spec("<>")
+    assert addr.null and addr.valid and addr.address == "" and addr.domain is None
+    (listed,), _ = parse_address_list("<>")
+    assert listed.null
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SRS0=HHH=TT=example.com=alice@forwarder.example",
+        "bounce-mc.us1_123-abc=example.com@mail123.mcsv.net",  # VERP
+        "prvs=1234abcd=alice@example.com",
+        "bob@[192.0.2.7]",
+        '"john smith"@example.com',
+        "root@mail.local",
+        "user@host.test",
+    ],
+)
+def test_real_envelope_forms_are_valid(text: str) -> None:
+    addr = parse_addr_spec(f"<{text}>")
+    assert addr.valid, addr.defects
+    assert addr.defects == ()
+
+
+def test_idn_domain_is_normalised_to_punycode() -> None:
+    (addr,), _ = parse_address_list("=?utf-8?q?J=C3=B6rg?= <jorg@Bücher.DE>")
+    assert addr.display_name == "Jörg"
+    assert addr.domain == "xn--bcher-kva.de"
+    assert addr.domain_unicode == "bücher.de"
+
+
+def test_invalid_address_is_a_defect_not_an_exception() -> None:
+    (addr,), _ = parse_address_list("not an address")
+    assert not addr.valid
+    assert addr.defects[0].code == "address.invalid"
+
+
+def test_deeply_nested_comments_do_not_recurse() -> None:
+    addrs, _ = parse_address_list("(" * 5000 + "x" + ")" * 5000 + " a@example.com")
+    assert [a.address for a in addrs] == ["a@example.com"]

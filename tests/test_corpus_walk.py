@@ -1,0 +1,44 @@
+"""Every real message in the corpus yields a report; none raises (issue: bad mail never raises)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import mailtrace
+from mailtrace.errors import UnsupportedFormatError
+from mailtrace.load.sniff import unsupported_format
+
+_SKIP_SUFFIXES = {".tsv", ".yml", ".yaml", ".md", ".py", ".pem", ".key", ".pub", ".private", ".dat", ".dns", ".json"}
+
+
+def corpus_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() not in _SKIP_SUFFIXES)
+
+
+@pytest.mark.corpus
+def test_every_corpus_file_yields_reports_without_raising(corpus: Path) -> None:
+    files = corpus_files(corpus)
+    assert len(files) > 2000
+    messages = hops = 0
+    codes: Counter[str] = Counter()
+    missing_by: list[str] = []
+    for path in files:
+        try:
+            reports = list(mailtrace.analyze_many(path))
+        except UnsupportedFormatError:
+            assert unsupported_format(path.read_bytes()[:8]) is not None, path
+            continue
+        for report in reports:
+            messages += 1
+            report.to_json()  # the whole report serialises
+            hops += len(report.received)
+            for hop in report.received:
+                codes.update(d.code for d in hop.defects)
+            if report.received and not any(h.by.host or h.defects for h in report.received):
+                missing_by.append(str(path))
+    assert messages > 2800
+    assert hops > 9000
+    assert missing_by == []
