@@ -8,22 +8,90 @@ from typing import Any
 from mailtrace.defects import Defect, defects_to_list
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class HeaderField:
     """One header field, in the order it stands in the message.
 
     ``index`` is its position among all fields (0 = topmost), ``raw`` the
     bytes exactly as in the message (folding and line endings kept, no
     trailing line break), ``value`` the unfolded value without the name,
-    ``decoded`` the value with RFC 2047 encoded words decoded.
+    ``decoded`` the value with RFC 2047 encoded words decoded, ``defects``
+    what was wrong with it. ``value``, ``decoded`` and ``defects`` are
+    computed on first access and cached (most fields of a message are never
+    read), which keeps the split of a header block near the cost of a scan.
+    Instances are immutable.
     """
+
+    __slots__ = ("_body", "_decoded", "_defects", "_value", "index", "max_bytes", "name", "raw", "space_before_colon")
 
     index: int
     name: str
     raw: bytes
-    value: str
-    decoded: str
-    defects: tuple[Defect, ...] = ()
+
+    def __init__(
+        self,
+        *,
+        index: int,
+        name: str,
+        raw: bytes,
+        body_offset: int | None = None,
+        max_bytes: int = 64 * 1024,
+        space_before_colon: bool = False,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "index", index)
+        set_(self, "name", name)
+        set_(self, "raw", raw)
+        set_(self, "_body", raw.find(b":") + 1 if body_offset is None else body_offset)
+        set_(self, "max_bytes", max_bytes)
+        set_(self, "space_before_colon", space_before_colon)
+        set_(self, "_value", None)
+        set_(self, "_decoded", None)
+        set_(self, "_defects", None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("HeaderField is immutable")
+
+    def __repr__(self) -> str:
+        return f"HeaderField(index={self.index}, name={self.name!r}, value={self.value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HeaderField):
+            return NotImplemented
+        return (self.index, self.raw) == (other.index, other.raw)
+
+    def __hash__(self) -> int:
+        return hash((self.index, self.raw))
+
+    def _compute(self) -> None:
+        from mailtrace.parse.message import decode_field
+
+        value, decoded, defects = decode_field(self)
+        object.__setattr__(self, "_value", value)
+        object.__setattr__(self, "_decoded", decoded)
+        object.__setattr__(self, "_defects", defects)
+
+    @property
+    def body_bytes(self) -> bytes:
+        """The raw bytes after the colon (folded, with line endings)."""
+        return self.raw[self._body :]
+
+    @property
+    def value(self) -> str:
+        if self._value is None:
+            self._compute()
+        return self._value  # type: ignore[return-value]
+
+    @property
+    def decoded(self) -> str:
+        if self._decoded is None:
+            self._compute()
+        return self._decoded  # type: ignore[return-value]
+
+    @property
+    def defects(self) -> tuple[Defect, ...]:
+        if self._defects is None:
+            self._compute()
+        return self._defects  # type: ignore[return-value]
 
     @property
     def key(self) -> str:
@@ -59,7 +127,11 @@ class Message:
     def __post_init__(self) -> None:
         index: dict[str, list[HeaderField]] = {}
         for f in self.fields:
-            index.setdefault(f.key, []).append(f)
+            key = f.name.lower()
+            if key in index:
+                index[key].append(f)
+            else:
+                index[key] = [f]
         self._by_key.update({k: tuple(v) for k, v in index.items()})
 
     def get_all(self, name: str) -> tuple[HeaderField, ...]:

@@ -26,6 +26,16 @@ MAX_ADDRESS_LIST_CHARS = 16 * 1024
 MAX_COMMENT_DEPTH = 16
 
 _ANGLE = re.compile(r"<([^<>]*)>")
+
+# Fast paths for the common forms; anything else goes to the stdlib parser.
+# Each pattern is linear: no quantified group can match the same text two ways.
+_SPEC = r"[^<>\s\"(),;:\\@\[\]]+@[^<>\s\"(),;:\\@]+"
+_BARE = re.compile(rf"\s*({_SPEC})\s*")
+_NAMED = re.compile(rf'\s*(?:"((?:[^"\\]|\\.)*)"|([^"<>,;:()\[\]\\@]*))\s*<({_SPEC})>\s*')
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+#: RFC 5322 dot-atom local part at an LDH domain whose last label starts with a letter.
+_PLAIN_ADDRESS = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?")
 _SPECIAL_TLDS = ("local", "test", "invalid", "example", "localhost", "internal", "lan", "localdomain", "home", "corp")
 
 
@@ -94,6 +104,16 @@ def _validated(display: str | None, spec: str) -> Address:
             defects=(Defect("address.invalid", f"{spec[:120]!r} is not an address: missing local part or domain"),),
         )
     ascii_domain, unicode_domain, defects = _idna(domain)
+    if len(local) <= 64 and len(spec) <= 254 and _PLAIN_ADDRESS.fullmatch(spec):
+        # Plain ASCII dot-atom at an LDH domain: valid by construction, no need for email-validator.
+        return Address(
+            display_name=display,
+            address=spec,
+            local_part=local,
+            domain=ascii_domain,
+            domain_unicode=unicode_domain,
+            defects=defects,
+        )
     probe = spec
     tld = ascii_domain.rsplit(".", 1)[-1]
     if tld in _SPECIAL_TLDS or "." not in ascii_domain.strip("[]"):
@@ -134,7 +154,8 @@ def parse_address_list(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
         return (), (Defect("address.empty", "the field holds no address"),)
     if stripped == "<>":
         return (parse_addr_spec("<>"),), ()
-    pairs = getaddresses([_flatten_comments(text)])
+    fast = _fast_pairs(stripped)
+    pairs = fast if fast is not None else getaddresses([_flatten_comments(text)])
     out: list[Address] = []
     for name, spec in pairs:
         if not name and not spec:
@@ -172,6 +193,51 @@ def parse_address_list(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
     if not out:
         defects.append(Defect("address.unparseable", f"no address found in {text[:120]!r}"))
     return tuple(out), tuple(defects)
+
+
+#: Tokens of an address list: quoted strings, <paths>, (comments) and plain runs; linear.
+_LIST_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|<[^<>]*>|\([^()]*\)|[^",<(]+|,|.', re.DOTALL)
+
+
+def _split_list(text: str) -> list[str]:
+    """Split an address list at the commas outside quotes, angle brackets and comments."""
+    if "," not in text:
+        return [text]
+    if '"' not in text and "(" not in text and "<@" not in text:
+        return text.split(",")
+    parts: list[str] = []
+    current: list[str] = []
+    for token in _LIST_TOKEN.findall(text):
+        if token == ",":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(token)
+    parts.append("".join(current))
+    return parts
+
+
+def _fast_pairs(text: str) -> list[tuple[str, str]] | None:
+    """``(display name, address)`` pairs for simple lists, or ``None`` to use the full parser."""
+    if "(" in text:
+        return None
+    parts = _split_list(text)
+    out: list[tuple[str, str]] = []
+    for part in parts:
+        if not part.strip():
+            continue
+        m = _BARE.fullmatch(part)
+        if m is not None:
+            out.append(("", m.group(1)))
+            continue
+        m = _NAMED.fullmatch(part)
+        if m is None:
+            return None
+        name = m.group(1) if m.group(1) is not None else (m.group(2) or "").strip()
+        if m.group(1) is not None and "\\" in name:
+            name = re.sub(r"\\(.)", r"\1", name)
+        out.append((name, m.group(3)))
+    return out
 
 
 def addresses_in_text(text: str) -> tuple[str, ...]:

@@ -115,11 +115,33 @@ def extract_headers(message: Message) -> Headers:
     block_open = False
     defects: list[Defect] = []
     counts: dict[str, int] = {}
+    has_resent = False
 
-    for f in message.fields:
-        key = f.key
-        counts[key] = counts.get(key, 0) + 1
-        if key.startswith("resent-"):
+    by_key = message._by_key
+    for key, found in by_key.items():
+        counts[key] = len(found)
+        f = found[0]
+        if key in _SINGLE_ADDRESS:
+            kw[_SINGLE_ADDRESS[key]] = _address_field(f)
+        elif key == "date":
+            kw["date"] = _date_field(f)
+        elif key in _SINGLE_TEXT:
+            kw[_SINGLE_TEXT[key]] = _text_field(f)
+        elif key in _MULTI_ADDRESS:
+            multi[_MULTI_ADDRESS[key]] = [_address_field(x) for x in found]
+        elif key in ORIGINATING_IP_FIELDS:
+            originating.extend(_originating_ip(x) for x in found)
+        elif key in _LIST_FIELDS:
+            lists.extend(_text_field(x) for x in found)
+        elif key.startswith("resent-"):
+            has_resent = True
+
+    if has_resent:
+        for f in message.fields:
+            key = f.name.lower()
+            if not key.startswith("resent-"):
+                block_open = False
+                continue
             item: AddressField | DateField | TextField
             if key == "resent-date":
                 item = _date_field(f)
@@ -132,25 +154,8 @@ def extract_headers(message: Message) -> Headers:
                 blocks.append([])
             blocks[-1].append(item)
             block_open = True
-            continue
-        block_open = False
-        if key in _SINGLE_ADDRESS:
-            attr = _SINGLE_ADDRESS[key]
-            if attr not in kw:
-                kw[attr] = _address_field(f)
-        elif key == "date":
-            if "date" not in kw:
-                kw["date"] = _date_field(f)
-        elif key in _SINGLE_TEXT:
-            attr = _SINGLE_TEXT[key]
-            if attr not in kw:
-                kw[attr] = _text_field(f)
-        elif key in _MULTI_ADDRESS:
-            multi[_MULTI_ADDRESS[key]].append(_address_field(f))
-        elif key in ORIGINATING_IP_FIELDS:
-            originating.append(_originating_ip(f))
-        elif key in _LIST_FIELDS:
-            lists.append(_text_field(f))
+    originating.sort(key=lambda o: o.index)
+    lists.sort(key=lambda t: t.index)
 
     for name in _SINGLETONS:
         if counts.get(name, 0) > 1:

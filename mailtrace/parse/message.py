@@ -15,17 +15,17 @@ field's raw bytes for DKIM and for evidence. Rules:
 
 from __future__ import annotations
 
+import re
+
 from mailtrace.defects import Defect
 from mailtrace.limits import DEFAULT_LIMITS, Limits
 from mailtrace.model.fields import HeaderField, Message
 from mailtrace.parse.encoded_words import decode_encoded_words
 
-_WSP = (32, 9)  # space, tab
-
-
-def _valid_name(name: bytes) -> bool:
-    # RFC 5322 ftext: printable US-ASCII except ":"
-    return bool(name) and all(33 <= c <= 126 for c in name)
+#: A field ends at a line break that is not followed by a space or tab (RFC 5322 2.2.3).
+_FIELD_BREAK = re.compile(rb"\n(?![ \t])")
+#: field-name = 1*ftext (printable US-ASCII but ":"), then optional WSP (obsolete) and ":".
+_NAME = re.compile(rb"([!-9;-~]+)([ \t]*):")
 
 
 def _decode(data: bytes) -> tuple[str, bool]:
@@ -41,8 +41,6 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
     if len(raw) > limits.max_message_bytes:
         defects.append(Defect("message.too_large", f"message cut to {limits.max_message_bytes} bytes"))
         raw = raw[: limits.max_message_bytes]
-    if b"\x00" in raw[: limits.max_header_bytes]:
-        defects.append(Defect("message.nul_byte", "the header block contains NUL bytes"))
 
     start = 0
     mbox_from: str | None = None
@@ -56,7 +54,9 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
 
     # Find the end of the header block: the first empty line.
     limit = min(len(raw), start + limits.max_header_bytes)
-    candidates = [i for i in (raw.find(b"\n\n", start, limit), raw.find(b"\n\r\n", start, limit)) if i >= 0]
+    lf_end = raw.find(b"\n\n", start, limit)
+    crlf_end = raw.find(b"\n\r\n", start, limit if lf_end < 0 else lf_end)
+    candidates = [i for i in (lf_end, crlf_end) if i >= 0]
     if start < len(raw) and raw[start : start + 1] in (b"\n", b"\r"):
         # An empty first line: no header at all.
         first_eol = raw.find(b"\n", start)
@@ -75,43 +75,42 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
             )
 
     fields: list[HeaderField] = []
-    lines = raw[start:header_end].split(b"\n")
-    current: list[bytes] = []
-    offset = start
+    block = raw[start:header_end]
+    if b"\x00" in block:
+        defects.append(Defect("message.nul_byte", "the header block contains NUL bytes"))
     stop_at: int | None = None
     dropped = 0
-
-    def flush() -> None:
-        nonlocal dropped
-        if not current:
-            return
+    # One C-level split into fields: a field ends at a newline not followed by WSP.
+    chunks = _FIELD_BREAK.split(block)
+    if chunks and chunks[0][:1] in (b" ", b"\t"):
+        defects.append(Defect("message.leading_continuation", "the header block starts with a continuation line"))
+        chunks[0] = b"X-Mailtrace-Orphan:" + chunks[0]
+    offset = start
+    for chunk in chunks:
+        if not chunk or chunk == b"\r" or chunk == b"\n":
+            offset += len(chunk) + 1
+            continue
+        name_match = _NAME.match(chunk)
+        if name_match is None:
+            stop_at = offset
+            break
         if len(fields) >= limits.max_fields:
             dropped += 1
-            return
-        fields.append(_make_field(len(fields), current, limits))
-
-    for line in lines:
-        if not line or line == b"\r":
-            # Only possible on the last split element (header_end includes the final \n).
-            offset += len(line) + 1
-            continue
-        if line[0] in _WSP:
-            if current:
-                current.append(line)
-            else:
-                defects.append(
-                    Defect("message.leading_continuation", "the header block starts with a continuation line")
-                )
-                current.append(b"X-Mailtrace-Orphan:" + line)
         else:
-            colon = line.find(b":")
-            if colon <= 0 or not _valid_name(line[:colon].rstrip(b" \t")):
-                stop_at = offset
-                break
-            flush()
-            current = [line]
-        offset += len(line) + 1
-    flush()
+            field_raw = chunk[:-1] if chunk.endswith(b"\n") else chunk
+            if field_raw.endswith(b"\r"):
+                field_raw = field_raw[:-1]
+            fields.append(
+                HeaderField(
+                    index=len(fields),
+                    name=name_match.group(1).decode("ascii"),
+                    raw=field_raw,
+                    body_offset=name_match.end(),
+                    max_bytes=limits.max_field_bytes,
+                    space_before_colon=bool(name_match.group(2)),
+                )
+            )
+        offset += len(chunk) + 1
 
     if stop_at is not None:
         defects.append(
@@ -137,28 +136,27 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
     )
 
 
-def _make_field(index: int, lines: list[bytes], limits: Limits) -> HeaderField:
-    raw = b"\n".join(lines)
-    if raw.endswith(b"\r"):
-        raw = raw[:-1]
-    colon = raw.find(b":")
-    name_bytes = raw[:colon]
+def decode_field(field: HeaderField) -> tuple[str, str, tuple[Defect, ...]]:
+    """Unfold and decode ``field``'s value: ``(value, decoded, defects)``."""
     defects: list[Defect] = []
-    if name_bytes.endswith((b" ", b"\t")):
+    if field.space_before_colon:
         defects.append(Defect("header.space_before_colon", "white space between field name and colon"))
-        name_bytes = name_bytes.rstrip(b" \t")
-    name = name_bytes.decode("ascii")
-    body = raw[colon + 1 :]
-    if len(body) > limits.max_field_bytes:
-        defects.append(Defect("header.too_long", f"{name} value cut to {limits.max_field_bytes} bytes"))
-        body = body[: limits.max_field_bytes]
+    body = field.body_bytes
+    if len(body) > field.max_bytes:
+        defects.append(Defect("header.too_long", f"{field.name} value cut to {field.max_bytes} bytes"))
+        body = body[: field.max_bytes]
     # Unfold: remove the line breaks, keep the white space that follows them.
-    unfolded = body.replace(b"\r\n", b"").replace(b"\n", b"").replace(b"\r", b"")
-    value, ok = _decode(unfolded.strip(b" \t"))
+    if b"\n" in body:
+        body = body.replace(b"\r\n", b"").replace(b"\n", b"")
+    if b"\r" in body:
+        body = body.replace(b"\r", b"")
+    value, ok = _decode(body.strip(b" \t"))
     if not ok:
-        defects.append(Defect("header.invalid_utf8", f"{name} holds bytes that are not UTF-8; raw bytes kept"))
+        defects.append(Defect("header.invalid_utf8", f"{field.name} holds bytes that are not UTF-8; raw bytes kept"))
     if "\x00" in value:
         value = value.replace("\x00", "\ufffd")
-    decoded, word_defects = decode_encoded_words(value)
-    defects.extend(word_defects)
-    return HeaderField(index=index, name=name, raw=raw, value=value, decoded=decoded, defects=tuple(defects))
+    decoded = value
+    if "=?" in value:
+        decoded, word_defects = decode_encoded_words(value)
+        defects.extend(word_defects)
+    return value, decoded, tuple(defects)
