@@ -1,0 +1,427 @@
+"""``Authentication-Results`` fields (RFC 8601), parsed tolerantly.
+
+::
+
+    authres-payload = [CFWS] authserv-id [ CFWS authres-version ] ( no-result / 1*resinfo ) [CFWS]
+    authserv-id     = value                          ; token or quoted-string
+    authres-version = 1*DIGIT [CFWS]
+    no-result       = [CFWS] ";" [CFWS] "none"
+    resinfo         = [CFWS] ";" methodspec [ CFWS reasonspec ] [ CFWS 1*propspec ]
+    methodspec      = [CFWS] method [CFWS] "=" [CFWS] result
+    method          = Keyword [ [CFWS] "/" [CFWS] method-version ]
+    reasonspec      = "reason" [CFWS] "=" [CFWS] value
+    propspec        = ptype [CFWS] "." [CFWS] property [CFWS] "=" pvalue
+    pvalue          = [CFWS] ( value / [ [ local-part ] "@" ] domain-name ) [CFWS]
+
+Real headers deviate, and nothing here rejects a header: every result and
+property is kept and each deviation becomes a defect.
+
+* Microsoft 365 omits the authserv-id (``spf=pass ...; dkim=none ...``):
+  ``authserv_id`` is ``None`` with ``authres.no_authserv_id``.
+* Microsoft's ``action=none`` and ``compauth=pass reason=100``: ``compauth``
+  is an unregistered method (``authres.method_unknown``), ``action`` a
+  property without a ptype, kept as ``("", "action", "none")`` with
+  ``authres.property_no_ptype``.
+* Google's ``header.i=@example.com header.s=sel header.b=abc``, comments such
+  as ``arc=pass (i=2 spf=pass ...)`` anywhere (kept in ``AuthResult.comments``),
+  ``none``, ``x-`` methods, ``reason=`` anywhere among the properties, values
+  containing ``=`` (SRS, VERP) and quoted local parts are all read as written.
+
+Defects: ``authres.syntax`` (something that is not a resinfo, skipped to the
+next ``;``), ``authres.no_authserv_id``, ``authres.version`` (not 1),
+``authres.method_unknown``, ``authres.result_unknown``,
+``authres.property_no_ptype``, ``authres.unterminated`` (an open comment or
+quoted string), ``authres.empty``, ``authres.too_many_results``.
+Method, result, ptype and property names are lower-cased (they are
+case-insensitive keywords); values are kept as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mailtrace.defects import Defect, defects_to_list
+from mailtrace.model.fields import HeaderField
+from mailtrace.parse.auth._scan import cap_defects, read_comment, read_quoted, read_until, skip_cfws
+
+#: ``;``-separated pieces (resinfo, empty or not) read per header; the rest are ignored (``authres.too_many_results``).
+MAX_RESULTS = 256
+#: Properties kept per resinfo.
+MAX_PROPERTIES = 64
+
+#: The IANA "Email Authentication Methods" registry (RFC 8601 and later registrations).
+KNOWN_METHODS = frozenset(
+    {
+        "arc",
+        "auth",
+        "bimi",
+        "dkim",
+        "dkim-adsp",
+        "dkim-atps",
+        "dmarc",
+        "dnswl",
+        "domainkeys",
+        "iprev",
+        "rrvs",
+        "sender-id",
+        "smime",
+        "spf",
+        "vbr",
+    }
+)
+#: Every result word of the IANA "Email Authentication Result Names" registry.
+KNOWN_RESULTS = frozenset(
+    {
+        "pass",
+        "fail",
+        "softfail",
+        "neutral",
+        "none",
+        "temperror",
+        "permerror",
+        "policy",
+        "hardfail",
+        "nxdomain",
+        "discard",
+        "signed",
+        "unknown",
+        "skipped",
+    }
+)
+
+_KEY_STOPS = '=;("/'
+_VALUE_STOPS = ";("
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthResult:
+    """One ``resinfo``: ``method[/version]=result``, an optional ``reason``, the properties, the comments.
+
+    ``properties`` are ``(ptype, property, value)`` triples in order, e.g.
+    ``("header", "d", "example.com")``; a property written without a ptype
+    (Microsoft's ``action=none``) has ptype ``""``.
+    """
+
+    method: str
+    method_version: str | None
+    result: str
+    reason: str | None
+    properties: tuple[tuple[str, str, str], ...]
+    comments: tuple[str, ...] = ()
+
+    def get(self, ptype: str, name: str) -> str | None:
+        """The first value of property ``ptype.name`` (case-insensitive), e.g. ``get("header", "d")``, or ``None``."""
+        ptype, name = ptype.lower(), name.lower()
+        return next((v for p, n, v in self.properties if p == ptype and n == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "method_version": self.method_version,
+            "result": self.result,
+            "reason": self.reason,
+            "properties": [list(triple) for triple in self.properties],
+            "comments": list(self.comments),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthenticationResults:
+    """One ``Authentication-Results`` field, or the payload of an ``ARC-Authentication-Results``.
+
+    ``name`` is the field name as written; ``instance`` is the ARC ``i=`` for
+    ``ARC-Authentication-Results`` and ``None`` otherwise. ``authserv_id`` is
+    ``None`` when the header has none (Microsoft 365). ``results`` is empty for
+    ``none``.
+    """
+
+    header_index: int
+    name: str
+    authserv_id: str | None
+    version: int | None
+    results: tuple[AuthResult, ...]
+    instance: int | None = None
+    defects: tuple[Defect, ...] = ()
+
+    def by_method(self, method: str) -> tuple[AuthResult, ...]:
+        """The results of ``method`` (case-insensitive), in order."""
+        method = method.lower()
+        return tuple(r for r in self.results if r.method == method)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "header_index": self.header_index,
+            "name": self.name,
+            "authserv_id": self.authserv_id,
+            "version": self.version,
+            "results": [r.to_dict() for r in self.results],
+            "instance": self.instance,
+            "defects": defects_to_list(self.defects),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Payload:
+    """What :func:`parse_payload` read."""
+
+    authserv_id: str | None
+    version: int | None
+    results: tuple[AuthResult, ...]
+    defects: tuple[Defect, ...]
+
+
+class _Reader:
+    """A cursor over one payload; each method advances ``pos`` and records defects. Linear overall."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.defects: list[Defect] = []
+        self.comments: list[str] = []
+        self._unterminated = False
+
+    @property
+    def at_end(self) -> bool:
+        return self.pos >= len(self.text)
+
+    def peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def cfws(self) -> None:
+        self.pos, closed = skip_cfws(self.text, self.pos, self.comments)
+        if not closed:
+            self._open("a comment")
+
+    def _open(self, what: str) -> None:
+        if not self._unterminated:
+            self.defects.append(Defect("authres.unterminated", f"{what} is never closed"))
+            self._unterminated = True
+
+    def key(self) -> str:
+        self.pos, word = read_until(self.text, self.pos, _KEY_STOPS)
+        return word
+
+    def value(self) -> str:
+        """A ``value`` or ``pvalue``: a quoted-string (plus an ``@domain`` tail) or a run of non-space characters."""
+        parts: list[str] = []
+        if self.peek() == '"':
+            self.pos, content, closed = read_quoted(self.text, self.pos)
+            if not closed:
+                self._open("a quoted string")
+            parts.append(content)
+        self.pos, rest = read_until(self.text, self.pos, _VALUE_STOPS + '"')
+        parts.append(rest)
+        while self.peek() == '"':  # a quoted part glued to the token, e.g. foo"bar"@x
+            self.pos, content, closed = read_quoted(self.text, self.pos)
+            if not closed:
+                self._open("a quoted string")
+            self.pos, rest = read_until(self.text, self.pos, _VALUE_STOPS + '"')
+            parts += [content, rest]
+        return "".join(parts)
+
+    def skip_to_semicolon(self) -> str:
+        """Skip to the next top-level ``;`` (comments and quoted strings jumped over); return the skipped text."""
+        start = self.pos
+        text = self.text
+        while self.pos < len(text) and text[self.pos] != ";":
+            char = text[self.pos]
+            if char == "(":
+                self.pos, _, closed = read_comment(text, self.pos)
+                if not closed:
+                    self._open("a comment")
+            elif char == '"':
+                self.pos, _, closed = read_quoted(text, self.pos)
+                if not closed:
+                    self._open("a quoted string")
+            else:
+                self.pos += 1
+        return text[start : self.pos].strip()
+
+    def take_comments(self) -> tuple[str, ...]:
+        taken = tuple(self.comments)
+        self.comments.clear()
+        return taken
+
+
+def _looks_like_resinfo(reader: _Reader) -> bool:
+    """Whether the text at the cursor starts ``method =`` or ``method /`` (no authserv-id before it)."""
+    saved, saved_comments = reader.pos, len(reader.comments)
+    reader.key()
+    reader.cfws()
+    if reader.peek() == "/":
+        reader.pos += 1
+        reader.cfws()
+        reader.key()
+        reader.cfws()
+    found = reader.peek() == "="
+    reader.pos = saved
+    del reader.comments[saved_comments:]
+    return found
+
+
+def _is_none(reader: _Reader) -> bool:
+    """Whether the text up to the next ``;`` is the word ``none`` (``no-result``); consumes it if so."""
+    saved, saved_comments = reader.pos, len(reader.comments)
+    reader.cfws()
+    if reader.key().lower() == "none":
+        reader.cfws()
+        if reader.at_end or reader.peek() == ";":
+            reader.take_comments()
+            return True
+    reader.pos = saved
+    del reader.comments[saved_comments:]
+    return False
+
+
+def _resinfo(reader: _Reader) -> AuthResult | None:
+    """Read one resinfo after its ``;`` (or at the start, when the authserv-id is missing)."""
+    reader.cfws()
+    start = reader.pos
+    method = reader.key().lower()
+    reader.cfws()
+    method_version: str | None = None
+    if reader.peek() == "/":
+        reader.pos += 1
+        reader.cfws()
+        method_version = reader.key()
+        reader.cfws()
+    if reader.peek() != "=":
+        if method == "none" and reader.at_end:
+            return None
+        skipped = reader.text[start : reader.pos] + reader.skip_to_semicolon()
+        if method or skipped:
+            reader.defects.append(Defect("authres.syntax", f"not a method=result: {skipped[:60]!r}"))
+        reader.take_comments()
+        return None
+    reader.pos += 1
+    reader.cfws()
+    result = reader.key().lower()
+    if not method or not result:
+        reader.defects.append(
+            Defect("authres.syntax", f"empty method or result near {reader.text[start : start + 40]!r}")
+        )
+    if method and method not in KNOWN_METHODS and not method.startswith("x-"):
+        reader.defects.append(Defect("authres.method_unknown", f"method {method[:40]!r} is not registered"))
+    if result and result not in KNOWN_RESULTS:
+        reader.defects.append(Defect("authres.result_unknown", f"{method[:40]}={result[:40]}: unknown result word"))
+    reason: str | None = None
+    properties: list[tuple[str, str, str]] = []
+    dropped = False
+    while True:
+        reader.cfws()
+        if reader.at_end or reader.peek() == ";":
+            break
+        word_start = reader.pos
+        key = reader.key()
+        reader.cfws()
+        if not key or reader.peek() != "=":
+            skipped = reader.text[word_start : reader.pos] + reader.skip_to_semicolon()
+            reader.defects.append(Defect("authres.syntax", f"{method}: not a property: {skipped[:60]!r}"))
+            break
+        reader.pos += 1
+        reader.cfws()
+        value = reader.value()
+        lowered = key.lower()
+        if lowered == "reason" and reason is None:
+            reason = value
+            continue
+        ptype, dot, name = lowered.partition(".")
+        if not dot:
+            reader.defects.append(
+                Defect("authres.property_no_ptype", f"{method}: {lowered[:40]}= has no ptype (ptype.property)")
+            )
+            ptype, name = "", lowered
+        if len(properties) < MAX_PROPERTIES:
+            properties.append((ptype, name, value))
+        elif not dropped:
+            dropped = True
+            reader.defects.append(Defect("authres.syntax", f"{method}: more than {MAX_PROPERTIES} properties"))
+    return AuthResult(
+        method=method,
+        method_version=method_version,
+        result=result,
+        reason=reason,
+        properties=tuple(properties),
+        comments=reader.take_comments(),
+    )
+
+
+def parse_payload(text: str) -> Payload:
+    """Parse an authres-payload (the value after the field name); never raises."""
+    reader = _Reader(text)
+    reader.cfws()
+    reader.take_comments()
+    authserv_id: str | None = None
+    version: int | None = None
+    if reader.at_end:
+        reader.defects.append(Defect("authres.empty", "the header is empty"))
+        return Payload(authserv_id=None, version=None, results=(), defects=tuple(reader.defects))
+    if reader.peek() == ";" or _looks_like_resinfo(reader):
+        reader.defects.append(Defect("authres.no_authserv_id", "no authserv-id before the first result"))
+        resinfo_first = reader.peek() != ";"
+    else:
+        authserv_id = reader.value()
+        reader.cfws()
+        if reader.peek().isdigit():
+            word = reader.key()
+            if word.isascii() and word.isdigit() and len(word) <= 6:
+                version = int(word)
+                if version != 1:
+                    reader.defects.append(Defect("authres.version", f"version {version}, only 1 is defined"))
+            else:
+                reader.defects.append(Defect("authres.syntax", f"bad version after the authserv-id: {word[:20]!r}"))
+            reader.cfws()
+        reader.take_comments()
+        resinfo_first = False
+        if not reader.at_end and reader.peek() != ";":
+            skipped = reader.skip_to_semicolon()
+            reader.defects.append(Defect("authres.syntax", f"unexpected text after the authserv-id: {skipped[:60]!r}"))
+    results: list[AuthResult] = []
+    saw_none = False
+    segments = 0
+    while not reader.at_end:
+        if resinfo_first:
+            resinfo_first = False
+        elif reader.peek() == ";":
+            reader.pos += 1
+        else:  # pragma: no cover - every path leaves the cursor on ';' or at the end
+            reader.pos += 1
+            continue
+        segments += 1
+        if segments > MAX_RESULTS:
+            reader.defects.append(
+                Defect(
+                    "authres.too_many_results", f"more than {MAX_RESULTS} ';'-separated pieces; the rest are ignored"
+                )
+            )
+            break
+        if _is_none(reader):
+            saw_none = True
+            continue
+        found = _resinfo(reader)
+        if found is not None:
+            results.append(found)
+    if saw_none and results:
+        reader.defects.append(Defect("authres.syntax", "'none' mixed with results"))
+    if not results and not saw_none:
+        reader.defects.append(Defect("authres.syntax", "no result and no 'none'"))
+    return Payload(
+        authserv_id=authserv_id,
+        version=version,
+        results=tuple(results),
+        defects=cap_defects(reader.defects, "authres"),
+    )
+
+
+def parse_authentication_results(field: HeaderField) -> AuthenticationResults:
+    """Parse one ``Authentication-Results`` field; never raises."""
+    payload = parse_payload(field.value)
+    return AuthenticationResults(
+        header_index=field.index,
+        name=field.name,
+        authserv_id=payload.authserv_id,
+        version=payload.version,
+        results=payload.results,
+        defects=payload.defects,
+    )

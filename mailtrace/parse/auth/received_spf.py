@@ -1,0 +1,155 @@
+"""``Received-SPF`` fields (RFC 7208 section 9.1), parsed, not re-evaluated.
+
+::
+
+    header-field   = "Received-SPF:" [CFWS] result FWS [comment FWS] [ key-value-list ] CRLF
+    result         = "pass" / "fail" / "softfail" / "policy" / "neutral" / "none" / "temperror" / "permerror"
+    key-value-list = key-value-pair *( ";" [CFWS] key-value-pair ) [";"]
+    key-value-pair = key [CFWS] "=" ( dot-atom / quoted-string )
+    key            = "client-ip" / "envelope-from" / "helo" / "problem" / "receiver" / "identity" / "mechanism" / name
+
+Tolerated as written, with defects: a result word in any case (``None``),
+the RFC 4408 words ``error`` / ``unknown`` and anything else
+(``received_spf.result_unknown``), pairs separated by white space instead of
+``;`` (``received_spf.syntax``), a repeated key (``received_spf.key_duplicate``,
+the first one is used), an open comment or quoted string
+(``received_spf.unterminated``), an empty field (``received_spf.empty``).
+The first comment is kept in ``comment``; every pair is kept in ``pairs``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mailtrace.defects import Defect, defects_to_list
+from mailtrace.model.fields import HeaderField
+from mailtrace.parse.auth._scan import cap_defects, read_quoted, read_until, skip_cfws
+
+KNOWN_RESULTS = frozenset({"pass", "fail", "softfail", "policy", "neutral", "none", "temperror", "permerror"})
+#: Pairs kept per field.
+MAX_PAIRS = 64
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceivedSPF:
+    """One ``Received-SPF`` field: the result word (lower-cased), the comment, the key=value pairs.
+
+    The named attributes are the first value of the RFC 7208 keys; ``pairs``
+    keeps every pair in order with its key lower-cased.
+    """
+
+    header_index: int
+    result: str | None
+    comment: str | None
+    client_ip: str | None
+    envelope_from: str | None
+    helo: str | None
+    receiver: str | None
+    identity: str | None
+    mechanism: str | None
+    problem: str | None
+    pairs: tuple[tuple[str, str], ...]
+    defects: tuple[Defect, ...] = ()
+
+    def get(self, key: str) -> str | None:
+        """The first value of ``key`` (case-insensitive), or ``None``."""
+        key = key.lower()
+        return next((v for k, v in self.pairs if k == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "header_index": self.header_index,
+            "result": self.result,
+            "comment": self.comment,
+            "client_ip": self.client_ip,
+            "envelope_from": self.envelope_from,
+            "helo": self.helo,
+            "receiver": self.receiver,
+            "identity": self.identity,
+            "mechanism": self.mechanism,
+            "problem": self.problem,
+            "pairs": [list(pair) for pair in self.pairs],
+            "defects": defects_to_list(self.defects),
+        }
+
+
+def parse_received_spf(field: HeaderField) -> ReceivedSPF:
+    """Parse one ``Received-SPF`` field; never raises."""
+    text = field.value
+    defects: list[Defect] = []
+    comments: list[str] = []
+    unterminated = False
+
+    def cfws(pos: int) -> int:
+        nonlocal unterminated
+        pos, closed = skip_cfws(text, pos, comments)
+        if not closed and not unterminated:
+            unterminated = True
+            defects.append(Defect("received_spf.unterminated", "a comment is never closed"))
+        return pos
+
+    pos = cfws(0)
+    pos, word = read_until(text, pos, ';(="')
+    result: str | None = word.lower() or None
+    if result is None:
+        defects.append(Defect("received_spf.empty" if not text.strip() else "received_spf.syntax", "no result word"))
+    elif result not in KNOWN_RESULTS:
+        defects.append(Defect("received_spf.result_unknown", f"unknown result word {word[:40]!r}"))
+    pos = cfws(pos)
+    comment = comments[0] if comments else None
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    separated = True
+    while pos < len(text):
+        if text[pos] == ";":
+            separated = True
+            pos = cfws(pos + 1)
+            continue
+        start = pos
+        pos, key = read_until(text, pos, ';(="')
+        pos = cfws(pos)
+        if not key or pos >= len(text) or text[pos] != "=":
+            skip = pos if pos > start else pos + 1
+            defects.append(Defect("received_spf.syntax", f"not a key=value pair: {text[start : skip + 20][:40]!r}"))
+            pos = text.find(";", skip)
+            pos = len(text) if pos < 0 else pos
+            continue
+        pos = cfws(pos + 1)
+        if pos < len(text) and text[pos] == '"':
+            pos, value, closed = read_quoted(text, pos)
+            if not closed and not unterminated:
+                unterminated = True
+                defects.append(Defect("received_spf.unterminated", "a quoted string is never closed"))
+        else:
+            pos, value = read_until(text, pos, ";(")
+        pos = cfws(pos)
+        key = key.lower()
+        if not separated:
+            defects.append(Defect("received_spf.syntax", f"{key[:40]}= not separated from the previous pair by ';'"))
+        separated = False
+        if key in seen:
+            defects.append(Defect("received_spf.key_duplicate", f"{key[:40]}= appears more than once"))
+        seen.add(key)
+        if len(pairs) >= MAX_PAIRS:
+            defects.append(Defect("received_spf.syntax", f"more than {MAX_PAIRS} pairs; the rest are ignored"))
+            break
+        pairs.append((key, value))
+
+    first: dict[str, str] = {}
+    for key, value in pairs:
+        first.setdefault(key, value)
+    return ReceivedSPF(
+        header_index=field.index,
+        result=result,
+        comment=comment,
+        client_ip=first.get("client-ip"),
+        envelope_from=first.get("envelope-from"),
+        helo=first.get("helo"),
+        receiver=first.get("receiver"),
+        identity=first.get("identity"),
+        mechanism=first.get("mechanism"),
+        problem=first.get("problem"),
+        pairs=tuple(pairs),
+        defects=cap_defects(defects, "received_spf"),
+    )

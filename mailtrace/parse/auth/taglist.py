@@ -1,0 +1,98 @@
+"""DKIM and ARC tag lists (RFC 6376 section 3.2, reused by RFC 8617 section 4.1).
+
+::
+
+    tag-list  =  tag-spec *( ";" tag-spec ) [ ";" ]
+    tag-spec  =  [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]
+    tag-name  =  ALPHA *ALNUMPUNC          ; ALNUMPUNC = ALPHA / DIGIT / "_"
+    tag-value =  [ tval *( 1*(WSP / FWS) tval ) ]
+    tval      =  1*VALCHAR                 ; VALCHAR = %x21-3A / %x3C-7E
+
+Every tag is kept, in order, duplicates included; the value is stripped of
+surrounding white space, and for the base64 tags (``b=``, ``bh=``) all folding
+white space is removed, as section 3.5 says it is to be ignored. Deviations
+become defects with the caller's prefix (``dkim.`` or ``arc.``):
+``tag_syntax`` (a piece with no ``=``, an empty piece, a bad tag name),
+``tag_duplicate`` (section 3.2: "Tags with duplicate names MUST NOT occur"),
+``tag_value_chars`` (characters outside VALCHAR/WSP) and ``too_many_tags``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mailtrace.defects import Defect
+
+#: Tags kept per tag list; a real DKIM-Signature has about fifteen.
+MAX_TAGS = 128
+#: Tags whose value is base64, in which white space is ignored (RFC 6376 section 3.5).
+BASE64_TAGS = frozenset({"b", "bh"})
+
+_ALPHA = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NAME_CHARS = _ALPHA | frozenset("0123456789_")
+_WS = " \t\r\n"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TagList:
+    """A parsed tag list: every ``(name, value)`` pair in order, the first value of each name, the defects."""
+
+    tags: tuple[tuple[str, str], ...]
+    first: dict[str, str]
+    defects: tuple[Defect, ...]
+
+    def get(self, name: str) -> str | None:
+        """The first value of tag ``name`` (tag names are case-sensitive, section 3.2), or ``None``."""
+        return self.first.get(name)
+
+
+def _valid_name(name: str) -> bool:
+    return bool(name) and name[0] in _ALPHA and all(c in _NAME_CHARS for c in name)
+
+
+def _valid_value(value: str) -> bool:
+    return all(c in _WS or ("!" <= c <= "~" and c != ";") for c in value)
+
+
+def remove_whitespace(value: str) -> str:
+    """``value`` with every space, tab and line break removed (for base64 and ``h=`` lists)."""
+    return "".join(value.split())
+
+
+def parse_tag_list(text: str, prefix: str) -> TagList:
+    """Split ``text`` into tags; never raises. ``prefix`` names the defect family (``dkim`` or ``arc``)."""
+    tags: list[tuple[str, str]] = []
+    first: dict[str, str] = {}
+    defects: list[Defect] = []
+    pieces = text.split(";")
+    if len(pieces) > 1 and not pieces[-1].strip(_WS):
+        pieces.pop()  # the optional trailing ";"
+    reported: set[str] = set()
+    for number, piece in enumerate(pieces, start=1):
+        if number > MAX_TAGS:
+            defects.append(Defect(f"{prefix}.too_many_tags", f"more than {MAX_TAGS} tags; the rest are ignored"))
+            break
+        spec = piece.strip(_WS)
+        if not spec:
+            if len(pieces) > 1 or text.strip(_WS):
+                defects.append(Defect(f"{prefix}.tag_syntax", f"tag {number} is empty (two ';' in a row)"))
+            continue
+        name, equals, value = spec.partition("=")
+        name = name.strip(_WS)
+        value = value.strip(_WS)
+        if not equals:
+            defects.append(Defect(f"{prefix}.tag_syntax", f"tag {number} has no '=': {spec[:40]!r}"))
+            continue
+        if not _valid_name(name):
+            defects.append(Defect(f"{prefix}.tag_syntax", f"invalid tag name {name[:40]!r}"))
+        if name in BASE64_TAGS:
+            value = remove_whitespace(value)
+        if not _valid_value(value) and name not in reported:
+            defects.append(Defect(f"{prefix}.tag_value_chars", f"tag {name[:40]}= holds characters outside VALCHAR"))
+            reported.add(name)
+        if name in first:
+            defects.append(Defect(f"{prefix}.tag_duplicate", f"tag {name[:40]}= appears more than once"))
+        else:
+            first[name] = value
+        tags.append((name, value))
+    return TagList(tags=tuple(tags), first=first, defects=tuple(defects))
