@@ -17,7 +17,8 @@ from typing import Any, TextIO
 
 from mailtrace._version import __version__
 from mailtrace.analyze import analyze_many
-from mailtrace.errors import ConfigurationError, MailtraceError
+from mailtrace.dns import Resolver, resolver_from_options
+from mailtrace.errors import ConfigurationError, MailtraceError, UnreadableInputError
 from mailtrace.policy import Policy
 from mailtrace.render.text import render_text
 from mailtrace.report import Report
@@ -69,10 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
 def add_dns_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--dns",
-        default="none",
+        default="offline",
         metavar="MODE",
-        help="none (default: no re-verification), offline (needs --zone), live (contacts the sender's DNS: "
-        "it can tip off a phisher), record FILE, replay FILE",
+        help="offline (default; re-checks against --zone, or nothing without it), live (contacts the "
+        "sender's DNS servers: it can tip off a phisher), record FILE (live, answers saved), replay FILE",
     )
     p.add_argument("--dns-file", metavar="FILE", help=argparse.SUPPRESS)
     p.add_argument("--zone", metavar="FILE", help="offline DNS zone: zone-file text or JSON")
@@ -97,18 +98,11 @@ def _policy(args: argparse.Namespace) -> Policy:
     )
 
 
-def _resolver(args: argparse.Namespace) -> Any:
-    mode = args.dns
-    if mode == "none" and not args.zone:
+def _resolver(args: argparse.Namespace) -> Resolver | None:
+    """``offline`` without ``--zone`` re-checks nothing: an empty zone would claim every key is gone."""
+    if args.dns == "offline" and not args.zone and not args.dns_file:
         return None
-    if mode == "none":
-        mode = "offline"
-    try:
-        from mailtrace.dns import resolver_from_options  # type: ignore[attr-defined]
-    except ImportError:
-        raise _UsageError("DNS re-verification is not available in this build") from None
-    result: Any = resolver_from_options(mode, args.dns_file, args.zone)
-    return result
+    return resolver_from_options(args.dns, args.dns_file, args.zone)
 
 
 def _split_dns_mode(argv: list[str]) -> list[str]:
@@ -153,6 +147,18 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     except ConfigurationError as exc:
         print(f"mailtrace: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except (UnreadableInputError, OSError) as exc:
+        print(f"mailtrace: error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        return _run(args, policy, out)
+    finally:
+        close = getattr(policy.resolver, "close", None)
+        if callable(close):
+            close()
+
+
+def _run(args: argparse.Namespace, policy: Policy, out: TextIO) -> int:
     errors: list[str] = []
     try:
         if args.format == "json":

@@ -26,6 +26,12 @@ class HeaderField:
     index: int
     name: str
     raw: bytes
+    max_bytes: int
+    space_before_colon: bool
+    _body: int
+    _value: str | None
+    _decoded: str | None
+    _defects: tuple[Defect, ...] | None
 
     def __init__(
         self,
@@ -79,19 +85,22 @@ class HeaderField:
     def value(self) -> str:
         if self._value is None:
             self._compute()
-        return self._value  # type: ignore[return-value]
+        assert self._value is not None
+        return self._value
 
     @property
     def decoded(self) -> str:
         if self._decoded is None:
             self._compute()
-        return self._decoded  # type: ignore[return-value]
+        assert self._decoded is not None
+        return self._decoded
 
     @property
     def defects(self) -> tuple[Defect, ...]:
         if self._defects is None:
             self._compute()
-        return self._defects  # type: ignore[return-value]
+        assert self._defects is not None
+        return self._defects
 
     @property
     def key(self) -> str:

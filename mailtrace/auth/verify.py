@@ -1,0 +1,141 @@
+"""The verification pipeline: SPF, DKIM, ARC and DMARC through one budgeted resolver."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mailtrace.auth.arc import has_arc, recorded_results, verify_arc
+from mailtrace.auth.dkim import not_checked_dkim, verify_dkim
+from mailtrace.auth.dmarc import check_dmarc
+from mailtrace.auth.results import (
+    ArcCheck,
+    ArcInstance,
+    ArcResult,
+    DkimCheck,
+    DkimResult,
+    DmarcCheck,
+    DmarcResult,
+    DnsUsage,
+    SpfCheck,
+    SpfResult,
+    Verification,
+)
+from mailtrace.auth.spf import check_spf, not_checked_spf
+from mailtrace.auth.stamped import collect, compare
+from mailtrace.defects import Defect
+from mailtrace.dns.budget import BudgetedResolver
+from mailtrace.errors import MailtraceError
+from mailtrace.model.fields import Message
+from mailtrace.model.headers import Headers
+from mailtrace.policy import Policy
+
+
+def envelope_sender(headers: Headers) -> str | None:
+    """The topmost ``Return-Path`` address (``""`` for the null sender ``<>``), or ``None`` when absent."""
+    if not headers.return_path:
+        return None
+    first = headers.return_path[0].first
+    if first is None:
+        return None
+    return "" if first.null else first.address
+
+
+def from_domain(headers: Headers) -> tuple[str | None, int]:
+    """The RFC5322.From domain and how many addresses ``From:`` holds (DMARC needs exactly one)."""
+    if headers.from_ is None:
+        return None, 0
+    addresses = headers.from_.addresses
+    return (addresses[0].domain if addresses else None), len(addresses)
+
+
+def run_verification(
+    message: Message,
+    headers: Headers,
+    authentication: object,
+    *,
+    client_ip: str | None,
+    helo: str | None,
+    clock: datetime | None,
+    border_note: str | None,
+    policy: Policy,
+) -> Verification:
+    """Re-verify everything; results are ``not_checked`` when ``policy.resolver`` is None. Never raises for bad mail."""
+    mail_from = envelope_sender(headers)
+    domain, from_count = from_domain(headers)
+    stamped = collect(authentication, policy.trusted_authserv_ids)
+    if policy.resolver is None:
+        spf = not_checked_spf(client_ip, mail_from, helo, border_note)
+        dkim = not_checked_dkim(message)
+        arc = ArcCheck(
+            cv=ArcResult.NOT_CHECKED if has_arc(message) else ArcResult.NONE,
+            reason="no resolver: ARC not re-checked" if has_arc(message) else "no ARC sets",
+            instances=tuple(
+                ArcInstance(instance=n, authentication_results=t) for n, t in recorded_results(message).items()
+            ),
+        )
+        dmarc = DmarcCheck(result=DmarcResult.NOT_CHECKED, domain=domain, reason="no resolver: DMARC not re-checked")
+        return Verification(
+            spf=spf, dkim=dkim, arc=arc, dmarc=dmarc, stamped=compare(stamped, spf, dkim, arc, dmarc), checked=False
+        )
+    defects: list[Defect] = []
+    if mail_from is None:
+        defects.append(Defect("spf.no_envelope_sender", "no Return-Path: SPF checked the HELO identity instead"))
+    budget = BudgetedResolver(
+        policy.resolver, max_lookups=policy.limits.max_dns_lookups, time_budget=policy.limits.dns_time_budget
+    )
+    try:
+        spf = check_spf(
+            budget,
+            ip=client_ip,
+            mail_from=mail_from,
+            helo=helo,
+            clock=clock,
+            time_budget=budget.remaining_time,
+            border_note=border_note,
+        )
+    except MailtraceError:
+        raise
+    except Exception as exc:  # pragma: no cover - check_spf already contains its failures
+        spf = SpfCheck(result=SpfResult.PERMERROR, ip=client_ip, explanation=str(exc), border_note=border_note)
+        defects.append(Defect("verification.spf_failed", f"{type(exc).__name__}: {exc}"))
+    try:
+        dkim = verify_dkim(message, budget, clock=clock)
+    except MailtraceError:
+        raise
+    except Exception as exc:  # pragma: no cover - verify_dkim already contains its failures
+        dkim = tuple(
+            DkimCheck(result=DkimResult.PERMERROR, header_index=f.index, reason=str(exc))
+            for f in message.get_all("DKIM-Signature")
+        )
+        defects.append(Defect("verification.dkim_failed", f"{type(exc).__name__}: {exc}"))
+    arc = verify_arc(message, budget)
+    try:
+        dmarc = check_dmarc(budget, domain, spf, dkim, from_count=from_count)
+    except MailtraceError:
+        raise
+    except Exception as exc:  # pragma: no cover - defensive
+        dmarc = DmarcCheck(result=DmarcResult.PERMERROR, domain=domain, reason=str(exc))
+        defects.append(Defect("verification.dmarc_failed", f"{type(exc).__name__}: {exc}"))
+    if budget.refused:
+        defects.append(
+            Defect(
+                "dns.budget_exhausted",
+                f"{budget.refused} DNS questions refused "
+                f"(budget {budget.max_lookups} lookups / {budget.time_budget:g} s)",
+            )
+        )
+    return Verification(
+        spf=spf,
+        dkim=dkim,
+        arc=arc,
+        dmarc=dmarc,
+        stamped=compare(stamped, spf, dkim, arc, dmarc),
+        checked=True,
+        dns=DnsUsage(
+            lookups=budget.lookups,
+            max_lookups=budget.max_lookups,
+            time_budget=budget.time_budget,
+            refused=budget.refused,
+        ),
+        defects=tuple(defects),
+    )

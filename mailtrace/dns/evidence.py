@@ -1,0 +1,147 @@
+"""Record and replay DNS answers as evidence files.
+
+An investigation re-checks SPF, DKIM and DMARC against the DNS of the day;
+keys rotate and records change, so the answers themselves are evidence.
+:class:`RecordingResolver` wraps any resolver and appends every question,
+its answer and the UTC time of the lookup to a file; :class:`ReplayResolver`
+answers only from such a file, so the same analysis can be repeated later,
+byte for byte, without touching the network.
+
+The file is JSON Lines (UTF-8): a header object, then one object per lookup::
+
+    {"format": "mailtrace-dns-evidence", "version": 1, "created": "2026-11-23T16:00:00+00:00"}
+    {"time": "...", "name": "sel._domainkey.example.com", "type": "TXT", "status": "NOERROR",
+     "records": ["v=DKIM1; k=rsa; p=MIIB..."], "ttl": 3600, "detail": ""}
+
+Replay hands out the answers recorded for a question in the order they were
+recorded (the last one repeats); a question the file does not hold is
+SERVFAIL with the detail "not in the evidence file" (unverifiable, never
+"no record"), or :class:`~mailtrace.dns.zone.ZoneMissError` in strict mode.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from mailtrace.dns.answer import Answer, Status, normalize_name, normalize_type
+from mailtrace.dns.resolver import Resolver
+from mailtrace.dns.zone import ZoneMissError
+from mailtrace.errors import ConfigurationError, UnreadableInputError
+
+FORMAT = "mailtrace-dns-evidence"
+VERSION = 1
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class RecordingResolver:
+    """Passes questions to ``inner`` and writes each answer, with its time, to ``sink``."""
+
+    def __init__(self, inner: Resolver, sink: str | Path | IO[str], *, now: Callable[[], datetime] = _utcnow) -> None:
+        self.inner = inner
+        self._now = now
+        self._lock = threading.Lock()
+        self._owned = not hasattr(sink, "write")
+        if self._owned:
+            try:
+                self._out: IO[str] = Path(str(sink)).open("w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            except OSError as exc:
+                raise UnreadableInputError(f"{sink}: cannot write the DNS evidence file: {exc}") from None
+        else:
+            self._out = sink  # type: ignore[assignment]
+        self._write({"format": FORMAT, "version": VERSION, "created": self._now().isoformat()})
+
+    def resolve(self, name: str, rtype: str, *, timeout: float | None = None) -> Answer:
+        when = self._now()
+        answer = self.inner.resolve(name, rtype, timeout=timeout)
+        self._write({"time": when.isoformat(), **answer.to_dict()})
+        return answer
+
+    def _write(self, obj: dict[str, Any]) -> None:
+        line = json.dumps(obj, ensure_ascii=False, sort_keys=False)
+        with self._lock:
+            self._out.write(line + "\n")
+            self._out.flush()
+
+    def close(self) -> None:
+        if self._owned:
+            self._out.close()
+
+    def __enter__(self) -> RecordingResolver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class ReplayResolver:
+    """Answers only from a recorded evidence file."""
+
+    def __init__(self, answers: Iterable[Answer], *, strict: bool = False, created: str | None = None) -> None:
+        self.strict = strict
+        self.created = created
+        self._lock = threading.Lock()
+        self._answers: dict[tuple[str, str], list[Answer]] = {}
+        self._served: dict[tuple[str, str], int] = {}
+        for answer in answers:
+            self._answers.setdefault((answer.name, answer.rtype), []).append(answer)
+
+    @classmethod
+    def from_file(cls, path: str | Path, *, strict: bool = False) -> ReplayResolver:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UnreadableInputError(f"{path}: cannot read the DNS evidence file: {exc}") from None
+        try:
+            return cls.from_lines(lines, strict=strict)
+        except ConfigurationError as exc:
+            raise ConfigurationError(f"{path}: {exc}") from None
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str], *, strict: bool = False) -> ReplayResolver:
+        answers: list[Answer] = []
+        created: str | None = None
+        header_seen = False
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigurationError(f"line {number}: not JSON: {exc}") from None
+            if not isinstance(obj, dict):
+                raise ConfigurationError(f"line {number}: expected a JSON object")
+            if not header_seen:
+                if obj.get("format") != FORMAT:
+                    raise ConfigurationError(f"not a {FORMAT} file (line {number})")
+                if obj.get("version") != VERSION:
+                    raise ConfigurationError(f"unsupported evidence version {obj.get('version')!r}")
+                created = str(obj.get("created") or "") or None
+                header_seen = True
+                continue
+            answers.append(Answer.from_dict(obj))
+        if not header_seen:
+            raise ConfigurationError(f"empty file, not a {FORMAT} file")
+        return cls(answers, strict=strict, created=created)
+
+    def resolve(self, name: str, rtype: str, *, timeout: float | None = None) -> Answer:
+        key = (normalize_name(name), normalize_type(rtype))
+        with self._lock:
+            recorded = self._answers.get(key)
+            if not recorded:
+                if self.strict:
+                    raise ZoneMissError(f"evidence file holds no answer for {key[1]} {key[0]}")
+                return Answer(name=key[0], rtype=key[1], status=Status.SERVFAIL, detail="not in the evidence file")
+            served = self._served.get(key, 0)
+            self._served[key] = served + 1
+            return recorded[min(served, len(recorded) - 1)]
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._answers.values())

@@ -1,0 +1,69 @@
+"""Record and replay: DNS answers as evidence files."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from mailtrace.dns import OfflineZone, RecordingResolver, ReplayResolver, Status, ZoneMissError
+from mailtrace.errors import ConfigurationError
+
+ZONE = OfflineZone.from_dict(
+    {"example.com": {"TXT": ["v=spf1 -all"]}, "slow.example": "TIMEOUT", "gone.example": "NXDOMAIN"}
+)
+
+
+def _fixed() -> datetime:
+    return datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_recording_writes_header_and_one_line_per_lookup_with_its_time(tmp_path: Path) -> None:
+    path = tmp_path / "dns.jsonl"
+    with RecordingResolver(ZONE, path, now=_fixed) as rec:
+        assert rec.resolve("example.com", "TXT").records == ("v=spf1 -all",)
+        rec.resolve("slow.example", "A")
+    lines = [json.loads(x) for x in path.read_text().splitlines()]
+    assert lines[0]["format"] == "mailtrace-dns-evidence" and lines[0]["version"] == 1
+    assert lines[1]["time"] == "2026-11-23T12:00:00+00:00" and lines[1]["status"] == "NOERROR"
+    assert lines[2]["status"] == "TIMEOUT"
+
+
+def test_replay_gives_back_exactly_what_was_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "dns.jsonl"
+    questions = [("example.com", "TXT"), ("slow.example", "A"), ("gone.example", "TXT")]
+    with RecordingResolver(ZONE, path) as rec:
+        recorded = [rec.resolve(n, t) for n, t in questions]
+    replay = ReplayResolver.from_file(path)
+    assert [replay.resolve(n, t) for n, t in questions] == recorded
+
+
+def test_replay_of_an_unrecorded_question_is_servfail_or_strict_error() -> None:
+    buf = io.StringIO()
+    RecordingResolver(ZONE, buf).resolve("example.com", "TXT")
+    lines = buf.getvalue().splitlines()
+    missing = ReplayResolver.from_lines(lines).resolve("other.example", "TXT")
+    assert missing.status is Status.SERVFAIL and "evidence" in missing.detail
+    with pytest.raises(ZoneMissError):
+        ReplayResolver.from_lines(lines, strict=True).resolve("other.example", "TXT")
+
+
+def test_replay_serves_repeated_questions_in_recorded_order() -> None:
+    first = '{"name": "a.example", "type": "A", "status": "TIMEOUT"}'
+    second = '{"name": "a.example", "type": "A", "status": "NOERROR", "records": ["192.0.2.1"]}'
+    header = '{"format": "mailtrace-dns-evidence", "version": 1}'
+    replay = ReplayResolver.from_lines([header, first, second])
+    statuses = [replay.resolve("a.example", "A").status for _ in range(3)]
+    assert statuses == [Status.TIMEOUT, Status.NOERROR, Status.NOERROR]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [[], ["not json"], ['{"format": "something-else"}'], ['{"format": "mailtrace-dns-evidence", "version": 9}']],
+)
+def test_replay_rejects_files_that_are_not_evidence(lines: list[str]) -> None:
+    with pytest.raises(ConfigurationError):
+        ReplayResolver.from_lines(lines)
