@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.load.sources import Source
@@ -12,12 +12,15 @@ from mailtrace.model.fields import Message
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 
+if TYPE_CHECKING:
+    from mailtrace.auth.results import Verification
+    from mailtrace.parse.auth import Authentication
+    from mailtrace.trace.model import Path
+    from mailtrace.verdict.catalogue import Finding
+    from mailtrace.verdict.classify import Verdict
+
 #: Bumped on any change of the JSON shape: major for removals/renames, minor for additions.
 SCHEMA_VERSION = "1.0"
-
-
-class Serialisable(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,11 +31,11 @@ class Report:
     message: Message
     headers: Headers
     received: tuple[Received, ...]
-    authentication: Serialisable | None = None
-    path: Serialisable | None = None
-    verification: Serialisable | None = None
-    findings: tuple[Serialisable, ...] = ()
-    verdict: Serialisable | None = None
+    authentication: Authentication | None = None
+    path: Path | None = None
+    verification: Verification | None = None
+    findings: tuple[Finding, ...] = ()
+    verdict: Verdict | None = None
     defects: tuple[Defect, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,6 @@ with evidence, then defects.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from mailtrace.model.headers import AddressField
 from mailtrace.model.received import Received
@@ -96,31 +95,58 @@ def _section(title: str) -> list[str]:
     return ["", title, "=" * len(title)]
 
 
-def _attr(obj: Any, *names: str) -> Any:
-    for name in names:
-        if obj is None:
-            return None
-        obj = getattr(obj, name, None)
-    return obj
+def _wrapped(text: str, indent: int = 2) -> list[str]:
+    """``text`` wrapped to the page; a ``- `` bullet or a ``[tag]`` hangs its continuation lines."""
+    hang = 2 if text.startswith("- ") else 4 if text.startswith("[") else 0
+    lines = wrap_cell(text, WIDTH - indent)
+    if hang and len(lines) > 1:
+        lines = [lines[0], *wrap_cell(" ".join(lines[1:]), WIDTH - indent - hang)]
+        return [" " * indent + lines[0], *(" " * (indent + hang) + line for line in lines[1:])]
+    return [" " * indent + line for line in lines]
 
 
 def render_text(report: Report) -> str:
-    out: list[str] = [
-        f"mailtrace: {report.source.name}"
-        + (f" (message {report.source.position} of the mbox)" if report.source.position is not None else "")
-    ]
-    verdict = report.verdict
-    if verdict is not None:
-        out.extend(_section(f"Verdict: {str(_attr(verdict, 'verdict') or '?').upper()}"))
-        for reason in _attr(verdict, "reasons") or ():
-            out.extend(f"  {line}" for line in wrap_cell(f"- {reason}", WIDTH - 2))
-    notation = _attr(report.path, "notation")
-    if notation:
+    where = f" (message {report.source.position} of the mbox)" if report.source.position is not None else ""
+    out: list[str] = [f"mailtrace: {report.source.name}{where}"]
+    out.extend(_verdict(report))
+    path = report.path
+    if path is not None and path.notation:
         out.extend(_section("Path"))
-        out.extend(f"  {line}" for line in wrap_cell(str(notation), WIDTH - 2))
+        out.extend(_wrapped(path.notation))
+        for border in path.borders:
+            label = "the recipient's border" if border.recipient else "a border"
+            out.extend(
+                _wrapped(
+                    f"{label}: received[{border.index}] {border.client or '?'} [{border.ip or '?'}] -> "
+                    f"{border.receiver or '?'} (decided by {border.method.value})",
+                    4,
+                )
+            )
+    out.extend(_originator(report))
+    out.extend(_hop_table(report))
+    out.extend(_verification(report))
+    out.extend(_findings(report))
+    out.extend(_defects(report))
+    return "\n".join(out) + "\n"
 
+
+def _verdict(report: Report) -> list[str]:
+    verdict = report.verdict
+    if verdict is None:
+        return []
+    title = f"Verdict: {verdict.result.value.upper()}"
+    if verdict.domain:
+        title += f" (for {verdict.domain})"
+    out = _section(title)
+    for reason in verdict.reasons:
+        out.extend(_wrapped(f"- {reason}"))
+    out.extend(_wrapped(f"evidence: {verdict.evidence_source}"))
+    return out
+
+
+def _originator(report: Report) -> list[str]:
     h = report.headers
-    out.extend(_section("Originator"))
+    out = _section("Originator")
     out.extend(_kv("From", _addr(h.from_)))
     if h.sender:
         out.extend(_kv("Sender", _addr(h.sender)))
@@ -138,55 +164,85 @@ def render_text(report: Report) -> str:
     client = h.x_mailer or h.user_agent
     if client:
         out.extend(_kv("Client", client.decoded))
-    if h.list_fields:
-        lid = h.list_field("List-Id")
-        if lid is not None:
-            out.extend(_kv("List-Id", lid.decoded))
+    list_id = h.list_field("List-Id")
+    if list_id is not None:
+        out.extend(_kv("List-Id", list_id.decoded))
+    return out
 
-    out.extend(_hop_table(report))
-    out.extend(_findings(report))
-    out.extend(_defects(report))
-    return "\n".join(out) + "\n"
+
+def _delay_cell(seconds: float | None, status: str) -> str:
+    if seconds is None:
+        return "?" if status == "unknown" else ""
+    text = _fmt_delay(timedelta(seconds=seconds))
+    return text + ("!" if status == "backwards" else "~" if status == "skew_tolerated" else "")
 
 
 def _hop_table(report: Report) -> list[str]:
     out = _section(f"Hops, oldest first ({len(report.received)} Received fields)")
-    if not report.received:
+    path = report.path
+    if not report.received and (path is None or not path.hops):
         out.append("  (no Received fields)")
         return out
-    border_indexes = {_attr(b, "index") for b in (_attr(report.path, "borders") or ())}
-    border_index = _attr(report.path, "border", "index")
-    roles: dict[int, str] = {}
-    for hv in _attr(report.path, "hops") or ():
-        idx = _attr(hv, "index")
-        r = _attr(hv, "roles")
-        if isinstance(idx, int) and r:
-            roles[idx] = "/".join(str(x) for x in r)
-    rows = []
-    previous: datetime | None = None
-    for hop in reversed(report.received):
-        delay = hop.timestamp - previous if hop.timestamp and previous else None
-        mark = ">>" if hop.index == border_index else (">" if hop.index in border_indexes else "")
-        by = hop.by.host or "-"
-        if roles.get(hop.index):
-            by = f"{by} ({roles[hop.index]})"
-        rows.append(
-            [
-                f"{mark}{hop.index}",
-                _fmt_time(hop.timestamp),
-                _fmt_delay(delay) if previous is not None else "",
-                _from_cell(hop),
-                by,
-                hop.with_ or "-",
-                _tls_cell(hop),
-            ]
-        )
-        if hop.timestamp:
-            previous = hop.timestamp
+    rows: list[list[str]] = []
+    if path is None:
+        rows.extend(_plain_row(r) for r in reversed(report.received))
+    else:
+        recipient = path.border.index if path.border is not None else None
+        for view in path.hops:
+            idx = view.received_index
+            hop: Received | None = report.received[idx] if idx is not None and idx < len(report.received) else None
+            mark = ">>" if view.border and idx == recipient else ">" if view.border else "?" if view.claim else ""
+            label = f"{mark}{idx}" if idx is not None else f"{mark}*"
+            by = view.by_host or ("(" + view.source + ")" if view.synthetic else "-")
+            if view.roles:
+                by += " (" + "/".join(r.value for r in view.roles) + ")"
+            rows.append(
+                [
+                    label,
+                    _fmt_time(view.timestamp),
+                    "" if view.position == 0 else _delay_cell(view.delay_seconds, view.delay_status.value),
+                    _from_cell(hop) if hop is not None else f"[{view.from_ip or '?'}]",
+                    by,
+                    (view.with_ or ("-" if hop is None else hop.with_ or "-")),
+                    _tls_cell(hop) if hop is not None else "-",
+                ]
+            )
     widths = (4, 19, 7, 26, 22, 8, 7)
-    out.extend(render_table(("#", "Time (UTC)", "Delay", "From (HELO rDNS [IP])", "By", "With", "TLS"), rows, widths))
-    if border_index is not None:
-        out.append("  >> the border: where the message crossed into the recipient's network")
+    out.extend(
+        render_table(("#", "Time (UTC)", "Delay", "From (HELO rDNS [IP])", "By (roles)", "With", "TLS"), rows, widths)
+    )
+    out.append("  >> the recipient's border   > another border   ? a claim below the border (unverified)")
+    out.append("  * a synthetic hop (X-Originating-IP and kin)   ! time went backwards   ~ clock skew tolerated")
+    return out
+
+
+def _plain_row(hop: Received) -> list[str]:
+    return [
+        str(hop.index),
+        _fmt_time(hop.timestamp),
+        "",
+        _from_cell(hop),
+        hop.by.host or "-",
+        hop.with_ or "-",
+        _tls_cell(hop),
+    ]
+
+
+def _verification(report: Report) -> list[str]:
+    v = report.verification
+    if v is None or not v.checked:
+        return []
+    out = _section("Re-verification (DNS now)")
+    spf = v.spf
+    out.extend(_wrapped(f"SPF   {spf.result.value}: {spf.ip or '?'} for {spf.domain or '?'} ({spf.explanation or ''})"))
+    for d in v.dkim:
+        out.extend(_wrapped(f"DKIM  {d.result.value}: d={d.domain} s={d.selector} {d.reason or ''}"))
+    if v.arc.instances or v.arc.cv.value != "none":
+        out.extend(_wrapped(f"ARC   {v.arc.cv.value}: {len(v.arc.instances)} set(s)"))
+    dmarc = v.dmarc
+    out.extend(
+        _wrapped(f"DMARC {dmarc.result.value}: {dmarc.domain or '?'} p={dmarc.policy or '-'} ({dmarc.reason or ''})")
+    )
     return out
 
 
@@ -195,13 +251,9 @@ def _findings(report: Report) -> list[str]:
         return []
     out = _section(f"Findings ({len(report.findings)})")
     for f in report.findings:
-        sev = str(_attr(f, "severity") or "")
-        code = str(_attr(f, "code") or "")
-        text = str(_attr(f, "message") or _attr(f, "summary") or "")
-        out.extend(f"  {line}" for line in wrap_cell(f"[{sev}] {code}: {text}", WIDTH - 2))
-        for ev in _attr(f, "evidence") or ():
-            desc = ev.describe() if hasattr(ev, "describe") else str(ev)
-            out.extend(f"      {line}" for line in wrap_cell(desc, WIDTH - 6))
+        out.extend(_wrapped(f"[{f.severity.value}] {f.code}: {f.message}"))
+        for ev in f.evidence:
+            out.extend(_wrapped(ev.describe(), 6))
     return out
 
 

@@ -1,17 +1,65 @@
-"""Path reconstruction: order and link hops, find the border, assign roles.
+"""Path reconstruction: order and link hops, find the border, assign roles, render the notation.
 
-(Placeholder until path reconstruction lands.)
+``reconstruct_path`` turns the parsed ``Received:`` hops and the headers around
+them into a :class:`~mailtrace.trace.model.Path` (``docs/concepts.md``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
 
 from mailtrace.model.fields import Message
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 from mailtrace.parse.auth import Authentication
 from mailtrace.policy import Policy
+from mailtrace.trace.arc_tie import tie_arc
+from mailtrace.trace.border import find_borders
+from mailtrace.trace.forwarding import ForwardingSignals, forwarding_signals
+from mailtrace.trace.hosts import address_domain, clean_host, org_domain, same_org
+from mailtrace.trace.legs import Resend, join, leg_headers, resender_as_author, resends, split_legs
+from mailtrace.trace.model import (
+    NON_NETWORK,
+    Actor,
+    ArcTie,
+    Border,
+    BorderMethod,
+    DelayStatus,
+    Evidence,
+    HopKind,
+    HopView,
+    LinkStatus,
+    Path,
+    Role,
+    RoleAssignment,
+    Stamp,
+)
+from mailtrace.trace.notation import render
+from mailtrace.trace.order import SKEW_TOLERANCE, order_hops
+from mailtrace.trace.roles import assign_actors
+from mailtrace.trace.stamps import authserv_ids, find_stamps
+
+__all__ = [
+    "NON_NETWORK",
+    "SKEW_TOLERANCE",
+    "Actor",
+    "ArcTie",
+    "Border",
+    "BorderMethod",
+    "DelayStatus",
+    "Evidence",
+    "ForwardingSignals",
+    "HopKind",
+    "HopView",
+    "LinkStatus",
+    "Path",
+    "Role",
+    "RoleAssignment",
+    "Stamp",
+    "forwarding_signals",
+    "reconstruct_path",
+]
 
 
 def reconstruct_path(
@@ -20,5 +68,182 @@ def reconstruct_path(
     authentication: Authentication,
     message: Message,
     policy: Policy,
-) -> Any:
+) -> Path:
+    """Reconstruct the path of one message. Never raises on bad mail."""
+    hops = order_hops(received, headers)
+    stamps = find_stamps(message)
+    ids = authserv_ids(message)
+    signals = forwarding_signals(headers, message)
+    related = _related_orgs(headers, authentication) | signals.domains
+    report = _status_report(headers, message)
+    early_domain = _recipient_domain(headers, received, ())
+    # a list that re-sends with Resent-* fields (SmartList) is a Forwarder, not a resending user
+    blocks = resends(headers) if not signals.lists else ()
+    legs = _legs(hops, blocks)
+    all_borders: list[Border] = []
+    all_notes: list[str] = []
+    actors: tuple[Actor, ...] = ()
+    for k, (leg, low, high, starts) in enumerate(legs):
+        last = k == len(legs) - 1
+        inside = _between(low, high)
+        borders, notes = find_borders(
+            leg,
+            received,
+            tuple(s for s in stamps if inside(s.header_index)),
+            tuple(i for i in ids if inside(i[0])),
+            policy if last else Policy(limits=policy.limits),
+            signals.domains,
+            early_domain if last else None,
+        )
+        if not last:
+            borders = tuple(replace(b, recipient=False) for b in borders)
+        leg_actors = assign_actors(
+            _mark(tuple(leg), borders),
+            borders,
+            leg_headers(headers, low, high) if len(legs) > 1 else headers,
+            received,
+            signals,
+            related,
+            report=report if k == 0 else None,
+        )
+        actors = leg_actors if starts is None else join(actors, leg_actors, starts)
+        all_borders.extend(borders)
+        all_notes.extend(notes)
+    borders = tuple(all_borders)
+    hops = _mark(hops, borders)
+    if len(legs) == 1 and actors:
+        lowest = max(blocks, key=lambda b: b.bottom, default=None)
+        if lowest is not None and _resent_here(hops, lowest):
+            # resent with no trace of the first delivery: the resending user is the Author of this path
+            actors = (resender_as_author(actors[0], lowest), *actors[1:])
+    hops = _with_roles(hops, actors)
+    internal = not borders and any(h.kind not in NON_NETWORK and not h.synthetic for h in hops)
+    return Path(
+        hops=hops,
+        border=borders[-1] if borders else None,
+        borders=borders,
+        actors=actors,
+        notation=render(actors),
+        arc=tie_arc(message, hops),
+        stamps=stamps,
+        recipient_domain=_recipient_domain(headers, received, borders),
+        internal=internal,
+        notes=tuple(dict.fromkeys(all_notes)),
+    )
+
+
+def _legs(
+    hops: tuple[HopView, ...], blocks: tuple[Resend, ...]
+) -> list[tuple[list[HopView], int | None, int | None, Resend | None]]:
+    """The legs of the path, oldest first: ``(hops, low, high, resend that started the leg)``.
+
+    A leg's fields lie strictly between header positions ``low`` and ``high``; without a ``Resent-*``
+    block splitting the trace there is one leg holding every hop.
+    """
+    out: list[tuple[list[HopView], int | None, int | None, Resend | None]] = []
+    rest: list[HopView] = list(hops)
+    starts: Resend | None = None
+    for block in sorted(blocks, key=lambda b: -b.bottom):  # the lowest (oldest) resend first
+        split = split_legs(rest, block)
+        if split is None:
+            continue
+        below, above = split
+        out.append((below, block.bottom, starts.top if starts is not None else None, starts))
+        rest, starts = above, block
+    out.append((rest, None, starts.top if starts is not None else None, starts))
+    return out
+
+
+def _resent_here(hops: tuple[HopView, ...], resend: Resend) -> bool:
+    """The whole trace is the resend: every ``Received:`` line is above the block and the first sender-side
+    relay is in the resending user's organisation (a list that re-sends a message keeps the author's MSA)."""
+    if any(not h.synthetic and (h.header_index or 0) > resend.top for h in hops):
+        return False
+    org = org_domain(address_domain(resend.user))
+    first = next((h for h in hops if not h.synthetic and h.network == 0 and h.organisation), None)
+    return first is not None and same_org(first.organisation, org)
+
+
+def _between(low: int | None, high: int | None) -> Callable[[int], bool]:
+    def inside(index: int) -> bool:
+        return (low is None or index > low) and (high is None or index < high)
+
+    return inside
+
+
+def _mark(hops: tuple[HopView, ...], borders: tuple[Border, ...]) -> tuple[HopView, ...]:
+    """Network numbers, the trusted flag (at or above the recipient's border) and claims.
+
+    When the client at the recipient's border is not the host that wrote the
+    line below it (a broken link), everything below is an unverified claim.
+    """
+    crossing = {b.index for b in borders}
+    positions = sorted(h.position for h in hops if h.received_index in crossing)
+    last = positions[-1] if positions else None
+    at = next((h for h in hops if last is not None and h.position == last), None)
+    claims = at is not None and at.link is LinkStatus.BROKEN and len(borders) == 1
+    out = []
+    for h in hops:
+        network = sum(1 for p in positions if p <= h.position) if not h.synthetic else 0
+        trusted = (last is not None and h.position >= last) or (last is None and not h.synthetic)
+        claim = claims and last is not None and h.position < last and not h.synthetic
+        out.append(replace(h, network=network, trusted=trusted, border=h.received_index in crossing, claim=claim))
+    return tuple(out)
+
+
+def _related_orgs(headers: Headers, authentication: Authentication) -> frozenset[str]:
+    """Organisations the message itself names as its sender: From, Sender, Return-Path, DKIM ``d=``."""
+    names: list[str | None] = []
+    for f in (headers.from_, headers.sender):
+        if f is not None and f.first is not None:
+            names.append(f.first.domain)
+    for rp in headers.return_path[:1]:
+        if rp.first is not None:
+            names.append(rp.first.domain)
+    for sig in getattr(authentication, "dkim_signatures", ()) or ():
+        d = getattr(sig, "domain", None)
+        names.append(d if isinstance(d, str) else None)
+    return frozenset(o for o in (org_domain(n) for n in names) if o)
+
+
+def _status_report(headers: Headers, message: Message) -> str | None:
+    """Evidence that the message is a delivery status notification or other report (RFC 3464, RFC 6522):
+    the null envelope sender ``<>`` (RFC 5321 section 4.5.5) and a ``multipart/report`` body."""
+    rp = headers.return_path[0].first if headers.return_path else None
+    if rp is None or not getattr(rp, "null", False):
+        return None
+    ctype = message.get("Content-Type")
+    value = ctype.value[:200].lower() if ctype is not None else ""
+    if "multipart/report" not in value:
+        return None
+    return "null envelope sender <> and a multipart/report body: a report written by the reporting MTA"
+
+
+def _with_roles(hops: tuple[HopView, ...], actors: tuple[Actor, ...]) -> tuple[HopView, ...]:
+    by_hop: dict[int, tuple[Role, ...]] = {}
+    for a in actors:
+        for i in a.hops:
+            by_hop[i] = tuple(dict.fromkeys((*by_hop.get(i, ()), *a.role_names)))
+    return tuple(
+        replace(h, roles=by_hop.get(h.received_index, ()))
+        if h.received_index is not None
+        else replace(h, roles=(Role.AUTHOR,))
+        for h in hops
+    )
+
+
+def _recipient_domain(headers: Headers, received: tuple[Received, ...], borders: tuple[Border, ...]) -> str | None:
+    for f in (*headers.delivered_to, *headers.x_original_to, *headers.envelope_to):
+        if f.first is not None and f.first.domain:
+            return f.first.domain
+    if borders and 0 <= borders[-1].index < len(received):
+        dom = address_domain(received[borders[-1].index].for_)
+        if dom:
+            return dom
+    for r in received:
+        dom = address_domain(r.for_)
+        if dom:
+            return dom
+    if headers.to is not None and headers.to.first is not None:
+        return clean_host(headers.to.first.domain)
     return None

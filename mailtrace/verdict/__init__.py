@@ -1,4 +1,9 @@
-"""Findings and the verdict. (Placeholder until the findings catalogue lands.)"""
+"""Findings and the verdict.
+
+``judge`` runs the catalogued checks (:mod:`.catalogue`) over the path, the
+headers and the authentication evidence, then classifies the message
+(:mod:`.classify`). ``docs/findings.md`` lists every finding code.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,29 @@ from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 from mailtrace.parse.auth import Authentication
 from mailtrace.policy import Policy
+from mailtrace.trace.forwarding import forwarding_signals
+from mailtrace.trace.model import Path
+from mailtrace.verdict.catalogue import CATALOGUE, Finding, Indication, Severity, Spec, finding
+from mailtrace.verdict.checks_auth import auth_findings, forwarding_findings
+from mailtrace.verdict.checks_headers import header_findings
+from mailtrace.verdict.checks_trace import trace_findings
+from mailtrace.verdict.classify import Verdict, VerdictResult, classify
+from mailtrace.verdict.evidence import AuthView, build_view
+
+__all__ = [
+    "CATALOGUE",
+    "AuthView",
+    "Finding",
+    "Indication",
+    "Severity",
+    "Spec",
+    "Verdict",
+    "VerdictResult",
+    "finding",
+    "judge",
+]
+
+_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2, Severity.INFO: 3}
 
 
 def judge(
@@ -20,6 +48,19 @@ def judge(
     path: Any,
     verification: Any,
     policy: Policy,
-) -> tuple[tuple[Any, ...], Any]:
-    """Return ``(findings, verdict)``."""
-    return (), None
+) -> tuple[tuple[Finding, ...], Verdict | None]:
+    """Return ``(findings, verdict)``; findings sorted by severity, highest first."""
+    if not isinstance(path, Path):
+        return (), None
+    from_addr = headers.from_.first if headers.from_ is not None else None
+    from_domain = from_addr.domain if from_addr is not None else None
+    signals = forwarding_signals(headers, message)
+    view = build_view(verification, authentication, path, policy.trusted_authserv_ids, from_domain)
+    findings: list[Finding] = []
+    findings.extend(trace_findings(path, received, policy.now, signals.any))
+    findings.extend(auth_findings(view, path, verification, signals))
+    findings.extend(header_findings(headers, path, signals))
+    findings.extend(forwarding_findings(path, signals, view))
+    findings.sort(key=lambda f: _ORDER[f.severity])
+    verdict = classify(findings, view, path, signals, has_trace=bool(received), from_domain=from_domain)
+    return tuple(findings), verdict

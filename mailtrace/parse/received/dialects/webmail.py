@@ -1,0 +1,45 @@
+"""Webmail and HTTP submissions: ``with HTTP``/``HTTPS``/``HTTPREST``, ``via HTTP``, SquirrelMail, Roundcube, Horde.
+
+``from 192.0.2.8 (SquirrelMail authenticated user alice) by webmail.example.org
+with HTTP``: the ``from`` address is the browser's, seen by the web server.
+"""
+
+from __future__ import annotations
+
+from mailtrace.parse.received.dialects.base import Dialect, with_word
+from mailtrace.parse.received.draft import Draft, Line
+from mailtrace.parse.received.ipaddr import normalise_ip
+
+_MARKERS = ("squirrelmail", "roundcube", "horde", "webmail", "via http", "rainloop", "sogo")
+
+
+def _matches(line: Line) -> bool:
+    return with_word(line).startswith("http") or any(m in line.low for m in _MARKERS)
+
+
+def _apply(line: Line, draft: Draft) -> None:
+    draft.kind = "http"
+    if draft.helo is not None and draft.helo[:1].isdigit():
+        # "from 192.0.2.8 (...) by webmail": the browser's address, not a HELO.
+        ip = normalise_ip(draft.helo)
+        if ip is not None and draft.ip in (None, ip):
+            draft.ip, draft.helo = ip, None
+    for comment in line.comments:
+        low = comment.lower()
+        at = low.find("authenticated user ")
+        if at >= 0:
+            draft.authenticated = True
+            user = comment[at + len("authenticated user ") :].split()
+            draft.auth = draft.auth or (user[0][:256] if user else None)
+
+
+DIALECT = Dialect(
+    name="webmail",
+    title="Webmail / HTTP submission",
+    matches=_matches,
+    apply=_apply,
+    example=(
+        "from 192.0.2.8 (SquirrelMail authenticated user alice) by webmail.example.org with HTTP;"
+        " Mon, 3 Jun 2024 10:00:00 -0000 (GMT)"
+    ),
+)

@@ -1,0 +1,34 @@
+"""Yahoo / AOL (Verizon Media): ``by ... (VZM Hermes SMTP Server) with ESMTPA ID x``, ``*.yahoo.com``."""
+
+from __future__ import annotations
+
+from mailtrace.parse.received.dialects.base import Dialect, by_comment, by_host, host_in
+from mailtrace.parse.received.draft import Draft, Line
+from mailtrace.parse.received.ipaddr import normalise_ip
+
+
+def _matches(line: Line) -> bool:
+    host = by_host(line)
+    return "hermes" in by_comment(line) or host_in(host, "yahoo.com", "yahoo.net", "yahoodns.net", "aol.com")
+
+
+def _apply(line: Line, draft: Draft) -> None:
+    if draft.ip is None and draft.helo is not None:
+        # Hermes writes the client address bare: "from 198.51.100.20 by ..."
+        ip = normalise_ip(draft.helo)
+        if ip is not None:
+            draft.ip, draft.helo = ip, None
+    if line.clause("from") is None and draft.ip is None:
+        draft.kind = "internal"
+
+
+DIALECT = Dialect(
+    name="yahoo",
+    title="Yahoo / AOL",
+    matches=_matches,
+    apply=_apply,
+    example=(
+        "from 198.51.100.20 by smtp415.mail.ir2.yahoo.com (VZM Hermes SMTP Server) with ESMTPA ID 0123abcd;"
+        " Fri, 12 Jan 2024 09:10:11 +0000 (UTC)"
+    ),
+)

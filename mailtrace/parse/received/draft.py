@@ -1,0 +1,194 @@
+"""The working state of one ``Received:`` parse: the scanned line and the fields found so far.
+
+:class:`Line` is what dialect modules read (the clauses, the comments, a
+lower-cased copy of the text for cheap substring tests); :class:`Draft` is
+what they write. :func:`Draft.build` freezes the draft into the
+:class:`~mailtrace.model.received.Received` model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mailtrace.defects import Defect
+from mailtrace.model.received import Endpoint, Received, ReceivingHost, TLSInfo
+from mailtrace.parse.received.clauses import Clause, Clauses
+from mailtrace.parse.received.scanner import LITERAL, ScanResult
+
+
+def _first(clause: Clause) -> str | None:
+    if not clause.values:
+        return None
+    kind, text = clause.values[0]
+    return f"[{text}]" if kind == LITERAL else text
+
+
+class Line:
+    """One scanned ``Received:`` value."""
+
+    __slots__ = ("_comments", "by_comment", "by_host", "clauses", "from_value", "low", "scan", "text", "with_word")
+
+    def __init__(self, text: str, scan: ScanResult, clauses: Clauses) -> None:
+        self.text = text
+        self.low = text.lower()
+        self.scan = scan
+        self.clauses = clauses
+        self._comments: list[str] | None = None
+        by = clauses.by_keyword.get("by")
+        #: the ``by`` name, lower-case ("" when absent)
+        self.by_host = ""
+        #: the ``by`` clause's comments joined, lower-case
+        self.by_comment = ""
+        if by is not None:
+            self.by_host = (_first(by) or "").lower()
+            if by.comments:
+                self.by_comment = " ".join(by.comments).lower()
+        with_ = clauses.by_keyword.get("with")
+        #: the first ``with`` word, lower-case
+        self.with_word = (_first(with_) or "").lower() if with_ is not None else ""
+        from_ = clauses.by_keyword.get("from")
+        #: the first ``from`` word or literal, as written
+        self.from_value = (_first(from_) or "") if from_ is not None else ""
+
+    @property
+    def comments(self) -> list[str]:
+        """Every comment of the line, in order (inner text, nested comments kept as text)."""
+        if self._comments is None:
+            self._comments = self.clauses.all_comments()
+        return self._comments
+
+    def clause(self, keyword: str) -> Clause | None:
+        return self.clauses.by_keyword.get(keyword)
+
+    def first_word(self, keyword: str) -> str | None:
+        """The first word or literal of clause ``keyword`` (literals keep their brackets)."""
+        clause = self.clauses.by_keyword.get(keyword)
+        return None if clause is None else _first(clause)
+
+    def by_comments(self) -> list[str]:
+        clause = self.clauses.by_keyword.get("by")
+        return clause.comments if clause is not None else []
+
+
+#: Longest value kept in any single field of a hop (hostile-input bound).
+MAX_FIELD_CHARS = 512
+#: Most defects kept on one hop.
+MAX_DEFECTS = 32
+
+
+def _cap(value: str | None) -> str | None:
+    return value if value is None or len(value) <= MAX_FIELD_CHARS else value[:MAX_FIELD_CHARS]
+
+
+class Draft:
+    """Mutable field values while a line is interpreted."""
+
+    __slots__ = (
+        "auth",
+        "authenticated",
+        "by_host",
+        "by_ip",
+        "defects",
+        "envelope_from",
+        "for_",
+        "helo",
+        "id",
+        "ident",
+        "ip",
+        "kind",
+        "port",
+        "rdns",
+        "software",
+        "timestamp",
+        "tls",
+        "tls_bits",
+        "tls_cipher",
+        "tls_details",
+        "tls_version",
+        "via",
+        "with_",
+    )
+
+    def __init__(self) -> None:
+        self.helo: str | None = None
+        self.rdns: str | None = None
+        self.ip: str | None = None
+        self.port: int | None = None
+        self.ident: str | None = None
+        self.by_host: str | None = None
+        self.by_ip: str | None = None
+        self.via: str | None = None
+        self.with_: str | None = None
+        self.id: str | None = None
+        self.for_: str | None = None
+        self.envelope_from: str | None = None
+        self.tls = False
+        self.tls_version: str | None = None
+        self.tls_cipher: str | None = None
+        self.tls_bits: int | None = None
+        self.tls_details: list[tuple[str, str]] = []
+        self.authenticated = False
+        self.auth: str | None = None
+        self.timestamp: datetime | None = None
+        self.software: str | None = None
+        self.kind: str | None = None
+        self.defects: list[Defect] = []
+
+    def defect(self, code: str, message: str) -> None:
+        self.defects.append(Defect(code, message))
+
+    def build(self, *, index: int, header_index: int, raw: str) -> Received:
+        tls = None
+        if self.tls or self.tls_version or self.tls_cipher:
+            tls = TLSInfo(
+                version=self.tls_version,
+                cipher=self.tls_cipher,
+                bits=self.tls_bits,
+                details=tuple((k, v[:MAX_FIELD_CHARS]) for k, v in self.tls_details[:16]),
+            )
+        if len(raw) <= MAX_FIELD_CHARS:
+            # No field can be longer than the value it was read from: skip the caps.
+            return Received(
+                index=index,
+                header_index=header_index,
+                raw=raw,
+                from_=Endpoint(helo=self.helo, rdns=self.rdns, ip=self.ip, port=self.port, ident=self.ident),
+                by=ReceivingHost(host=self.by_host, ip=self.by_ip),
+                via=self.via,
+                with_=self.with_,
+                id=self.id,
+                for_=self.for_,
+                envelope_from=self.envelope_from,
+                tls=tls,
+                authenticated=self.authenticated,
+                auth=self.auth,
+                timestamp=self.timestamp,
+                software=self.software,
+                kind=self.kind,
+                defects=tuple(self.defects[:MAX_DEFECTS]),
+            )
+        return Received(
+            index=index,
+            header_index=header_index,
+            raw=raw,
+            from_=Endpoint(
+                helo=_cap(self.helo),
+                rdns=_cap(self.rdns),
+                ip=self.ip,
+                port=self.port,
+                ident=_cap(self.ident),
+            ),
+            by=ReceivingHost(host=_cap(self.by_host), ip=self.by_ip),
+            via=_cap(self.via),
+            with_=_cap(self.with_),
+            id=_cap(self.id),
+            for_=_cap(self.for_),
+            envelope_from=_cap(self.envelope_from),
+            tls=tls,
+            authenticated=self.authenticated,
+            auth=_cap(self.auth),
+            timestamp=self.timestamp,
+            software=self.software,
+            kind=self.kind,
+            defects=tuple(self.defects[:MAX_DEFECTS]),
+        )

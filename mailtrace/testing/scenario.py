@@ -1,0 +1,115 @@
+"""Scenario knobs: the situations of ``docs/scenarios.md`` that the builder can stage.
+
+Every knob defaults to the honest, plainly delivered message. The verdict a scenario implies
+(:meth:`Scenario.implied_verdict`) is what the round-trip test expects the analyzer to say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any
+
+from mailtrace.errors import ConfigurationError
+from mailtrace.testing.notation import PathSpec
+
+
+class ImpliedVerdict(StrEnum):
+    """The classification a scenario implies (the words of ``docs/scenarios.md``)."""
+
+    AUTHENTIC = "authentic"
+    FORWARDED = "forwarded"
+    FORGED = "forged"
+    SUSPICIOUS = "suspicious"
+
+
+class DkimChoice(StrEnum):
+    """Which keys the Transmitter signs with (RFC 6376 RSA, RFC 8463 Ed25519, or both: RFC 8463 section 5)."""
+
+    RSA = "rsa"
+    ED25519 = "ed25519"
+    BOTH = "both"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """What to stage. All knobs can be combined; ``ConfigurationError`` names impossible ones."""
+
+    #: The ``From:`` (and envelope) domain the sender claims but does not own (scenario 8). The
+    #: real Transmitter is a host outside that domain's SPF and signs nothing for it.
+    spoofed_from: str | None = None
+    #: ``Received:`` lines the sender writes below the border claiming the victim's relays, with
+    #: dates out of order and a HELO that claims the recipient's own domain (scenario 9).
+    forged_received: int = 0
+    #: The Transmitter sends from an address its envelope domain's SPF record does not list.
+    ip_outside_spf: bool = False
+    #: Forwarders act as a mailing list: ``List-*`` fields, a subject tag and a footer (scenario 5).
+    mailing_list: bool = False
+    #: The sender's DKIM key is revoked now (empty ``p=``); the receiver stamped ``pass`` at delivery.
+    revoked_key: bool = False
+    #: Sender-side clocks run this many minutes fast: the border hop reads earlier than the hop below it.
+    clock_skew_minutes: int = 0
+    #: How the Transmitter signs.
+    dkim: DkimChoice | str = DkimChoice.RSA
+    #: Forwarders add an ARC set (RFC 8617).
+    arc: bool = True
+    #: Forwarders rewrite the envelope sender with SRS.
+    srs: bool = True
+    #: Display-name spoofing (scenario 10): the display name holds another address.
+    display_name_address: str | None = None
+    #: Reply-To hijack (scenario 12): replies go to this address at an unrelated domain.
+    reply_to: str | None = None
+    #: How the envelope domain's SPF record ends: ``-all`` (fail) or ``~all`` (softfail).
+    spf_all: str = "-all"
+    #: The author's ``Date:`` is this many minutes off the first hop (a forged or stale Date).
+    date_offset_minutes: int = 0
+    #: Webmail submission (scenario 6): the webmail front end hands the message to the MSA over
+    #: loopback and records the author's browser address in ``X-Originating-IP``.
+    webmail: bool = False
+    #: The Recipient fetches the delivered message with POP3 (scenario 17: fetchmail adds a top line).
+    fetched: bool = False
+    #: The author's software writes no ``Message-ID:``; the first relay adds one with its own host
+    #: name (RFC 5322 section 3.6.4 makes it a SHOULD; bulk and bot mail often omit it).
+    missing_message_id: bool = False
+    #: The envelope sender's domain when it is not the ``From:`` domain (a bounce-handling service);
+    #: its SPF record authorises the Transmitter, so SPF passes unaligned.
+    envelope_domain: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.forged_received < 0 or self.forged_received > 20:
+            raise ConfigurationError("forged_received must be between 0 and 20")
+        if abs(self.clock_skew_minutes) > 24 * 60:
+            raise ConfigurationError("clock_skew_minutes must be within a day")
+        object.__setattr__(self, "dkim", DkimChoice(self.dkim))
+        if self.spf_all not in ("-all", "~all", "?all"):
+            raise ConfigurationError("spf_all must be -all, ~all or ?all")
+
+    def check(self, spec: PathSpec) -> None:
+        """Refuse knobs the path cannot carry."""
+        if self.mailing_list and not any(a.has("Forwarder") for a in spec.actors):
+            raise ConfigurationError("mailing_list needs a Forwarder in the path")
+        if (self.clock_skew_minutes or self.forged_received) and spec.crossings == 0:
+            raise ConfigurationError("clock_skew_minutes and forged_received need a Border in the path")
+
+    def implied_verdict(self, spec: PathSpec) -> ImpliedVerdict:
+        """The verdict of ``docs/scenarios.md`` for this scenario on ``spec``."""
+        if self.spoofed_from or self.forged_received:
+            return ImpliedVerdict.FORGED
+        if self.ip_outside_spf and self.dkim is DkimChoice.NONE:
+            return ImpliedVerdict.FORGED
+        if any(a.has("OpenRelay") for a in spec.actors):
+            return ImpliedVerdict.SUSPICIOUS
+        if spec.crossings >= 2:
+            return ImpliedVerdict.FORWARDED
+        if self.display_name_address or self.reply_to:
+            return ImpliedVerdict.SUSPICIOUS
+        return ImpliedVerdict.AUTHENTIC
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value != f.default:
+                out[f.name] = str(value) if isinstance(value, StrEnum) else value
+        return out

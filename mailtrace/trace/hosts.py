@@ -1,0 +1,154 @@
+"""Host names and addresses as the path compares them.
+
+Organisational domains come from the Public Suffix List (``publicsuffixlist``),
+the same notion DMARC uses (RFC 7489 section 3.2).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+from publicsuffixlist import PublicSuffixList
+
+_PSL: PublicSuffixList | None = None
+_MAX_HOST = 253
+
+
+def _psl() -> PublicSuffixList:
+    global _PSL
+    if _PSL is None:
+        _PSL = PublicSuffixList(only_icann=True, accept_unknown=False)
+    return _PSL
+
+
+def clean_host(name: str | None) -> str | None:
+    """Lower-case, without brackets, a trailing dot or an IPv6 tag; ``None`` when empty or absurdly long."""
+    if not name:
+        return None
+    text = name.strip().strip("[]()<>").rstrip(".").lower()
+    if text.startswith("ipv6:"):
+        text = text[5:]
+    if not text or len(text) > _MAX_HOST:
+        return None
+    return text
+
+
+def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    host = clean_host(text)
+    if host is None:
+        return None
+    try:
+        addr = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    return addr
+
+
+def same_ip(a: str | None, b: str | None) -> bool:
+    x, y = parse_ip(a), parse_ip(b)
+    return x is not None and x == y
+
+
+def is_ip(text: str | None) -> bool:
+    return parse_ip(text) is not None
+
+
+def is_public_ip(text: str | None) -> bool:
+    """A routable client address: an IP that is not internal (documentation ranges count as public)."""
+    addr = parse_ip(text)
+    return addr is not None and not is_internal_ip(text) and not addr.is_multicast and not addr.is_reserved
+
+
+def is_internal_ip(text: str | None) -> bool:
+    """An address that never crosses the Internet: RFC 1918 private, RFC 6598 shared (CGN), loopback,
+    link-local, RFC 4193 unique-local IPv6, unspecified.
+
+    The RFC 5737 / RFC 3849 documentation ranges are *not* internal: examples
+    and test messages use them for public hosts.
+    """
+    addr = parse_ip(text)
+    if addr is None:
+        return False
+    if addr.is_loopback or addr.is_link_local or addr.is_unspecified:
+        return True
+    nets = _INTERNAL_V4 if isinstance(addr, ipaddress.IPv4Address) else _INTERNAL_V6
+    return any(addr in net for net in nets)
+
+
+def is_loopback(text: str | None) -> bool:
+    addr = parse_ip(text)
+    return addr is not None and addr.is_loopback
+
+
+_INTERNAL_V4 = tuple(
+    ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "0.0.0.0/8")
+)
+_INTERNAL_V6 = (ipaddress.IPv6Network("fc00::/7"),)
+_RESERVED_TLDS = frozenset({"example", "test", "invalid"})
+
+
+@lru_cache(maxsize=4096)
+def org_domain(name: str | None) -> str | None:
+    """The organisational domain of a host name (RFC 7489 section 3.2), or ``None``.
+
+    ``None`` for IP literals, single labels, public suffixes and names under a
+    top-level domain the Public Suffix List does not know (``.internal``,
+    ``.local``, ``.lan``), except the reserved example TLDs ``.example``,
+    ``.test`` and ``.invalid`` (RFC 2606), which count as organisations.
+    """
+    host = clean_host(name)
+    if host is None or "." not in host or is_ip(host) or host.endswith((".localdomain", ".local", ".lan")):
+        return None
+    if not all(label and len(label) <= 63 for label in host.split(".")):
+        return None
+    labels = host.split(".")
+    if labels[-1] in _RESERVED_TLDS:  # RFC 2606 / RFC 6761 names used in examples and tests
+        return ".".join(labels[-2:])
+    try:
+        found = _psl().privatesuffix(host)
+    except Exception:
+        return None
+    return found if isinstance(found, str) else None
+
+
+#: Organisational domains that one large provider uses interchangeably for its mail hosts.
+PROVIDER_ALIASES: dict[str, str] = {
+    d: group[0]
+    for group in (
+        ("google.com", "gmail.com", "googlemail.com", "1e100.net"),
+        ("outlook.com", "hotmail.com", "office365.com", "microsoft.com", "live.com", "msn.com"),
+        ("yahoo.com", "yahoodns.net", "yahoogroups.com", "yahoo.net", "aol.com"),
+        ("amazonses.com", "amazon.com", "amazonaws.com"),
+        ("icloud.com", "me.com", "mac.com", "apple.com"),
+    )
+    for d in group
+}
+
+
+def same_org(a: str | None, b: str | None) -> bool:
+    """Two organisational domains of one organisation: equal, aliases of one provider
+    (:data:`PROVIDER_ALIASES`: ``gmail.com`` and ``google.com``), or the same registrable label under
+    different suffixes (``sourceforge.com`` and ``sourceforge.net``), a label of four characters or more."""
+    if not a or not b:
+        return False
+    if a == b or PROVIDER_ALIASES.get(a, a) == PROVIDER_ALIASES.get(b, b):
+        return True
+    la, lb = a.split(".", 1)[0], b.split(".", 1)[0]
+    return la == lb and len(la) >= 4
+
+
+def within(host: str | None, domains: tuple[str, ...]) -> bool:
+    """``host`` equals one of ``domains`` or is below it."""
+    h = clean_host(host)
+    if h is None:
+        return False
+    return any(h == d or h.endswith("." + d) for d in domains)
+
+
+def address_domain(address: str | None) -> str | None:
+    if not address or "@" not in address:
+        return None
+    return clean_host(address.rsplit("@", 1)[1])

@@ -1,0 +1,233 @@
+"""Findings from the originator fields: ``From:`` display names, ``Reply-To``, ``Return-Path``,
+``Message-ID`` and ``Date`` against the path (RFC 5322 sections 3.6.2 to 3.6.4, RFC 5321 section 4.4).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from mailtrace.model.headers import AddressField, Headers
+from mailtrace.trace.forwarding import ForwardingSignals
+from mailtrace.trace.hosts import address_domain, org_domain, same_org
+from mailtrace.trace.model import Evidence, Path
+from mailtrace.verdict.catalogue import Finding, Severity, finding
+
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
+_MSGID_DOMAIN = re.compile(r"@([A-Za-z0-9.-]{1,253})>?\s*$")
+#: Free-mail providers: a Reply-To there, unrelated to From:, is the classic reply-to hijack.
+FREEMAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "ymail.com",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "mail.ru",
+        "yandex.ru",
+        "yandex.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "protonmail.com",
+        "proton.me",
+        "icloud.com",
+        "me.com",
+        "zoho.com",
+        "qq.com",
+        "163.com",
+        "126.com",
+    }
+)
+_FREEMAIL_LABELS = frozenset({"freemail", "webmail"})
+DATE_AFTER_DELIVERY = timedelta(hours=1)
+DATE_BEFORE_FIRST_HOP = timedelta(days=7)
+
+
+def _fev(f: AddressField, text: str) -> Evidence:
+    return Evidence(text=text, header=f.name, header_index=f.index)
+
+
+def header_findings(headers: Headers, path: Path, signals: ForwardingSignals) -> list[Finding]:
+    out: list[Finding] = []
+    from_addr = headers.from_.first if headers.from_ is not None else None
+    from_org = org_domain(from_addr.domain) if from_addr is not None else None
+    related = {o for o in (from_org, *signals.domains) if o}
+    if headers.sender is not None and headers.sender.first is not None:
+        s = org_domain(headers.sender.first.domain)
+        if s:
+            related.add(s)
+    if headers.from_ is not None and from_addr is not None and from_addr.display_name:
+        out.extend(_display_name(headers.from_, from_addr.display_name, from_addr.address, signals))
+    if headers.reply_to is not None and from_org:
+        for a in headers.reply_to.addresses:
+            org = org_domain(a.domain)
+            if org and not any(same_org(org, r) for r in related):
+                free = org in FREEMAIL or org.split(".", 1)[0] in _FREEMAIL_LABELS
+                # a domain that no hop, bounce address or forwarder of the message belongs to
+                stranger = not any(same_org(org, o) for o in _path_orgs(path) | _return_path_orgs(headers))
+                why = (
+                    " (a free-mail provider: the classic reply-to hijack)."
+                    if free
+                    else " (a domain that appears nowhere else in the message)."
+                    if stranger
+                    else "."
+                )
+                out.append(
+                    finding(
+                        "header.reply_to_unrelated",
+                        f"Replies go to {a.address}, at {org}, a domain unrelated to From: "
+                        f"{from_addr.domain if from_addr else '?'}" + why,
+                        [_fev(headers.reply_to, f"Reply-To: {a.address}")],
+                        severity=None if free or stranger else Severity.LOW,
+                    )
+                )
+                break
+    if headers.return_path and from_org and not signals.srs:
+        rp = headers.return_path[0]
+        bounce = rp.first
+        org = org_domain(bounce.domain) if bounce is not None else None
+        if bounce is not None and not bounce.null and org and org not in related:
+            out.append(
+                finding(
+                    "header.return_path_unrelated",
+                    f"Bounces go to {bounce.address}, at {org}, unrelated to From: "
+                    f"{from_addr.domain if from_addr else '?'} "
+                    "(normal for bulk senders and forwarders; worth a look otherwise).",
+                    [_fev(rp, f"Return-Path: {bounce.address}")],
+                )
+            )
+    out.extend(_message_id(headers, path))
+    out.extend(_date(headers, path))
+    return out
+
+
+def _path_orgs(path: Path) -> set[str]:
+    return {o for h in path.hops for o in (h.organisation, h.from_organisation) if o}
+
+
+def _return_path_orgs(headers: Headers) -> set[str]:
+    return {o for rp in headers.return_path if rp.first is not None and (o := org_domain(rp.first.domain))}
+
+
+def _display_name(field: AddressField, name: str, address: str, signals: ForwardingSignals) -> list[Finding]:
+    for m in _ADDRESS.finditer(name[:512]):
+        shown = m.group(0)
+        if shown.lower() == (address or "").lower():
+            continue
+        via_list = " via " in name.lower() and bool(signals.lists)
+        if via_list:
+            text = f"From: display name {name!r} names {shown}: the list rewrote From: to {address} (DMARC mitigation)."
+            return [
+                finding(
+                    "header.display_name_address",
+                    text,
+                    [_fev(field, f"From: {field.value[:160]}")],
+                    severity=Severity.INFO,
+                )
+            ]
+        same_org = org_domain(address_domain(shown)) == org_domain(address_domain(address))
+        text = (
+            f"From: display name {name!r} shows the address {shown}, but the message is from {address}: "
+            "a reader sees an address the mail is not from."
+        )
+        return [
+            finding(
+                "header.display_name_address",
+                text,
+                [_fev(field, f"From: {field.value[:160]}")],
+                severity=Severity.LOW if same_org else None,
+            )
+        ]
+    return []
+
+
+def _message_id(headers: Headers, path: Path) -> list[Finding]:
+    mid = headers.message_id
+    if mid is None:
+        if path.hops:
+            return [
+                finding(
+                    "header.message_id_inconsistent",
+                    "The message has no Message-ID: field; the author's software normally writes one.",
+                )
+            ]
+        return []
+    m = _MSGID_DOMAIN.search(mid.value.strip()[:1000])
+    org = org_domain(m.group(1)) if m else None
+    border = path.border
+    if org and border is not None and not path.internal:
+        at = next((h for h in path.hops if h.received_index == border.index), None)
+        rorg = at.organisation if at is not None else None
+        sender_orgs = _sender_orgs(path, at.position if at is not None else None)
+        if rorg and org == rorg and org not in sender_orgs:
+            return [
+                finding(
+                    "header.message_id_inconsistent",
+                    f"Message-ID {mid.value.strip()[:120]} was written in {org}, the recipient's organisation: the "
+                    "sender's software did not supply one (typical of bulk or bot mail).",
+                    [Evidence(text=mid.value.strip()[:160], header="Message-ID", header_index=mid.index)],
+                )
+            ]
+    return []
+
+
+def _sender_orgs(path: Path, border_position: int | None) -> set[str]:
+    """Organisations at or below the recipient's border: the border's client and every hop below it.
+
+    Hops above the border (the recipient's own relays and the delivery hop, whose client is the
+    recipient's MX) say nothing about who may have written the ``Message-ID``.
+    """
+    out: set[str] = set()
+    for h in path.hops:
+        if border_position is None or h.position > border_position:
+            continue
+        out.update(o for o in (h.from_organisation, None if h.position == border_position else h.organisation) if o)
+    return out
+
+
+def _date(headers: Headers, path: Path) -> list[Finding]:
+    date = headers.date
+    ev = [Evidence(text=date.value[:120], header="Date", header_index=date.index)] if date is not None else []
+    if date is None or date.timestamp is None:
+        if path.hops:
+            what = "no Date: field" if date is None else f"a Date: that cannot be read ({date.value[:60]!r})"
+            return [finding("header.date_inconsistent", f"The message has {what}.", ev)]
+        return []
+    stamps = [h.timestamp for h in path.hops if h.timestamp is not None]
+    if not stamps:
+        return []
+    border = path.border
+    delivered = border.timestamp if border is not None and border.timestamp else max(stamps)
+    first = min(stamps)
+    if date.timestamp - delivered > DATE_AFTER_DELIVERY:
+        gap = date.timestamp - delivered
+        return [
+            finding(
+                "header.date_inconsistent",
+                f"Date: is {_human(gap)} after the recipient's server received the message.",
+                ev,
+            )
+        ]
+    if first - date.timestamp > DATE_BEFORE_FIRST_HOP:
+        gap = first - date.timestamp
+        return [
+            finding(
+                "header.date_inconsistent",
+                f"Date: is {_human(gap)} before the first hop: a stale or forged date (or a long-held draft).",
+                ev,
+            )
+        ]
+    return []
+
+
+def _human(delta: timedelta) -> str:
+    s = int(delta.total_seconds())
+    if s >= 86400:
+        return f"{s // 86400} days"
+    return f"{s // 3600} h {(s % 3600) // 60} min"

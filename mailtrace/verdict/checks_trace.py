@@ -1,0 +1,288 @@
+"""Findings from the trace itself: links, time, HELO, private addresses, implausible lines.
+
+RFC 5321 section 4.4 (trace information), RFC 5321 section 4.1.4 (the HELO
+argument), RFC 5322 section 3.6.1 (``Date:``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from mailtrace.model.received import Received
+from mailtrace.trace.border import crossing_line_missing
+from mailtrace.trace.hosts import clean_host, is_internal_ip, is_ip, is_public_ip, org_domain, same_ip
+from mailtrace.trace.model import DelayStatus, Evidence, HopView, LinkStatus, Path, Role
+from mailtrace.trace.stamps import stamp_writer
+from mailtrace.verdict.catalogue import Finding, Severity, finding
+
+#: A negative delay larger than this is "time going backwards" (medium); smaller ones (beyond the tolerance) are skew.
+BACKWARDS_BOUND = 3600.0
+#: A hop stamped later than the recipient's delivery (or the analysis clock) by more than this is "in the future".
+FUTURE_BOUND = timedelta(minutes=15)
+
+_POSTFIX_ID = re.compile(r"[0-9A-F]{5,20}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}")
+_EXIM_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}")
+
+
+def _ev(h: HopView, text: str) -> Evidence:
+    return Evidence(text=text, header="Received", header_index=h.header_index, hop=h.received_index)
+
+
+def _fmt(seconds: float) -> str:
+    s = abs(int(seconds))
+    if s >= 86400:
+        return f"{s // 86400} d {(s % 86400) // 3600} h"
+    if s >= 3600:
+        return f"{s // 3600} h {(s % 3600) // 60} min"
+    if s >= 60:
+        return f"{s // 60} min {s % 60} s"
+    return f"{s} s"
+
+
+def trace_findings(
+    path: Path, received: Sequence[Received], now: datetime | None, forwarded: bool = False
+) -> list[Finding]:
+    """Findings on the trace; ``forwarded`` (forwarding evidence present) silences the recipient-relay check."""
+    out: list[Finding] = []
+    if not received:
+        out.append(
+            finding("trace.no_received", "The message carries no Received: lines, so no path can be reconstructed.")
+        )
+        return out
+    if path.internal:
+        orgs = sorted({h.organisation for h in path.hops if h.organisation})
+        where = ", ".join(orgs) or "one organisation"
+        out.append(finding("trace.internal", f"No border was crossed: every hop is inside {where}."))
+    border = path.border
+    if border is not None and border.method.value in ("organisation", "continuity"):
+        out.append(
+            finding(
+                "trace.border_unstamped",
+                f"The border (received[{border.index}], client {border.ip or '?'}) was placed by organisational "
+                "domain; "
+                "no receiver stamp or configuration confirmed it.",
+                border.evidence,
+            )
+        )
+    out.extend(_stamps(path))
+    for actor in path.actors:
+        if Role.OPEN_RELAY in actor.role_names:
+            ev = next((r.evidence for r in actor.roles if r.role is Role.OPEN_RELAY), ())
+            out.append(
+                finding(
+                    "trace.open_relay",
+                    f"{actor.name} relayed the message without authentication and is named nowhere else in it "
+                    "(not From, Return-Path or a DKIM signer): an open relay or a compromised third-party server.",
+                    ev,
+                )
+            )
+    out.extend(_links(path))
+    out.extend(_times(path, now))
+    out.extend(_helo(path, received))
+    out.extend(_below_border(path, received, forwarded))
+    return out
+
+
+def _stamps(path: Path) -> list[Finding]:
+    """The recipient border against the receivers' own stamps (RFC 7208 section 9.1, RFC 8601 section 2.5).
+
+    A border read from a stamp whose client no ``Received:`` line shows is reported (the crossing line is
+    missing); a stamp whose writer is a host of the trace at or above the border, naming another public client,
+    disagrees with the border. Stamps by names the trace never shows are ignored: nothing ties them to this path.
+    """
+    border = path.border
+    if border is None:
+        return []
+    out: list[Finding] = []
+    if crossing_line_missing(border, path.hops):
+        first = border.evidence[0] if border.evidence else None
+        out.append(
+            finding(
+                "trace.crossing_line_missing",
+                f"{border.receiver or 'The receiver'} stamped client {border.ip or '?'} "
+                f"({first.header if first is not None and first.header else 'a stamp'}), but no Received line shows "
+                f"that address: the line recording the crossing is missing; the border is placed at "
+                f"received[{border.index}], the lowest line {border.receiver or 'that host'} wrote.",
+                border.evidence,
+            )
+        )
+    seen: set[str] = set()
+    for s in path.stamps:
+        if not is_public_ip(s.ip) or same_ip(s.ip, border.ip) or s.ip in seen:
+            continue
+        w = stamp_writer(s, path.hops)
+        if w is None or w.received_index is None or w.received_index > border.index:
+            continue
+        seen.add(s.ip)
+        out.append(
+            finding(
+                "trace.border_stamp_disagreement",
+                f"{s.authserv_id}, which wrote received[{w.received_index}] on the recipient's side, stamped client "
+                f"{s.ip} ({s.header}), but the border found in the trace is client {border.ip or '?'} "
+                f"(received[{border.index}]).",
+                [
+                    Evidence(
+                        text=f"{s.header} by {s.authserv_id} names client IP {s.ip}",
+                        header=s.header,
+                        header_index=s.header_index,
+                        hop=w.received_index,
+                    ),
+                    *border.evidence[:1],
+                ],
+            )
+        )
+    return out
+
+
+def _links(path: Path) -> list[Finding]:
+    out: list[Finding] = []
+    for h in path.hops:
+        if h.link is not LinkStatus.BROKEN:
+            continue
+        sev = Severity.LOW if h.trusted else Severity.MEDIUM
+        side = "on the recipient's side" if h.trusted else "on the sender's side, where lines can be forged"
+        out.append(
+            finding(
+                "trace.link_broken",
+                f"received[{h.received_index}] ({side}): {h.link_note}; a line may be missing or forged.",
+                [_ev(h, h.link_note)],
+                severity=sev,
+            )
+        )
+    return out
+
+
+def _times(path: Path, now: datetime | None) -> list[Finding]:
+    out: list[Finding] = []
+    for h in path.hops:
+        if h.delay_status is not DelayStatus.BACKWARDS or h.delay_seconds is None:
+            continue
+        side = "recipient's side" if h.trusted else "sender's side"
+        if -h.delay_seconds <= BACKWARDS_BOUND:
+            out.append(
+                finding(
+                    "trace.clock_skew",
+                    f"received[{h.received_index}] ({side}) is stamped {_fmt(h.delay_seconds)} earlier than the hop "
+                    "below it: the servers' clocks disagree.",
+                    [_ev(h, f"delay {h.delay_seconds:+.0f} s")],
+                )
+            )
+        else:
+            out.append(
+                finding(
+                    "trace.time_backwards",
+                    f"received[{h.received_index}] ({side}) is stamped {_fmt(h.delay_seconds)} earlier than the hop "
+                    "below it: beyond clock skew, a sign of an inserted or replayed line.",
+                    [_ev(h, f"delay {h.delay_seconds:+.0f} s")],
+                    severity=Severity.LOW if h.trusted else Severity.MEDIUM,
+                )
+            )
+    top = next((h.timestamp for h in reversed(path.hops) if h.trusted and h.timestamp), None)
+    limit = now or top
+    if limit is not None:
+        for h in path.hops:
+            if h.timestamp is not None and h.timestamp - limit > FUTURE_BOUND:
+                ref = "the analysis clock" if now else "the recipient's last hop"
+                out.append(
+                    finding(
+                        "trace.time_future",
+                        f"received[{h.received_index}] is stamped {_fmt((h.timestamp - limit).total_seconds())} "
+                        f"after {ref}.",
+                        [_ev(h, h.timestamp.isoformat())],
+                    )
+                )
+    return out
+
+
+def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
+    out: list[Finding] = []
+    rdom = org_domain(path.recipient_domain)
+    border = path.border
+    for h in path.hops:
+        if h.received_index is None or h.received_index >= len(received):
+            continue
+        r = received[h.received_index]
+        helo = clean_host(r.from_.helo)
+        if helo is None:
+            continue
+        if (
+            rdom
+            and border is not None
+            and h.position <= _pos(path, border.index)
+            and org_domain(helo) == rdom
+            and org_domain(r.from_.rdns) != rdom
+            and (h.border or is_public_ip(h.from_ip))
+        ):
+            out.append(
+                finding(
+                    "trace.helo_recipient_domain",
+                    f"The client {h.from_ip or '?'} in received[{h.received_index}] greeted with HELO {helo}, "
+                    f"claiming the recipient's own domain {rdom}.",
+                    [_ev(h, f"HELO {helo}")],
+                )
+            )
+        # a private literal is a client behind NAT naming its LAN address: normal, not a lie
+        if is_ip(helo) and not is_internal_ip(helo) and h.from_ip and not same_ip(helo, h.from_ip) and not h.trusted:
+            out.append(
+                finding(
+                    "trace.helo_ip_mismatch",
+                    f"The client in received[{h.received_index}] greeted with the IP literal [{helo}] but connected "
+                    f"from {h.from_ip}.",
+                    [_ev(h, f"HELO [{helo}] from {h.from_ip}")],
+                )
+            )
+    return out
+
+
+def _pos(path: Path, index: int) -> int:
+    return next((h.position for h in path.hops if h.received_index == index), -1)
+
+
+def _below_border(path: Path, received: Sequence[Received], forwarded: bool) -> list[Finding]:
+    out: list[Finding] = []
+    border = path.border
+    if border is None:
+        return out
+    # the recipient's own mail domain only: its provider (a shared one, such as Microsoft 365) may run the
+    # sender's relays too
+    rdom = org_domain(path.recipient_domain)
+    for h in path.hops:
+        if h.trusted or h.synthetic or h.received_index is None or h.received_index >= len(received):
+            continue
+        r = received[h.received_index]
+        if is_internal_ip(h.from_ip):
+            out.append(
+                finding(
+                    "trace.private_below_border",
+                    f"received[{h.received_index}], written on the sender side, shows the private address "
+                    f"{h.from_ip}: an internal relay that cannot be verified from outside.",
+                    [_ev(h, f"from {h.from_ip}")],
+                )
+            )
+        if rdom and h.organisation == rdom and len(path.borders) < 2 and not forwarded:
+            out.append(
+                finding(
+                    "trace.claims_recipient_relay",
+                    f"received[{h.received_index}], below the border, claims to be written by {h.by_host}, a host of "
+                    "the recipient's own organisation: those relays cannot appear on the sender side.",
+                    [_ev(h, f"by {h.by_host}")],
+                )
+            )
+        problem = _queue_id_problem(r)
+        if problem:
+            out.append(finding("trace.implausible_hop", f"received[{h.received_index}] {problem}.", [_ev(h, problem)]))
+    return out
+
+
+def _queue_id_problem(r: Received) -> str | None:
+    soft = (r.software or "").lower()
+    qid = (r.id or "").strip().rstrip(";")
+    if not qid or not soft:
+        return None
+    if soft == "postfix" and not _POSTFIX_ID.fullmatch(qid):
+        return f"claims Postfix but its queue id {qid!r} does not have Postfix's syntax"
+    if soft == "exim" and not _EXIM_ID.fullmatch(qid):
+        return f"claims Exim but its message id {qid!r} does not have Exim's syntax"
+    return None

@@ -1,0 +1,211 @@
+"""The verdict: authentic, forwarded, suspicious, forged or indeterminate, with the reasons.
+
+Rules, in order (``docs/concepts.md``, "Forgery versus forwarding"):
+
+1. no trace and no authentication evidence: ``indeterminate``;
+2. an authentication failure at the border (SPF fail, DKIM failing on its
+   signed headers, DMARC fail) that forwarding does not explain: ``forged``.
+   Forwarding explains SPF and DMARC failures (the forwarder is not in the
+   author's SPF record) and list-made DKIM failures; a failure the receiver's
+   stamp and the re-check disagree on is never decisive;
+3. the trace itself forged (a HELO claiming the recipient's domain, the
+   recipient's own relays below the border) with nothing authenticating the
+   sender and no forwarding: ``forged``;
+4. any unexplained finding of medium or high severity that indicates forgery
+   or suspicion (display-name spoofing, reply-to hijack, softfail, inserted
+   lines, disagreeing evidence): ``suspicious``;
+5. forwarding evidence (SRS, list, ``Resent-*``, ARC, several deliveries,
+   several crossings): ``forwarded``;
+6. internal mail, or SPF pass / aligned DKIM pass / DMARC pass: ``authentic``
+   (speaking of the infrastructure only: the verdict names the domain);
+7. otherwise ``indeterminate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from mailtrace.trace.forwarding import ForwardingSignals
+from mailtrace.trace.hosts import org_domain, same_org
+from mailtrace.trace.model import Path
+from mailtrace.verdict.catalogue import Finding, Indication, Severity
+from mailtrace.verdict.evidence import AuthView
+
+
+class VerdictResult(StrEnum):
+    AUTHENTIC = "authentic"
+    FORWARDED = "forwarded"
+    SUSPICIOUS = "suspicious"
+    FORGED = "forged"
+    INDETERMINATE = "indeterminate"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    """The overall classification and the reasons that decided it."""
+
+    result: VerdictResult
+    reasons: tuple[str, ...]
+    decided_by: tuple[str, ...] = ()  #: finding codes the decision rests on
+    evidence_source: str = "none"  #: ``stamped by <authserv-id>``, ``re-verification``, or ``none``
+    domain: str | None = None  #: the From: domain the verdict speaks for
+    explained: tuple[str, ...] = ()  #: failures that forwarding explains (codes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "result": self.result.value,
+            "reasons": list(self.reasons),
+            "decided_by": list(self.decided_by),
+            "evidence_source": self.evidence_source,
+            "domain": self.domain,
+            "explained": list(self.explained),
+        }
+
+
+_AUTH_FAIL = ("auth.spf_fail", "auth.dkim_header_fail", "auth.dmarc_fail")
+#: Weaker failures: explained by the same evidence as a fail, suspicious (never forged) otherwise.
+_AUTH_WEAK = ("auth.spf_softfail",)
+_TRACE_FORGED = ("trace.helo_recipient_domain", "trace.claims_recipient_relay")
+_HEAVY = (Severity.MEDIUM, Severity.HIGH)
+
+
+def classify(
+    findings: Sequence[Finding],
+    view: AuthView,
+    path: Path,
+    signals: ForwardingSignals,
+    *,
+    has_trace: bool,
+    from_domain: str | None,
+) -> Verdict:
+    by_code: dict[str, Finding] = {}
+    for f in findings:
+        by_code.setdefault(f.code, f)
+    source = _source(view)
+
+    def verdict(result: VerdictResult, reasons: list[str], codes: list[str], explained: list[str] = ()) -> Verdict:  # type: ignore[assignment]
+        return Verdict(
+            result=result,
+            reasons=(*reasons, *view.set_aside),
+            decided_by=tuple(codes),
+            evidence_source=source,
+            domain=from_domain,
+            explained=tuple(explained),
+        )
+
+    if not has_trace and not view.any:
+        return verdict(
+            VerdictResult.INDETERMINATE,
+            ["No Received: lines and no authentication evidence to judge."],
+            ["trace.no_received"],
+        )
+    forwarding = corroborated_forwarding(path, signals)
+    arc_pass = view.arc is not None and view.arc.result == "pass"
+    aligned_dkim = any(d.result == "pass" and d.aligned for d in view.dkim)
+    authenticity = (
+        (view.spf is not None and view.spf.result == "pass")
+        or aligned_dkim
+        or (view.dmarc is not None and view.dmarc.result == "pass")
+    )
+    disputed = "auth.stamp_disagreement" in by_code
+    relayed = "trace.open_relay" in by_code
+    explained: list[str] = []
+    unexplained: list[str] = []
+    for code in _AUTH_FAIL:
+        if code not in by_code:
+            continue
+        if (
+            (code == "auth.spf_fail" and (forwarding or aligned_dkim or arc_pass or relayed))
+            or (code == "auth.dmarc_fail" and (forwarding or arc_pass or relayed))
+            or (code == "auth.dkim_header_fail" and (signals.lists or len(path.borders) > 1 or aligned_dkim))
+            or disputed
+        ):
+            explained.append(code)
+        else:
+            unexplained.append(code)
+    for code in _AUTH_WEAK:
+        if code in by_code and (forwarding or aligned_dkim or arc_pass or relayed):
+            explained.append(code)
+    why = "the third-party relay" if relayed and not forwarding else "forwarding evidence or another passing check"
+    exp_reasons = [f"{by_code[c].title} is explained by {why}." for c in explained]
+    if unexplained:
+        reasons = [by_code[c].message for c in unexplained]
+        if not forwarding:
+            reasons.append("No forwarding evidence (SRS, list, ARC, Resent-*, second crossing) explains the failure.")
+        return verdict(VerdictResult.FORGED, reasons + exp_reasons, unexplained, explained)
+    trace_forged = [c for c in _TRACE_FORGED if c in by_code]
+    if trace_forged and not authenticity and not forwarding:
+        reasons = [by_code[c].message for c in trace_forged]
+        reasons.append("Nothing authenticates the sender and nothing suggests forwarding.")
+        return verdict(VerdictResult.FORGED, reasons, trace_forged, explained)
+    suspicious = [
+        f
+        for f in findings
+        if f.severity in _HEAVY
+        and f.indicates in (Indication.FORGERY, Indication.SUSPICION)
+        and f.code not in explained
+        and not (authenticity and f.code in ("trace.link_broken", "trace.time_backwards", "trace.implausible_hop"))
+    ]
+    if suspicious:
+        codes = list(dict.fromkeys(f.code for f in suspicious))
+        reasons = [f.message for f in suspicious[:6]]
+        if disputed:
+            reasons.append(_dispute_note(view))
+        return verdict(VerdictResult.SUSPICIOUS, reasons + exp_reasons, codes, explained)
+    if forwarding:
+        codes = [f.code for f in findings if f.indicates is Indication.FORWARDING]
+        reasons = [by_code[c].message for c in dict.fromkeys(codes) if c in by_code][:5]
+        if not reasons:
+            reasons = ["Forwarding evidence was found."]
+        return verdict(VerdictResult.FORWARDED, reasons + exp_reasons, list(dict.fromkeys(codes)), explained)
+    if path.internal:
+        return verdict(
+            VerdictResult.AUTHENTIC,
+            [by_code["trace.internal"].message if "trace.internal" in by_code else "Internal mail: no border crossed."],
+            ["trace.internal"],
+            explained,
+        )
+    if authenticity:
+        codes = [c for c in ("auth.spf_pass", "auth.dkim_pass", "auth.dmarc_pass") if c in by_code]
+        reasons = [by_code[c].message for c in codes]
+        if from_domain:
+            reasons.append(f"Authentic speaks of the infrastructure only: the mail comes from {from_domain}'s systems.")
+        return verdict(VerdictResult.AUTHENTIC, reasons + exp_reasons, codes, explained)
+    reasons = ["No authentication evidence decides either way: no trusted stamp at the border and no re-verification."]
+    if "auth.none" not in by_code and view.any:
+        reasons = ["The authentication evidence neither passes nor fails decisively."]
+    return verdict(VerdictResult.INDETERMINATE, reasons, [c for c in ("auth.none",) if c in by_code], explained)
+
+
+def corroborated_forwarding(path: Path, signals: ForwardingSignals) -> bool:
+    """Forwarding evidence strong enough to explain failures and to call a message ``forwarded``.
+
+    ``List-*`` fields alone are trivially forged; they count when the trace
+    agrees: a second crossing, or the client at the recipient's border (or the
+    envelope sender in ``Return-Path``, the list's bounce address) in the list's
+    organisation. SRS, ARC, ``Resent-*`` and
+    several ``Delivered-To`` count on their own.
+    """
+    if signals.srs or signals.arc or signals.resent or signals.deliveries or len(path.borders) > 1:
+        return True
+    if not signals.lists:
+        return False
+    border = path.border
+    client_org = org_domain(border.client) if border is not None else None
+    return any(same_org(client_org, d) or same_org(signals.return_path_domain, d) for d in signals.list_domains)
+
+
+def _source(view: AuthView) -> str:
+    if view.rechecked and any(o.source == "re-verification" for o in (view.spf, view.dmarc, *view.dkim) if o):
+        return "re-verification" + (f" and {view.trusted_authserv}" if view.trusted_authserv else "")
+    return view.trusted_authserv or "none"
+
+
+def _dispute_note(view: AuthView) -> str:
+    return (
+        "The receiver's stamp and the re-check disagree: the verdict uses the re-check's cryptographic DKIM result "
+        "and the stamp for SPF and DMARC, and does not call the message forged on disputed evidence."
+    )

@@ -1,0 +1,295 @@
+"""The authentication evidence the verdict weighs: re-verification where it ran, else the stamps.
+
+The ``Authentication-Results`` (RFC 8601) and ``Received-SPF`` (RFC 7208
+section 9.1) written *above the recipient's border* are the trusted
+receiver's first-hand record at delivery time; anything below the border was
+written on the sender side (or by a forwarder) and is not trusted. With a
+resolver, the re-check (:mod:`mailtrace.auth`) is a second opinion: a
+cryptographic DKIM result it reaches outranks the stamp, while SPF and DMARC
+keep the stamp (records change after delivery). Attributes of the parsed and
+verified objects are read defensively so that either may be absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mailtrace.trace.model import Evidence, Path
+
+_DKIM_WORDS = {
+    "pass": "pass",
+    "body_hash_mismatch": "body_fail",
+    "signature_mismatch": "header_fail",
+    "key_unavailable": "unverifiable",
+    "key_revoked": "unverifiable",
+    "expired": "unverifiable",
+    "temperror": "unverifiable",
+    "permerror": "error",
+    "fail": "header_fail",
+    "neutral": "error",
+    "policy": "error",
+    "none": "none",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """One method's result as the verdict reads it, and where it came from."""
+
+    method: str  #: ``spf``, ``dkim``, ``dmarc``, ``arc``
+    #: SPF/DMARC/ARC words; for DKIM ``pass``, ``header_fail``, ``body_fail``, ``unverifiable``, ``error``, ``none``
+    result: str
+    domain: str | None
+    source: str  #: ``re-verification`` or ``stamped by <authserv-id>``
+    evidence: Evidence
+    aligned: bool | None = None
+    #: SPF only: ``mailfrom``, or ``helo`` when the envelope sender is null (RFC 7208 section 2.4)
+    identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthView:
+    spf: Outcome | None
+    dkim: tuple[Outcome, ...]
+    dmarc: Outcome | None
+    arc: Outcome | None
+    stamped: tuple[Outcome, ...]  #: every trusted stamp, for disagreement checks
+    rechecked: bool
+    trusted_authserv: str | None
+    #: re-checks the verdict does not use, and why (SPF and DMARC run on a guessed client without a border)
+    set_aside: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return bool(self.spf or self.dkim or self.dmarc)
+
+
+def _str(x: Any) -> str | None:
+    if x is None:
+        return None
+    return str(getattr(x, "value", x)).lower()
+
+
+def _org(domain: str | None) -> str | None:
+    from mailtrace.trace.hosts import org_domain
+
+    return org_domain(domain) or (domain.lower() if domain else None)
+
+
+def trusted_results(authentication: Any, path: Path, policy_ids: tuple[str, ...]) -> list[Any]:
+    """The ``Authentication-Results`` fields written by the recipient's side, nearest the border first."""
+    fields = list(getattr(authentication, "authentication_results", ()) or ())
+    if policy_ids:
+        chosen = [f for f in fields if (getattr(f, "authserv_id", None) or "").lower() in policy_ids]
+    elif path.border is not None and path.border.header_index is not None:
+        chosen = [
+            f for f in fields if _at_border(path, getattr(f, "header_index", None), getattr(f, "authserv_id", None))
+        ]
+    elif path.internal or not path.hops:
+        chosen = fields[:1]
+    else:
+        chosen = []
+    chosen.sort(key=lambda f: -int(getattr(f, "header_index", 0)))
+    return chosen
+
+
+def _at_border(path: Path, index: int | None, writer: str | None) -> bool:
+    """A stamp the recipient's receiver wrote: above the border line, or just below it (Gmail writes its
+    stamps under its own ``Received:`` line) when the writer is in the receiver's organisation."""
+    border = path.border
+    if border is None or border.header_index is None or index is None:
+        return False
+    if index < border.header_index:
+        return True
+    below = min(
+        (
+            h.header_index
+            for h in path.hops
+            if (h.header_index or 0) > border.header_index and not h.synthetic and h.header_index is not None
+        ),
+        default=None,
+    )
+    if below is not None and index > below:
+        return False
+    from mailtrace.trace.hosts import org_domain, same_org
+
+    return writer is None or same_org(org_domain(writer), org_domain(border.receiver))
+
+
+def _stamps(authentication: Any, path: Path, policy_ids: tuple[str, ...], from_domain: str | None) -> list[Outcome]:
+    out: list[Outcome] = []
+    for field in trusted_results(authentication, path, policy_ids):
+        who = getattr(field, "authserv_id", None) or "the receiver"
+        index = getattr(field, "header_index", None)
+        for res in getattr(field, "results", ()) or ():
+            method = (_str(getattr(res, "method", None)) or "").split("/", 1)[0]
+            word = _str(getattr(res, "result", None)) or ""
+            domain: str | None
+            if method == "dkim":
+                domain = _prop(res, "header", "d") or _domain_of(_prop(res, "header", "i"))
+                text = " ".join([*(getattr(res, "comments", ()) or ()), getattr(res, "reason", None) or ""]).lower()
+                kind = _DKIM_WORDS.get(word, "error")
+                if word == "fail" and "body hash" in text:
+                    kind = "body_fail"
+                word = kind
+            elif method == "spf":
+                domain = _domain_of(_prop(res, "smtp", "mailfrom") or _prop(res, "smtp", "mail"))
+                identity = "mailfrom"
+                if domain is None and _prop(res, "smtp", "helo"):
+                    domain, identity = _prop(res, "smtp", "helo"), "helo"
+            elif method == "dmarc":
+                domain = _prop(res, "header", "from")
+            elif method == "arc":
+                domain = None
+            else:
+                continue
+            ev = Evidence(text=f"{method}={word} stamped by {who}", header="Authentication-Results", header_index=index)
+            aligned = None
+            if method == "dkim" and domain and from_domain:
+                aligned = _org(domain) == _org(from_domain)
+            out.append(
+                Outcome(
+                    method=method,
+                    result=word,
+                    domain=domain,
+                    source=f"stamped by {who}",
+                    evidence=ev,
+                    aligned=aligned,
+                    identity=identity if method == "spf" else None,
+                )
+            )
+    for spf in getattr(authentication, "received_spf", ()) or ():
+        index = getattr(spf, "header_index", None)
+        if not _at_border(path, index, getattr(spf, "receiver", None)):
+            continue
+        word = _str(getattr(spf, "result", None)) or ""
+        ev = Evidence(text=f"Received-SPF: {word}", header="Received-SPF", header_index=index)
+        domain = _domain_of(getattr(spf, "envelope_from", None))
+        stated: str | None = _str(getattr(spf, "identity", None))
+        if domain is None and getattr(spf, "helo", None):
+            domain, stated = str(spf.helo), "helo"
+        out.append(
+            Outcome(
+                method="spf",
+                result=word,
+                domain=domain,
+                source="stamped in Received-SPF",
+                evidence=ev,
+                identity=stated,
+            )
+        )
+    return out
+
+
+def _prop(res: Any, ptype: str, name: str) -> str | None:
+    get = getattr(res, "get", None)
+    if not callable(get):
+        return None
+    value = get(ptype, name)
+    return value if isinstance(value, str) else None
+
+
+def _domain_of(address: str | None) -> str | None:
+    if not address:
+        return None
+    return address.rsplit("@", 1)[-1].strip("<> ").lower() or None
+
+
+def build_view(
+    verification: Any, authentication: Any, path: Path, policy_ids: tuple[str, ...], from_domain: str | None
+) -> AuthView:
+    stamped = _stamps(authentication, path, policy_ids, from_domain)
+    checked = bool(getattr(verification, "checked", False))
+    first = {m: next((o for o in stamped if o.method == m), None) for m in ("spf", "dmarc", "arc")}
+    spf, dmarc, arc = first["spf"], first["dmarc"], first["arc"]
+    dkim = [o for o in stamped if o.method == "dkim"]
+    if checked:
+        ev = Evidence(text="re-verification against DNS now", header=None)
+        # without a border there is no crossing client: SPF (and DMARC through it) was checked on a guess
+        s = getattr(verification, "spf", None) if path.border is not None else None
+        word = _str(getattr(s, "result", None))
+        if spf is None and word and word != "not_checked":
+            spf = Outcome(
+                method="spf",
+                result=word,
+                domain=getattr(s, "domain", None),
+                source="re-verification",
+                evidence=ev,
+                identity=_str(getattr(s, "identity", None)),
+            )
+        d = getattr(verification, "dmarc", None) if path.border is not None else None
+        word = _str(getattr(d, "result", None))
+        if dmarc is None and word and word not in ("not_checked", "temperror"):
+            dmarc = Outcome(
+                method="dmarc", result=word, domain=getattr(d, "domain", None), source="re-verification", evidence=ev
+            )
+        a = getattr(verification, "arc", None)
+        word = _str(getattr(a, "cv", None))
+        if arc is None and word and word not in ("not_checked", "none"):
+            arc = Outcome(method="arc", result=word, domain=None, source="re-verification", evidence=ev)
+        rechecked: list[Outcome] = []
+        for c in getattr(verification, "dkim", ()) or ():
+            word = _DKIM_WORDS.get(_str(getattr(c, "result", None)) or "", "")
+            if not word:
+                continue
+            domain = getattr(c, "domain", None)
+            cev = Evidence(
+                text=f"DKIM re-check: {_str(c.result)}",
+                header="DKIM-Signature",
+                header_index=getattr(c, "header_index", None),
+            )
+            aligned = _org(domain) == _org(from_domain) if domain and from_domain else None
+            rechecked.append(
+                Outcome(
+                    method="dkim", result=word, domain=domain, source="re-verification", evidence=cev, aligned=aligned
+                )
+            )
+        decisive = {"pass", "header_fail", "body_fail"}
+        merged = [o for o in rechecked if o.result in decisive]
+        done = {(o.domain or "").lower() for o in merged}
+        merged.extend(o for o in dkim if (o.domain or "").lower() not in done)
+        merged.extend(
+            o
+            for o in rechecked
+            if o.result not in decisive
+            and (o.domain or "").lower() not in done
+            and not any((s.domain or "").lower() == (o.domain or "").lower() for s in dkim)
+        )
+        dkim = merged
+    trusted = next((o.source for o in stamped), None)
+    set_aside = _set_aside(verification, path) if checked else ()
+    return AuthView(
+        spf=spf,
+        dkim=tuple(dkim),
+        dmarc=dmarc,
+        arc=arc,
+        stamped=tuple(stamped),
+        rechecked=checked,
+        trusted_authserv=trusted,
+        set_aside=set_aside,
+    )
+
+
+def _set_aside(verification: Any, path: Path) -> tuple[str, ...]:
+    """A sentence for SPF/DMARC re-checks that ran without a border, against the fallback client.
+
+    With no crossing found, the re-check used the topmost public client IP (``analyze.border_identity``):
+    a guess, not the client the recipient's side saw, so the verdict ignores those results.
+    """
+    if path.border is not None:
+        return ()
+    words = []
+    for name in ("spf", "dmarc"):
+        word = _str(getattr(getattr(verification, name, None), "result", None))
+        if word and word not in ("not_checked", "none", "temperror"):
+            words.append(f"{name.upper()} {word}")
+    if not words:
+        return ()
+    s = getattr(verification, "spf", None)
+    ip = getattr(s, "ip", None)
+    client = f"the topmost public client IP {ip}" if ip else "no client IP"
+    return (
+        f"The re-check ({', '.join(words)}) ran against {client} because no border was found; it is not the "
+        "client the recipient's side saw, so the verdict does not use it.",
+    )

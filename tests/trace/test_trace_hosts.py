@@ -1,0 +1,50 @@
+"""Host names, addresses and organisations as the path compares them."""
+
+from __future__ import annotations
+
+from mailtrace.trace.hosts import clean_host, is_internal_ip, is_public_ip, org_domain, parse_ip, same_org, within
+from mailtrace.trace.model import Evidence
+
+
+def test_org_domain_uses_the_icann_public_suffix_list() -> None:
+    assert org_domain("mx1.mail.example.co.uk") == "example.co.uk"
+    assert org_domain("gabe.freedesktop.org") == "freedesktop.org"  # private-section suffixes are ignored
+    assert org_domain("mail.sender.example") == "sender.example"  # RFC 2606 names count
+    assert org_domain("co.uk") is None
+    assert org_domain("compute4.internal") is None
+    assert org_domain("localhost") is None
+    assert org_domain("192.0.2.1") is None
+    assert org_domain("a" * 64 + ".example.com") is None
+
+
+def test_same_org_accepts_provider_aliases_and_same_label_other_suffix() -> None:
+    assert same_org("gmail.com", "google.com")
+    assert same_org("sourceforge.com", "sourceforge.net")
+    assert not same_org("abc.com", "abc.net")  # labels under four characters are too common
+    assert not same_org("sender.example", "attacker.example")
+    assert not same_org(None, "google.com")
+
+
+def test_internal_addresses_exclude_the_documentation_ranges() -> None:
+    for ip in ("10.1.2.3", "172.16.0.1", "192.168.1.1", "127.0.0.1", "::1", "fd00::1", "169.254.1.1", "100.64.0.1"):
+        assert is_internal_ip(ip), ip
+    for ip in ("192.0.2.10", "198.51.100.7", "203.0.113.1", "2001:db8::1", "8.8.8.8"):
+        assert not is_internal_ip(ip), ip
+        assert is_public_ip(ip), ip
+    assert not is_internal_ip("not-an-ip")
+
+
+def test_parse_ip_and_clean_host_normalise() -> None:
+    assert str(parse_ip("[IPv6:2001:DB8::1]")) == "2001:db8::1"
+    assert str(parse_ip("::ffff:192.0.2.1")) == "192.0.2.1"
+    assert parse_ip("999.1.1.1") is None
+    assert clean_host("MX.Example.ORG.") == "mx.example.org"
+    assert clean_host("") is None
+    assert within("a.b.recipient.example", ("recipient.example",))
+    assert not within("recipient.example.evil", ("recipient.example",))
+
+
+def test_evidence_describes_itself_for_a_text_report() -> None:
+    ev = Evidence(text="client IP named", header="Received-SPF", header_index=4, hop=1)
+    assert ev.describe() == "received[1], Received-SPF (field 4): client IP named"
+    assert Evidence(text="plain").describe() == "plain"
