@@ -113,7 +113,8 @@ def link(hop: HopView, prev: HopView, r: Received) -> tuple[LinkStatus, str]:
         return LinkStatus.NOT_NETWORK, f"{hop.kind.value} hop after a {prev.kind.value} hop"
     if same_ip(hop.from_ip, prev.by_ip):
         return LinkStatus.LINKED, f"client IP {hop.from_ip} is the previous hop's 'by' address"
-    names = {clean_host(n) for n in (r.from_.rdns, r.from_.helo) if n}
+    # rDNS first, then HELO; a tuple keeps the report independent of hash order.
+    names = tuple(dict.fromkeys(clean_host(n) for n in (r.from_.rdns, r.from_.helo) if n))
     for name in names:
         if _host_matches(name, prev.by_host):
             return LinkStatus.LINKED, f"client {name} is the previous hop's 'by' host"

@@ -19,6 +19,7 @@ become defects with the caller's prefix (``dkim.`` or ``arc.``):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mailtrace.defects import Defect
@@ -28,8 +29,6 @@ MAX_TAGS = 128
 #: Tags whose value is base64, in which white space is ignored (RFC 6376 section 3.5).
 BASE64_TAGS = frozenset({"b", "bh"})
 
-_ALPHA = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_NAME_CHARS = _ALPHA | frozenset("0123456789_")
 _WS = " \t\r\n"
 
 
@@ -46,12 +45,18 @@ class TagList:
         return self.first.get(name)
 
 
+#: tag-name = ALPHA *ALNUMPUNC (RFC 6376 section 3.2)
+_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+#: tag-value characters: VALCHAR (%x21-3A / %x3C-7E) and folding white space
+_VALUE_RE = re.compile(r"[\t\n\r !-:<-~]*")
+
+
 def _valid_name(name: str) -> bool:
-    return bool(name) and name[0] in _ALPHA and all(c in _NAME_CHARS for c in name)
+    return _NAME_RE.fullmatch(name) is not None
 
 
 def _valid_value(value: str) -> bool:
-    return all(c in _WS or ("!" <= c <= "~" and c != ";") for c in value)
+    return _VALUE_RE.fullmatch(value) is not None
 
 
 def remove_whitespace(value: str) -> str:
