@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -17,6 +16,8 @@ from mailtrace.parse.received import parse_received
 from mailtrace.policy import DEFAULT_POLICY, Policy
 from mailtrace.report import Report
 from mailtrace.trace import reconstruct_path
+from mailtrace.trace.hosts import is_public_ip, same_ip
+from mailtrace.trace.model import Path
 from mailtrace.verdict import judge
 
 
@@ -75,30 +76,24 @@ def analyze_bytes(raw: bytes, source: Source, policy: Policy) -> Report:
     )
 
 
-def _is_public(ip: str | None) -> bool:
-    if not ip:
-        return False
-    try:
-        return ipaddress.ip_address(ip).is_global
-    except ValueError:
-        return False
-
-
 def border_identity(
-    path: object, received: tuple[Received, ...]
+    path: Path, received: tuple[Received, ...]
 ) -> tuple[str | None, str | None, datetime | None, str | None]:
     """The client IP, HELO and receiver's time at the border crossing, and how it was chosen.
 
-    Uses ``path.border`` when path reconstruction found one; otherwise the
-    topmost hop with a public client IP, and says so in the note.
+    Uses ``path.border`` when path reconstruction found one (its IP may come from the
+    receiver's own stamp when the crossing line itself is missing); otherwise the topmost
+    hop with a public client IP, and says so in the note, so SPF can still be re-checked
+    but the verdict knows not to lean on it.
     """
-    border = getattr(path, "border", None)
-    index = getattr(border, "index", None)
-    if isinstance(index, int) and 0 <= index < len(received):
-        hop = received[index]
-        return hop.from_.ip, hop.from_.helo, hop.timestamp, f"border hop {index} ({getattr(border, 'method', '?')})"
+    border = path.border
+    if border is not None and 0 <= border.index < len(received):
+        hop = received[border.index]
+        helo = hop.from_.helo if border.ip is None or same_ip(hop.from_.ip, border.ip) else None
+        note = f"border hop {border.index} ({border.method.value})"
+        return border.ip, helo, border.timestamp or hop.timestamp, note
     for hop in received:
-        if _is_public(hop.from_.ip):
+        if is_public_ip(hop.from_.ip):
             note = f"no border found: topmost hop with a public client IP (received[{hop.index}])"
             return hop.from_.ip, hop.from_.helo, hop.timestamp, note
     return None, None, received[0].timestamp if received else None, "no hop with a public client IP"
