@@ -30,6 +30,7 @@ def main() -> int:
     hop_codes: Counter[str] = Counter()
     message_codes: Counter[str] = Counter()
     verdicts: Counter[str] = Counter()
+    findings: Counter[str] = Counter()
     start = time.perf_counter()
     for path in files:
         try:
@@ -41,8 +42,8 @@ def main() -> int:
                     hop_codes.update(d.code for d in hop.defects)
                 message_codes.update(d.code for d in report.defects)
                 message_codes.update(d.code for d in report.headers.defects)
-                verdict = report.verdict
-                verdicts[str(getattr(verdict, "verdict", None))] += 1
+                verdicts[report.verdict.result.value if report.verdict else "none"] += 1
+                findings.update(f.code for f in report.findings)
         except UnsupportedFormatError as exc:
             refused += 1
             print(f"refused: {exc}")
@@ -55,6 +56,7 @@ def main() -> int:
     print("hop defects by code:", dict(hop_codes.most_common()))
     print("message/header defects by code:", dict(message_codes.most_common()))
     print("verdicts:", dict(verdicts.most_common()))
+    print("findings by code:", dict(findings.most_common()))
     return 1 if errors else 0
 
 
