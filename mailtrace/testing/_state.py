@@ -102,6 +102,18 @@ class WalkBase:
         return max(candidates) if candidates else None
 
     @property
+    def resent_signer(self) -> int | None:
+        """On a re-sent message (scenario 14): the re-sender's last MSA/Transmitter before its crossing."""
+        r = self.spec.resender
+        if r is None:
+            return None
+        crossing = next((n for n, link in enumerate(self.spec.links) if link.crossing and n >= r), None)
+        if crossing is None:
+            return None
+        candidates = [i for i in self.sites if r < i <= crossing and not self.spec.actors[i].has("Receiver")]
+        return max(candidates) if candidates else None
+
+    @property
     def _final_rcpt(self) -> str:
         """The final mailbox: ``bob@`` the last Receiver's domain."""
         return f"bob@{self.sites[max(self.sites)].domain}"

@@ -70,7 +70,8 @@ def build_message(
     ``internal_hops`` likewise. ``author_ip`` is the address the MSA sees for the author's client
     (default: a home router, ``198.51.100.201``; ``10.0.0.23`` when the path has no Border).
     ``domains`` overrides the default domains by role: ``sender``, ``esp``, ``relay``,
-    ``forwarder``, ``recipient``, ``gateway``, ``attacker``. ``zone`` collects the records into a
+    ``forwarder``, ``recipient``, ``gateway``, ``attacker``, ``resent`` (the new recipient's domain
+    when a ``Recipient/Author`` re-sends the message, scenario 14). ``zone`` collects the records into a
     shared :class:`ZoneBuilder` (a conflict raises ``ConfigurationError``).
     """
     spec = parse_path(path)
@@ -169,17 +170,22 @@ def _per_actor(value: Any, count: int, what: str) -> list[Any]:
 
 def _domains(spec: PathSpec, from_addr: str, scenario: Scenario, given: dict[str, str]) -> dict[int, str]:
     """The organisational domain of each relaying actor."""
-    unknown = set(given) - {"sender", "esp", "relay", "forwarder", "recipient", "gateway", "attacker"}
+    unknown = set(given) - {"sender", "esp", "relay", "forwarder", "recipient", "gateway", "attacker", "resent"}
     if unknown:
         raise ConfigurationError(f"domains: unknown keys {sorted(unknown)}")
     sender = given.get("sender", from_addr.rsplit("@", 1)[1].lower())
     out: dict[int, str] = {}
     forwarders = 0
     seen_sender = False
+    resender = spec.resender
     for i, actor in enumerate(spec.actors):
         if not actor.is_relay:
             continue
-        if actor.has("Receiver") and actor.has("MSA"):
+        if resender is not None and i > resender:
+            # the re-sending user's own provider (the first leg's recipient domain) hands to a new recipient
+            leg1 = given.get("recipient", "recipient.example")
+            out[i] = given.get("resent", "partner.example") if actor.has("Receiver") else leg1
+        elif actor.has("Receiver") and actor.has("MSA"):
             out[i] = sender  # one organisation end to end (scenario 7)
         elif actor.has("Forwarder"):
             forwarders += 1

@@ -47,6 +47,8 @@ class Fixture:
     root: Path
     recipe: dict[str, Any] | None
     digests: dict[str, str]
+    #: ``False``: the golden report was made with no resolver (no re-verification); :meth:`analyze` does the same
+    dns: bool = True
 
     @property
     def message_path(self) -> Path:
@@ -74,9 +76,10 @@ class Fixture:
         return loaded
 
     def resolver(self) -> Any:
+        """The zone as a resolver, or ``None`` for a fixture analysed without DNS (``dns: false``)."""
         from mailtrace.dns import OfflineZone
 
-        return OfflineZone.from_dict(self.zone())
+        return OfflineZone.from_dict(self.zone()) if self.dns else None
 
     def policy(self, **changes: Any) -> Any:
         from mailtrace.policy import Policy
@@ -109,6 +112,7 @@ class Collection:
                 root=root,
                 recipe=entry.get("recipe"),
                 digests=dict(entry.get("sha256", {})),
+                dns=bool(entry.get("dns", True)),
             )
             for entry in data.get("fixtures", ())
         }

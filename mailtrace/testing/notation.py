@@ -79,6 +79,11 @@ class PathSpec:
     def crossings(self) -> int:
         return sum(1 for link in self.links if link.crossing)
 
+    @property
+    def resender(self) -> int | None:
+        """The index of the ``Recipient/Author`` actor who re-sends the delivered message (scenario 14)."""
+        return next((i for i, a in enumerate(self.actors[1:-1], 1) if a.has("Recipient") and a.has("Author")), None)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "notation": self.notation,
@@ -142,12 +147,22 @@ def _check(spec: PathSpec, text: str) -> None:
         raise ConfigurationError(f"{text!r}: the first actor must be the Author")
     if not spec.actors[-1].has("Recipient"):
         raise ConfigurationError(f"{text!r}: the last actor must be the Recipient")
-    for actor in spec.actors[1:]:
-        if actor.has("Author"):
-            raise ConfigurationError(f"{text!r}: only the first actor can be the Author")
-    for actor in spec.actors[:-1]:
-        if actor.has("Recipient"):
-            raise ConfigurationError(f"{text!r}: only the last actor can be the Recipient")
+    middle = spec.actors[1:-1]
+    resenders = [i for i, a in enumerate(middle, 1) if a.has("Recipient") and a.has("Author")]
+    for i, actor in enumerate(spec.actors[1:], 1):
+        if actor.has("Author") and i not in resenders:
+            raise ConfigurationError(f"{text!r}: only the first actor (or a Recipient/Author re-sending) is an Author")
+    for i, actor in enumerate(spec.actors[:-1]):
+        if actor.has("Recipient") and i not in resenders:
+            raise ConfigurationError(f"{text!r}: only the last actor (or a Recipient/Author re-sending) is a Recipient")
+    if len(resenders) > 1:
+        raise ConfigurationError(f"{text!r}: at most one Recipient/Author re-sends the message")
+    for i in resenders:
+        before, after, actor = spec.actors[i - 1], spec.actors[i + 1], spec.actors[i]
+        if actor.is_relay or not before.has("MDA") or not (after.has("MSA") or after.has("Transmitter")):
+            raise ConfigurationError(
+                f"{text!r}: a re-sending Recipient/Author sits between an MDA and an MSA or Transmitter (scenario 14)"
+            )
     if len(spec.actors) == 1 or not any(a.is_relay for a in spec.actors):
         raise ConfigurationError(f"{text!r}: a path needs at least one relaying actor between Author and Recipient")
     for link, after in zip(spec.links, spec.actors[1:], strict=True):

@@ -24,6 +24,9 @@ class Recipe:
     provenance: str
     path: str
     options: dict[str, Any] = field(default_factory=dict)
+    #: ``False``: the golden report is the analysis with no resolver (no re-verification), as
+    #: ``mailtrace`` runs without ``--dns``; the zone is still written for projects that want it.
+    dns: bool = True
 
     def build(self) -> BuiltMessage:
         return build_message(self.path, **self.options)
@@ -33,8 +36,8 @@ class Recipe:
         return {"path": self.path, "options": {k: str(v) if isinstance(v, datetime) else v for k, v in opts.items()}}
 
 
-def _r(name: str, provenance: str, path: str, **options: Any) -> Recipe:
-    return Recipe(name=name, provenance=provenance, path=path, options=options)
+def _r(name: str, provenance: str, path: str, *, dns: bool = True, **options: Any) -> Recipe:
+    return Recipe(name=name, provenance=provenance, path=path, options=options, dns=dns)
 
 
 _PDT = timezone(timedelta(hours=-7))
@@ -182,6 +185,102 @@ RECIPES: tuple[Recipe, ...] = (
         "builder: RSA and Ed25519 signatures side by side (RFC 8463 section 5)",
         PLAIN,
         scenario=Scenario(dkim="both"),
+    ),
+    _r(
+        "scenarios/14-resent",
+        "builder: scenario 14, the recipient re-sends the delivered message with a Resent-* block through "
+        "their own provider to a new recipient (RFC 5322 section 3.6.6)",
+        "Author ==> MSA/Transmitter --> / --> Receiver/MDA ==> Recipient/Author ==> MSA/Transmitter --> / --> "
+        "Receiver/MDA ==> Recipient",
+    ),
+    _r(
+        "scenarios/19-bounce",
+        "builder: scenario 19, a Postfix bounce (DSN): null envelope sender, multipart/report (RFC 3464, RFC 6522), "
+        "SPF checked on the HELO identity",
+        "Author/MSA/Transmitter --> / --> Receiver/MDA ==> Recipient",
+        scenario=Scenario(bounce=True),
+        from_addr="MAILER-DAEMON@sender.example",
+        from_name="Mail Delivery System",
+        subject="Undelivered Mail Returned to Sender",
+    ),
+    _r(
+        "scenarios/local-pickup",
+        "builder: a message submitted on the mail server itself (sendmail(1) to Postfix pickup, 'from userid')",
+        "Author/MSA/Transmitter --> / --> Receiver/MDA ==> Recipient",
+    ),
+    _r(
+        "scenarios/gateway-to-mailbox-provider",
+        "builder: the recipient's MX is a filtering gateway that relays with SMTP AUTH to a separate mailbox provider",
+        "Author ==> MSA/Transmitter --> / --> Receiver ==> MDA ==> Recipient",
+        dialect=["postfix", "exim", "postfix"],
+    ),
+    _r(
+        "scenarios/dkim-header-tampered",
+        "builder: the Subject is altered in transit after signing; the signature breaks over its headers",
+        PLAIN,
+        scenario=Scenario(tampered_header="Subject"),
+    ),
+    _r(
+        "scenarios/dkim-key-removed",
+        "builder: the sender's DKIM key record is gone now; the receiver stamped dkim=pass at delivery",
+        PLAIN,
+        scenario=Scenario(key_removed=True),
+    ),
+    _r(
+        "scenarios/dkim-key-removed-unstamped",
+        "builder: the sender's DKIM key record is gone now and the receiver stamped nothing: unverifiable",
+        PLAIN,
+        scenario=Scenario(key_removed=True, receiver_stamps=False),
+    ),
+    _r(
+        "scenarios/no-authentication",
+        "builder: no SPF, DKIM or DMARC anywhere and a receiver that stamps nothing; analysed without DNS",
+        PLAIN,
+        scenario=Scenario(unauthenticated=True),
+        dns=False,
+    ),
+    _r(
+        "scenarios/stamp-disagrees",
+        "builder: the receiver stamped dkim=fail at delivery (a broken verifier) but the signature verifies",
+        PLAIN,
+        scenario=Scenario(stamped_dkim="fail"),
+    ),
+    _r(
+        "scenarios/stamp-other-client",
+        "builder: the receiver's stamps name a client address (203.0.113.99) other than the connecting one",
+        PLAIN,
+        scenario=Scenario(stamp_client_ip="203.0.113.99"),
+    ),
+    _r(
+        "scenarios/crossing-line-missing",
+        "builder: the receiver's Received line for the crossing is missing; only its stamps record the client",
+        PLAIN,
+        scenario=Scenario(crossing_line_missing=True),
+        internal_hops=[0, 1],
+    ),
+    _r(
+        "scenarios/helo-ip-literal",
+        "builder: the author's client greets the MSA with a public IP literal that is not its address",
+        PLAIN,
+        scenario=Scenario(helo_literal="203.0.113.77"),
+    ),
+    _r(
+        "scenarios/forged-recipient-relays",
+        "builder: spoofed sender with two forged Received lines claiming the recipient's own relays",
+        "Author/Transmitter --> / --> Receiver/MDA ==> Recipient",
+        scenario=Scenario(spoofed_from="bank.example", forged_received=2, forged_claims_recipient=True),
+    ),
+    _r(
+        "scenarios/forged-bad-queue-ids",
+        "builder: spoofed sender with two forged Postfix lines whose queue ids lack Postfix's syntax",
+        "Author/Transmitter --> / --> Receiver/MDA ==> Recipient",
+        scenario=Scenario(spoofed_from="bank.example", forged_received=2, forged_sloppy_ids=True),
+    ),
+    _r(
+        "scenarios/forwarder-delivers",
+        "builder: the forwarder delivers to the alias's mailbox (Delivered-To) and forwards through .forward",
+        FORWARDED,
+        scenario=Scenario(forwarder_delivers=True),
     ),
     _r(
         "rfc/rfc6376-appendix-a",

@@ -19,13 +19,15 @@ from mailtrace.testing.collection import MANIFEST, MANIFEST_FORMAT, collection_d
 from mailtrace.testing.recipes import RECIPES
 
 
-def golden(raw: bytes, zone: dict[str, Any], name: str) -> bytes:
-    """The golden report of a message: ``Report.to_dict()`` against its zone, as stable JSON."""
+def golden(raw: bytes, zone: dict[str, Any] | None, name: str) -> bytes:
+    """The golden report of a message: ``Report.to_dict()`` against its zone (``None``: no resolver,
+    no re-verification), as stable JSON."""
     from mailtrace.analyze import analyze
     from mailtrace.dns import OfflineZone
     from mailtrace.policy import Policy
 
-    report = analyze(raw, policy=Policy(resolver=OfflineZone.from_dict(zone)), name=name)
+    resolver = OfflineZone.from_dict(zone) if zone is not None else None
+    report = analyze(raw, policy=Policy(resolver=resolver), name=name)
     return (json.dumps(report.to_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -42,7 +44,7 @@ def render(root: Path) -> dict[Path, bytes]:
         zone = zone_json(built.zone)
         files[root / f"{recipe.name}.eml"] = built.raw
         files[root / f"{recipe.name}.zone.json"] = zone
-        expected = golden(built.raw, built.zone, recipe.name)
+        expected = golden(built.raw, built.zone if recipe.dns else None, recipe.name)
         files[root / f"{recipe.name}.expected.json"] = expected
         entries.append(
             {
@@ -51,6 +53,7 @@ def render(root: Path) -> dict[Path, bytes]:
                 "provenance": recipe.provenance,
                 "recipe": recipe.describe(),
                 "intent": built.to_dict()["expected"],
+                **({} if recipe.dns else {"dns": False}),
                 "sha256": {"eml": sha256(built.raw), "zone": sha256(zone), "expected": sha256(expected)},
             }
         )
@@ -59,7 +62,7 @@ def render(root: Path) -> dict[Path, bytes]:
         raw = (root / f"{name}.eml").read_bytes()
         zpath = root / f"{name}.zone.json"
         zone_data = json.loads(zpath.read_text(encoding="utf-8")) if zpath.exists() else {}
-        expected = golden(raw, zone_data, name)
+        expected = golden(raw, zone_data if entry.get("dns", True) else None, name)
         files[root / f"{name}.expected.json"] = expected
         digests = {"eml": sha256(raw), "expected": sha256(expected)}
         if zpath.exists():

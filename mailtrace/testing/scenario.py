@@ -21,6 +21,7 @@ class ImpliedVerdict(StrEnum):
     FORWARDED = "forwarded"
     FORGED = "forged"
     SUSPICIOUS = "suspicious"
+    INDETERMINATE = "indeterminate"  #: nothing authenticates the sender and nothing shows forgery
 
 
 class DkimChoice(StrEnum):
@@ -75,6 +76,39 @@ class Scenario:
     #: The envelope sender's domain when it is not the ``From:`` domain (a bounce-handling service);
     #: its SPF record authorises the Transmitter, so SPF passes unaligned.
     envelope_domain: str | None = None
+    #: A header field the Transmitter signed (``Subject``) is altered in transit after signing:
+    #: the receiver stamps ``dkim=fail`` and the re-check finds the signature broken over its headers.
+    tampered_header: str | None = None
+    #: The sender's DKIM key record is gone from DNS now (not revoked: absent); the receiver
+    #: stamped ``dkim=pass`` at delivery, so the signature is unverifiable, not forged.
+    key_removed: bool = False
+    #: The recipient's Receiver stamps its checks (``Authentication-Results:``, ``Received-SPF:``);
+    #: ``False``: a small site without filters, so only a re-check can say anything.
+    receiver_stamps: bool = True
+    #: No authentication at all: no SPF or DMARC record, no DKIM signature, and a receiver that
+    #: stamps nothing (a small site without filters).
+    unauthenticated: bool = False
+    #: The word the border Receiver stamps for the sender's DKIM signatures whatever it found (a
+    #: broken verifier or a DNS timeout at delivery): ``fail`` against a re-check that passes.
+    stamped_dkim: str | None = None
+    #: The client address the border Receiver's stamps name instead of the connecting one (a stamp
+    #: copied from a front end, or a filter reading the wrong line).
+    stamp_client_ip: str | None = None
+    #: The Receiver's ``Received:`` line for the recipient's crossing is missing (a filter that
+    #: re-injects the message and drops it): only its stamps record the client.
+    crossing_line_missing: bool = False
+    #: The author's client greets the MSA with this public IP literal instead of its LAN address.
+    helo_literal: str | None = None
+    #: The forged lines (``forged_received``) claim the recipient's own relays (``mx.<recipient>``).
+    forged_claims_recipient: bool = False
+    #: The forged lines carry queue ids that do not have the syntax of the software they claim.
+    forged_sloppy_ids: bool = False
+    #: Each Forwarder delivers to a local mailbox first (``Delivered-To``, Postfix ``local(8)``) and
+    #: then forwards through ``.forward``: two ``Delivered-To`` fields with different addresses.
+    forwarder_delivers: bool = False
+    #: A delivery status notification (scenario 19): null envelope sender ``<>``, ``From:
+    #: MAILER-DAEMON``, ``multipart/report``; SPF is checked on the HELO identity.
+    bounce: bool = False
 
     def __post_init__(self) -> None:
         if self.forged_received < 0 or self.forged_received > 20:
@@ -84,6 +118,10 @@ class Scenario:
         object.__setattr__(self, "dkim", DkimChoice(self.dkim))
         if self.spf_all not in ("-all", "~all", "?all"):
             raise ConfigurationError("spf_all must be -all, ~all or ?all")
+        if self.stamped_dkim not in (None, "pass", "fail", "neutral", "temperror", "permerror", "none"):
+            raise ConfigurationError("stamped_dkim must be an RFC 8601 dkim result word")
+        if self.tampered_header is not None and self.tampered_header.lower() not in ("subject", "from", "to", "date"):
+            raise ConfigurationError("tampered_header must be Subject, From, To or Date")
 
     def check(self, spec: PathSpec) -> None:
         """Refuse knobs the path cannot carry."""
@@ -91,6 +129,12 @@ class Scenario:
             raise ConfigurationError("mailing_list needs a Forwarder in the path")
         if (self.clock_skew_minutes or self.forged_received) and spec.crossings == 0:
             raise ConfigurationError("clock_skew_minutes and forged_received need a Border in the path")
+        if (self.forged_claims_recipient or self.forged_sloppy_ids) and not self.forged_received:
+            raise ConfigurationError("forged_claims_recipient and forged_sloppy_ids need forged_received")
+        if self.forwarder_delivers and not any(a.has("Forwarder") for a in spec.actors):
+            raise ConfigurationError("forwarder_delivers needs a Forwarder in the path")
+        if (self.stamped_dkim or self.stamp_client_ip or self.crossing_line_missing) and spec.crossings == 0:
+            raise ConfigurationError("stamped_dkim, stamp_client_ip and crossing_line_missing need a Border")
 
     def implied_verdict(self, spec: PathSpec) -> ImpliedVerdict:
         """The verdict of ``docs/scenarios.md`` for this scenario on ``spec``."""
@@ -98,12 +142,18 @@ class Scenario:
             return ImpliedVerdict.FORGED
         if self.ip_outside_spf and self.dkim is DkimChoice.NONE:
             return ImpliedVerdict.FORGED
+        if self.tampered_header:
+            return ImpliedVerdict.FORGED
+        if self.helo_literal or self.stamped_dkim not in (None, "pass"):
+            return ImpliedVerdict.SUSPICIOUS
         if any(a.has("OpenRelay") for a in spec.actors):
             return ImpliedVerdict.SUSPICIOUS
         if spec.crossings >= 2:
             return ImpliedVerdict.FORWARDED
         if self.display_name_address or self.reply_to:
             return ImpliedVerdict.SUSPICIOUS
+        if self.unauthenticated:
+            return ImpliedVerdict.INDETERMINATE
         return ImpliedVerdict.AUTHENTIC
 
     def to_dict(self) -> dict[str, Any]:

@@ -37,7 +37,8 @@ def authentication_results(dialect: str, authserv_id: str | None, o: Outcome) ->
     """The folded value of the ``Authentication-Results:`` field."""
     domain = o.mail_from.rsplit("@", 1)[-1] if o.mail_from else o.helo
     if dialect == "exchange":
-        parts = [f"spf={o.spf} (sender IP is {o.client_ip}) smtp.mailfrom={domain}"]
+        ident = f"smtp.mailfrom={domain}" if o.mail_from else f"smtp.helo={domain}"
+        parts = [f"spf={o.spf} (sender IP is {o.client_ip}) {ident}"]
         for d in o.dkim:
             why = "signature was verified" if d.result == "pass" else "body hash did not verify"
             parts.append(f"dkim={d.result} ({why}) header.d={d.domain}")
@@ -60,11 +61,13 @@ def authentication_results(dialect: str, authserv_id: str | None, o: Outcome) ->
     if o.spf == "softfail":
         verb = "does not designate"  # Gmail words softfail as "transitioning"; kept plain
     spf_comment = (
-        f" ({who}: domain of {o.mail_from} {verb} {o.client_ip} as permitted sender)"
+        f" ({who}: domain of {o.mail_from or 'postmaster@' + o.helo} {verb} {o.client_ip} as permitted sender)"
         if verb
         else f" ({who}: {o.client_ip} is neither permitted nor denied)"
     )
-    results.append(f"spf={o.spf}{spf_comment} smtp.mailfrom={o.mail_from or o.helo}")
+    # a null envelope sender (a DSN): the HELO identity was checked (RFC 8601 section 2.7.2)
+    identity = f"smtp.mailfrom={o.mail_from}" if o.mail_from else f"smtp.helo={o.helo}"
+    results.append(f"spf={o.spf}{spf_comment} {identity}")
     if o.dmarc_policy is not None or o.dmarc != "none":
         policy = (o.dmarc_policy or "none").upper() if dialect == "gmail" else (o.dmarc_policy or "none")
         detail = f"(p={policy} sp={policy} dis=NONE)" if dialect == "gmail" else f"(p={policy} dis=none)"
@@ -77,11 +80,12 @@ def received_spf(dialect: str, receiver: str, o: Outcome) -> str | None:
     """The ``Received-SPF:`` value, or ``None`` for dialects that do not write one."""
     word = o.spf.capitalize() if dialect in ("postfix", "exchange") else o.spf
     if dialect == "postfix":
+        identity = "mailfrom" if o.mail_from else "helo"
         return (
-            f"{word} (mailfrom) identity=mailfrom; client-ip={o.client_ip}; helo={o.helo};\r\n"
-            f"\tenvelope-from={o.mail_from}; receiver={receiver}"
+            f"{word} ({identity}) identity={identity}; client-ip={o.client_ip}; helo={o.helo};\r\n"
+            f"\tenvelope-from={o.mail_from or '<>'}; receiver={receiver}"
         )
-    domain = o.mail_from.rsplit("@", 1)[-1]
+    domain = o.mail_from.rsplit("@", 1)[-1] if o.mail_from else o.helo
     verb = "designates" if o.spf == "pass" else "does not designate"
     if dialect == "exchange":
         return (

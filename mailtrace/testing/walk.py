@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from mailtrace.testing._state import Line, State, org_of
 from mailtrace.testing.built import Expected
 from mailtrace.testing.dialects import Dialect, HopKind, HopSpec, Site
+from mailtrace.testing.dsn import dsn_body
 from mailtrace.testing.notation import Actor, Arrow, PathSpec
 from mailtrace.testing.scenario import DkimChoice, Scenario
 from mailtrace.testing.stamps import Outcome
@@ -21,6 +22,7 @@ from mailtrace.testing.zone import ZoneBuilder
 _AUTHOR_IP = "198.51.100.201"  #: the author's home router, as the MSA sees it
 _AUTHOR_LAN = "[192.168.1.23]"  #: the HELO of a client behind NAT
 _OFFICE_IP = "10.0.0.23"  #: an author on the organisation's own network (no border anywhere)
+_RESENDER_IP = "192.0.2.201"  #: the re-sending Recipient's home router (scenario 14)
 
 
 class Walk(AuthSteps, DnsPlanning):
@@ -54,24 +56,33 @@ class Walk(AuthSteps, DnsPlanning):
         self.message_id: str | None = None
         self.author_ip: str | None = None
         self.dmarc_policy: dict[str, str] = {}
+        self._line_missing = False
 
     # -- the message as the Author wrote it ------------------------------------------------------
     def start(
         self, from_name: str, to_addr: str | None, recipient: str | None, subject: str, body: str, date: datetime
     ) -> State:
-        final = self.sites.get(max(self.sites))
+        resender = self.spec.resender
+        final = self.sites.get(resender - 1 if resender is not None else max(self.sites))
         final_domain = final.domain if final else "recipient.example"
         rcpt = recipient or f"bob@{final_domain}"
         fwd = next((self.names[i] for i, a in enumerate(self.spec.actors) if a.has("Forwarder")), None)
         if to_addr is None:
             to_addr = (f"team@{fwd}" if self.scenario.mailing_list else f"bob@{fwd}") if fwd else rcpt
         rng = self.rng
+        content_type = 'text/plain; charset="utf-8"; format=flowed'
+        if self.scenario.bounce:
+            boundary = f"{rng.randrange(16**10):010X}.{int(date.timestamp())}/{self.sites[min(self.sites)].exit.name}"
+            body = dsn_body(boundary, self.sites[min(self.sites)].exit.name, rcpt, f"carol@{self.from_domain}", date)
+            content_type = f'multipart/report; report-type=delivery-status;\r\n\tboundary="{boundary}"'
         st = State(
             fields=[],
             body=_crlf(body).encode("utf-8"),
             clock=date,
             rng=rng,
-            envelope_from=f"bounces+{rng.randrange(10**6, 10**7)}@{self.scenario.envelope_domain}"
+            envelope_from=""
+            if self.scenario.bounce
+            else f"bounces+{rng.randrange(10**6, 10**7)}@{self.scenario.envelope_domain}"
             if self.scenario.envelope_domain
             else self.from_addr,
             rcpt=to_addr,
@@ -93,9 +104,13 @@ class Walk(AuthSteps, DnsPlanning):
             ("Subject", subject),
             *((("Message-ID", msgid),) if not self.scenario.missing_message_id else ()),
             ("MIME-Version", "1.0"),
-            ("Content-Type", 'text/plain; charset="utf-8"; format=flowed'),
+            ("Content-Type", content_type),
             ("Content-Transfer-Encoding", "8bit" if any(ord(c) > 127 for c in body) else "7bit"),
-            ("User-Agent", "Roundcube Webmail/1.6.9") if self.scenario.webmail else _user_agent(first.dialect.name),
+            ("Auto-Submitted", "auto-replied")  # RFC 3834 section 5: an MTA's report
+            if self.scenario.bounce
+            else ("User-Agent", "Roundcube Webmail/1.6.9")
+            if self.scenario.webmail
+            else _user_agent(first.dialect.name),
         ]
         for name, value in reversed(author_fields):
             st.prepend(name, value)
@@ -117,16 +132,24 @@ class Walk(AuthSteps, DnsPlanning):
                 self._originate(st, site, actor, skew)
             elif prev is None:
                 self._submission(st, site, link.arrow, skew)
+            elif self.spec.resender == i - 1:
+                self._resend(st, site)
+                self._submission(st, site, link.arrow, skew, client_ip=_RESENDER_IP)
             else:
-                self._relay(st, prev, site, link.arrow, crossing=link.crossing, actor=actor, skew=skew)
+                last = link.crossing and i - 1 == max(n for n, k in enumerate(self.spec.links) if k.crossing)
+                self._relay(st, prev, site, link.arrow, crossing=link.crossing, actor=actor, skew=skew, last=last)
             wrote_line = link is not None or actor.has("MSA")  # a bot sending its own mail runs no cleanup
             if self.scenario.missing_message_id and wrote_line and not any(f.name == "Message-ID" for f in st.fields):
                 self._add_message_id(st, site)
             self._internal(st, site, skew)
             if actor.has("Forwarder"):
+                if self.scenario.forwarder_delivers:
+                    st.prepend("Delivered-To", st.rcpt)  # local(8) delivery to the alias's mailbox, then .forward
                 self._forward(st, site, i)
             elif self._signs(i, actor):
                 self._sign(st, site)
+            elif i == self.resent_signer:
+                self._sign_resent(st, site)
             if actor.has("MDA"):
                 self._deliver(st, site)
                 if self.scenario.fetched:
@@ -140,11 +163,13 @@ class Walk(AuthSteps, DnsPlanning):
 
     def _signs(self, i: int, actor: Actor) -> bool:
         """Sign when this actor is the last sender-side actor before the first crossing."""
-        if self.scenario.dkim is DkimChoice.NONE or self.scenario.spoofed_from:
+        if self.scenario.dkim is DkimChoice.NONE or self.scenario.spoofed_from or self.scenario.unauthenticated:
             return False
         return i == self.signer
 
     def _received(self, st: State, site: Site, hop: HopSpec, **flags: bool) -> Line:
+        if self._line_missing:
+            flags["crossing"], self._line_missing = True, False
         return st.prepend("Received", site.dialect.received(hop, st.rng), **flags)
 
     def _originate(self, st: State, site: Site, actor: Actor, skew: timedelta) -> None:
@@ -154,12 +179,31 @@ class Walk(AuthSteps, DnsPlanning):
                 kind=HopKind.ORIGINATE,
                 by_host=site.entry.name,
                 when=st.tick() + skew,
-                auth_user=st.envelope_from.split("@")[0],
+                auth_user=st.envelope_from.split("@")[0] or None,
                 recipient=st.rcpt,
             )
             self._received(st, site, hop)
 
-    def _submission(self, st: State, site: Site, arrow: Arrow, skew: timedelta) -> None:
+    def _resend(self, st: State, site: Site) -> None:
+        """The Recipient re-sends the delivered message (RFC 5322 section 3.6.6): a ``Resent-*`` block on
+        top, a new envelope; the MSA drops ``Return-Path`` (Postfix ``message_drop_headers``)."""
+        st.clock += timedelta(hours=2, minutes=st.rng.randint(3, 50))
+        st.fields = [f for f in st.fields if f.name != "Return-Path"]
+        resender, new_rcpt = st.rcpt, f"carol@{self.sites[max(self.sites)].domain}"
+        msgid = f"<{hashlib.sha1(repr(st.rng.random()).encode()).hexdigest()[:20]}@{resender.rsplit('@', 1)[1]}>"
+        block = [
+            ("Resent-Date", _date(st.clock, site.dialect)),
+            ("Resent-From", f"Bob <{resender}>"),
+            ("Resent-To", f"Carol <{new_rcpt}>"),
+            ("Resent-Message-ID", msgid),
+        ]
+        for name, value in reversed(block):
+            st.prepend(name, value)
+        st.envelope_from, st.rcpt = resender, new_rcpt
+
+    def _submission(
+        self, st: State, site: Site, arrow: Arrow, skew: timedelta, *, client_ip: str | None = None
+    ) -> None:
         auth = st.envelope_from if arrow is Arrow.RELATIONSHIP else None
         if self.scenario.webmail and site.dialect.name in ("postfix", "exim", "sendmail"):
             # Roundcube-style webmail on the MSA host: SMTP over loopback, the browser's address kept.
@@ -191,9 +235,9 @@ class Walk(AuthSteps, DnsPlanning):
                 by_host=site.entry.name,
                 by_ip=site.entry.ip,
                 when=st.tick() + skew,
-                helo=_AUTHOR_LAN if self.author_ip or self.first_crossing is not None else f"[{_OFFICE_IP}]",
+                helo=self._author_helo(),
                 rdns=None,
-                ip=self.author_ip or (_AUTHOR_IP if self.first_crossing is not None else _OFFICE_IP),
+                ip=client_ip or self.author_ip or (_AUTHOR_IP if self.first_crossing is not None else _OFFICE_IP),
                 tls=self.tls,
                 auth_user=auth,
                 envelope_from=st.envelope_from,
@@ -201,8 +245,22 @@ class Walk(AuthSteps, DnsPlanning):
             )
         self._received(st, site, hop)
 
+    def _author_helo(self) -> str:
+        if self.scenario.helo_literal:
+            return f"[{self.scenario.helo_literal}]"
+        return _AUTHOR_LAN if self.author_ip or self.first_crossing is not None else f"[{_OFFICE_IP}]"
+
     def _relay(
-        self, st: State, prev: Site, site: Site, arrow: Arrow, *, crossing: bool, actor: Actor, skew: timedelta
+        self,
+        st: State,
+        prev: Site,
+        site: Site,
+        arrow: Arrow,
+        *,
+        crossing: bool,
+        actor: Actor,
+        skew: timedelta,
+        last: bool = False,
     ) -> None:
         src = prev.exit
         when = st.tick(2, 6) + skew
@@ -219,12 +277,17 @@ class Walk(AuthSteps, DnsPlanning):
             envelope_from=st.envelope_from,
             recipient=st.rcpt,
         )
-        stamp = crossing and actor.has("Receiver")
+        stamp = (
+            crossing and actor.has("Receiver") and self.scenario.receiver_stamps and not self.scenario.unauthenticated
+        )
         outcome = self._outcome(st, src, actor) if stamp else None
         below = site.dialect.ar_below_received
         if outcome is not None and below:
             self._stamp(st, site, outcome, actor)
-        self._received(st, site, hop, crossing=crossing)
+        if self.scenario.crossing_line_missing and last:
+            self._line_missing = True  # the next line this site writes is the lowest it shows
+        else:
+            self._received(st, site, hop, crossing=crossing)
         if outcome is not None and not below:
             self._stamp(st, site, outcome, actor)
 

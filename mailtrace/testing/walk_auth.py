@@ -3,6 +3,8 @@ forwarding with SRS and ARC (RFC 8617), mailing-list changes, and forged trace l
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from datetime import timedelta
 
 from mailtrace.testing._state import Signature, State, WalkBase, org_of
@@ -14,6 +16,9 @@ from mailtrace.testing.scenario import DkimChoice
 from mailtrace.testing.signing import arc_seal, dkim_sign
 from mailtrace.testing.srs import srs0
 from mailtrace.testing.stamps import DkimOutcome, Outcome, authentication_results, received_spf
+
+#: the queue id of a Postfix line (``with ESMTP id 4Z...``)
+_SLOPPY_ID = re.compile(r" id [0-9A-Za-z]{5,20}(?=\s)")
 
 
 class AuthSteps(WalkBase):
@@ -33,6 +38,27 @@ class AuthSteps(WalkBase):
             signers.append((site.domain, "esp1", rsa_key("rsa2048b")))
         for domain, selector, key in signers:
             self._add_signature(st, domain, selector, key, when, revoked=self.scenario.revoked_key)
+        if self.scenario.tampered_header:
+            self._tamper(st, self.scenario.tampered_header)
+
+    def _sign_resent(self, st: State, site: Site) -> None:
+        """The re-sender's provider signs the re-sent message for its own domain (RFC 6376 section 5)."""
+        if self.scenario.dkim is DkimChoice.NONE or self.scenario.unauthenticated:
+            return
+        self._add_signature(
+            st, site.domain, self.selector, rsa_key("rsa2048b"), int(st.clock.timestamp()), revoked=False
+        )
+
+    def _tamper(self, st: State, name: str) -> None:
+        """Alter a signed header field after signing (in transit): every signature breaks over its headers."""
+        for f in st.fields:
+            if f.name.lower() == name.lower():
+                f.value = {"subject": f"URGENT: {f.value}", "date": f.value.replace(":", ".", 1)}.get(
+                    name.lower(), f.value.replace("@", ".invoice@", 1)
+                )
+                break
+        for sig in st.signatures:
+            sig.headers_intact = False
 
     def _add_signature(self, st: State, domain: str, selector: str, key: TestKey, when: int, *, revoked: bool) -> None:
         field_bytes = dkim_sign(st.raw(), domain=domain, selector=selector, key=key, timestamp=when)
@@ -42,11 +68,13 @@ class AuthSteps(WalkBase):
         st.signatures.insert(0, Signature(domain=domain, selector=selector, key=key, b=b))
         use = KeyUse(purpose="dkim", domain=domain, selector=selector, key=key, revoked=revoked)
         st.keys.append(use)
-        self.zone.add(use.record_name, "TXT", key.txt_record(revoked=revoked))
+        if not (self.scenario.key_removed and domain == self.from_domain):
+            self.zone.add(use.record_name, "TXT", key.txt_record(revoked=revoked))
 
     def _outcome(self, st: State, src: Host, actor: Actor) -> Outcome:
         """What the Receiver can check at this crossing (and, for the last one, what a re-check finds)."""
-        mail_domain = st.envelope_from.rsplit("@", 1)[-1].lower()
+        # a null envelope sender (a bounce): SPF checks the HELO identity (RFC 7208 section 2.4)
+        mail_domain = st.envelope_from.rsplit("@", 1)[-1].lower() if st.envelope_from else src.hello.lower()
         allowed = self._spf_allowed.get(mail_domain)
         failing = {"-all": "fail", "~all": "softfail", "?all": "neutral"}
         spf_all = self.scenario.spf_all if mail_domain == self.from_domain else "-all"
@@ -90,6 +118,8 @@ class AuthSteps(WalkBase):
             authserv = "mx.microsoft.com"  # ARC needs an authserv-id; Microsoft seals as mx.microsoft.com
         self.authserv[id(site)] = authserv or ""
         name = site.dialect.name
+        self.recheck = o
+        o = self._as_stamped(o)
         spf_field = received_spf(name, site.entry.name, o)
         ar = authentication_results(name, authserv, o)
         if site.dialect.ar_below_received:
@@ -101,7 +131,19 @@ class AuthSteps(WalkBase):
             if spf_field:
                 st.prepend("Received-SPF", spf_field)
             st.prepend("Authentication-Results", ar)
-        self.recheck = o
+
+    def _as_stamped(self, o: Outcome) -> Outcome:
+        """What the Receiver writes: what it found, unless a knob makes its stamp disagree."""
+        sc = self.scenario
+        if sc.stamped_dkim:
+            dkim = tuple(
+                dataclasses.replace(d, result=sc.stamped_dkim, reason=None) if d.domain == self.from_domain else d
+                for d in o.dkim
+            )
+            o = dataclasses.replace(o, dkim=dkim)
+        if sc.stamp_client_ip:
+            o = dataclasses.replace(o, client_ip=sc.stamp_client_ip)
+        return o
 
     def _forward(self, st: State, site: Site, i: int) -> None:
         """Mailing-list changes, ARC set, SRS, then hand on to the final address."""
@@ -143,12 +185,13 @@ class AuthSteps(WalkBase):
         recipient_domain = self.sites[max(self.sites)].domain
         rng = st.rng
         dialect = get_dialect("postfix")
+        claimed = recipient_domain if self.scenario.forged_claims_recipient else victim
         for n in range(self.scenario.forged_received):
             when = st.clock + timedelta(hours=3 + n) if n % 2 == 0 else st.clock - timedelta(days=2, minutes=n)
             helo = f"mx.{recipient_domain}" if n == 0 else f"smtp{n}.{victim}"
             hop = HopSpec(
                 kind=HopKind.RELAY,
-                by_host=f"mail{n + 1}.{victim}",
+                by_host=f"mail{n + 1}.{claimed}",
                 when=when,
                 helo=helo,
                 rdns=f"smtp{n}.{victim}",
@@ -157,6 +200,9 @@ class AuthSteps(WalkBase):
                 envelope_from=st.envelope_from,
                 recipient=st.rcpt,
             )
-            st.prepend("Received", dialect.received(hop, rng), forged=True)
+            line = dialect.received(hop, rng)
+            if self.scenario.forged_sloppy_ids:
+                line = _SLOPPY_ID.sub(f" id zz-{n + 12}", line, count=1)
+            st.prepend("Received", line, forged=True)
 
     # -- DNS ---------------------------------------------------------------------------------------

@@ -35,17 +35,24 @@ class DnsPlanning(WalkBase):
         if crossing_sender is not None and crossing_sender in self.sites:
             tx = self.sites[crossing_sender]
             spoofed = bool(self.scenario.spoofed_from)
-            if not spoofed:
+            if self.scenario.bounce:
+                # SPF for the HELO name: a DSN's null sender is checked on it (RFC 7208 section 2.3)
+                self._publish_spf(tx, tx.exit.hello.lower(), outside=False)
+            if not spoofed and not self.scenario.unauthenticated:
                 self._publish_spf(tx, self.from_domain, outside=self.scenario.ip_outside_spf)
                 if self.scenario.envelope_domain:
                     self._publish_spf(tx, self.scenario.envelope_domain.lower(), outside=self.scenario.ip_outside_spf)
             if org_of(tx.domain) != org_of(self.from_domain) and tx.provider_domain is None and not spoofed:
                 self._publish_spf(tx, tx.domain, outside=False)
+        if self.resent_signer is not None and not self.scenario.unauthenticated:
+            self._publish_spf(self.sites[self.resent_signer], self.sites[self.resent_signer].domain, outside=False)
         for i in order:
             if self.spec.actors[i].has("Forwarder"):
                 self._publish_spf(self.sites[i], self.sites[i].domain, outside=False)
                 self.dmarc_policy.setdefault(self.sites[i].domain, "none")
                 z.add(f"_dmarc.{self.sites[i].domain}", "TXT", "v=DMARC1; p=none")
+        if self.scenario.unauthenticated:
+            return
         self.dmarc_policy[self.from_domain] = "reject"
         z.add(f"_dmarc.{self.from_domain}", "TXT", f"v=DMARC1; p=reject; rua=mailto:dmarc@{self.from_domain}")
         if self.scenario.spoofed_from:

@@ -37,7 +37,9 @@ def received(hop: HopSpec, rng: random.Random) -> str:
             f"\t(envelope-from <{hop.envelope_from or ''}>)\r\n\tfor <{hop.recipient}>; {date}"
         )
     if hop.kind is HopKind.ORIGINATE:
-        return f"by {hop.by_host} (Postfix, from userid 1000)\r\n\tid {queue_id(rng)}; {date}"
+        # pickup(8) names the submitting user; bounce(8) mail (a DSN, null sender) has no user
+        who = " (Postfix, from userid 1000)" if hop.auth_user else " (Postfix)"
+        return f"by {hop.by_host}{who}\r\n\tid {queue_id(rng)}; {date}"
     parts = [f"from {hop.helo} ({hop.rdns or 'unknown'} [{ip_literal(hop.ip or '')}])"]
     if hop.tls:
         parts.append(_TLS)
