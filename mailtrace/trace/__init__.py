@@ -15,7 +15,7 @@ from mailtrace.model.received import Received
 from mailtrace.parse.auth import Authentication
 from mailtrace.policy import Policy
 from mailtrace.trace.arc_tie import tie_arc
-from mailtrace.trace.border import find_borders
+from mailtrace.trace.border import crossing_line_missing, find_borders
 from mailtrace.trace.forwarding import ForwardingSignals, forwarding_signals
 from mailtrace.trace.hosts import address_domain, clean_host, org_domain, same_org
 from mailtrace.trace.legs import Resend, join, leg_headers, resender_as_author, resends, split_legs
@@ -175,13 +175,18 @@ def _mark(hops: tuple[HopView, ...], borders: tuple[Border, ...]) -> tuple[HopVi
     """Network numbers, the trusted flag (at or above the recipient's border) and claims.
 
     When the client at the recipient's border is not the host that wrote the
-    line below it (a broken link), everything below is an unverified claim.
+    line below it (a broken link), everything below is an unverified claim,
+    unless the crossing line itself is missing (the border was read from the
+    receiver's stamp): the gap explains the break.
     """
     crossing = {b.index for b in borders}
     positions = sorted(h.position for h in hops if h.received_index in crossing)
     last = positions[-1] if positions else None
     at = next((h for h in hops if last is not None and h.position == last), None)
-    claims = at is not None and at.link is LinkStatus.BROKEN and len(borders) == 1
+    # a crossing line missing from the trace (read from the receiver's stamp) explains the broken link at the
+    # border: the line below is the Transmitter's, not an unverified claim
+    gap = len(borders) == 1 and crossing_line_missing(borders[0], hops)
+    claims = at is not None and at.link is LinkStatus.BROKEN and len(borders) == 1 and not gap
     out = []
     for h in hops:
         network = sum(1 for p in positions if p <= h.position) if not h.synthetic else 0

@@ -13,7 +13,11 @@ Decided from the strongest evidence available, and the method recorded
    organisational domain of, a ``by`` host at or above the crossing): the
    receiver saw that client first-hand, and the crossing line itself is missing
    (the border's ``index`` is then the lowest line the stamping host wrote).
-   A stamp by a name the trace never shows decides nothing;
+   A stamp by a name the trace never shows decides nothing, and neither does
+   a stamp naming the client of a lower hop that is no crossing (an
+   authenticated submission, the author's router) when the stamping host's
+   own line records another public outside client: that is a disagreement
+   (a finding), and the border stays at the writer's line;
 3. heuristics: with a resolver, the recipient domain's MX hosts (the first
    hop an MX host accepted from a client that is not one); otherwise clients
    on private or loopback addresses, authenticated submissions and clients in
@@ -193,17 +197,51 @@ def stamp_hops(net: list[HopView], stamps: Sequence[Stamp], hops: Sequence[HopVi
 
 
 def _stamp_for(
-    net: list[HopView], stamps: Sequence[Stamp], top: int | None, hops: Sequence[HopView]
+    net: list[HopView],
+    stamps: Sequence[Stamp],
+    top: int | None,
+    hops: Sequence[HopView],
+    received: Sequence[Received] = (),
 ) -> tuple[int, Stamp] | None:
-    """The topmost stamp written by the final receiver: its hop is at or above the topmost crossing ``top``."""
+    """The topmost stamp written by the final receiver: its hop is at or above the topmost crossing ``top``.
+
+    A stamp that contradicts its writer's own crossing line (:func:`_contradicts_writer`) is passed over.
+    """
     owners = stamp_hops(net, stamps, hops)
     for k, s in enumerate(stamps):
         i = owners.get(k)
-        if i is None:
+        if i is None or _contradicts_writer(net, i, s, hops, received):
             continue
         if top is None or i <= top or s.header_index < (net[top].header_index or 0):
             return i, s
     return None
+
+
+def _contradicts_writer(
+    net: list[HopView], i: int, s: Stamp, hops: Sequence[HopView], received: Sequence[Received]
+) -> bool:
+    """Does stamp ``s`` name the client of a lower hop ``net[i]`` that is no crossing, while the line its writer
+    wrote records another public client from outside the writer's organisation?
+
+    The stamping host saw one connection. When the lowest ``Received:`` line written by that very host
+    (RFC 5321 section 4.4) records a public outside client, and the hop whose client the stamp names is no
+    crossing itself (an authenticated submission, RFC 4954 / RFC 3848, or a client inside its receiver's
+    organisation: the author's router, a sender-side relay), the stamp cannot move the border below the
+    writer's line: the crossing line and the stamp disagree, and the disagreement is a finding
+    (``trace.border_stamp_disagreement``), not a border. A stamp naming a crossing below a filtering service
+    (the writer's client is the filter) still places the border there.
+    """
+    w = stamp_writer(s, hops)
+    if w is None or w.received_index is None or clean_host(w.by_host) != clean_host(s.authserv_id):
+        return False
+    h = net[i]
+    if h.received_index is None or h.received_index <= w.received_index:
+        return False
+    if not is_public_ip(w.from_ip) or same_ip(w.from_ip, s.ip) or w.authenticated:
+        return False
+    if same_org(w.from_organisation, w.organisation):
+        return False
+    return client_inside(h, _below(net, i), received) is not None
 
 
 def _unshown_stamp(
@@ -282,7 +320,7 @@ def crossing_line_missing(border: Border, hops: Sequence[HopView]) -> bool:
     if border.method not in (BorderMethod.RECEIVED_SPF, BorderMethod.AUTHENTICATION_RESULTS):
         return False
     at = next((h for h in hops if h.received_index == border.index), None)
-    if at is not None and at.from_ip is None and (at.from_host or at.helo):
+    if at is not None and at.kind not in NON_NETWORK and at.from_ip is None and (at.from_host or at.helo):
         return False  # the crossing line is there; it only lacks the client IP, which the stamp supplies
     return not any(same_ip(h.from_ip, border.ip) for h in hops if not h.synthetic)
 
@@ -368,7 +406,7 @@ def find_borders(
         return (), tuple(notes)
     top = _topmost_crossing(net, received)
     if border is None:
-        found = _stamp_for(net, stamps, top, hops)
+        found = _stamp_for(net, stamps, top, hops, received)
         unshown = _unshown_stamp(net, hops, stamps, received, top) if found is None else None
         mx, mx_note = mx_hosts(policy, recipient_domain) if found is None and unshown is None else (frozenset(), None)
         if mx_note:
@@ -401,10 +439,16 @@ def find_borders(
     submission_last = bool(real) and real[0] is net[-1]
     at = next((h for h in net if h.received_index == border.index), None)
     if at is not None and at.link is LinkStatus.BROKEN:
-        notes.append(
-            f"the client at the border ({at.from_host or at.from_ip or '?'}) is not the host that wrote the line "
-            "below it: the lines below the border are unverified claims"
-        )
+        if crossing_line_missing(border, hops):
+            notes.append(
+                f"the client at the border line ({at.from_host or at.from_ip or '?'}) is the receiver's own host: "
+                "the missing crossing line explains the break with the line below, which stays the sender's"
+            )
+        else:
+            notes.append(
+                f"the client at the border ({at.from_host or at.from_ip or '?'}) is not the host that wrote the line "
+                "below it: the lines below the border are unverified claims"
+            )
         return (border,), tuple(notes)
     earlier = _earlier_crossings(net, hops, border, received, stamps, submission_last, forwarders)
     return (*earlier, border), tuple(notes)

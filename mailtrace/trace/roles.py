@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
+from mailtrace.trace.border import crossing_line_missing
 from mailtrace.trace.forwarding import ForwardingSignals
 from mailtrace.trace.hosts import is_internal_ip, org_domain, same_org
 from mailtrace.trace.model import Actor, Border, Evidence, HopKind, HopView, Role, RoleAssignment
@@ -346,8 +347,12 @@ def _sender_agents(
     The MSA is the organisation of the earliest sender-side hop; the
     Transmitter the organisation of the client that crossed the first border.
     """
+    # with the crossing line missing, the line at ``first.index`` is the receiver's own internal line: its
+    # client is a recipient-side host, not the Transmitter
+    gap = crossing_line_missing(first, hops)
     client_org = next(
-        (h.from_organisation for h in hops if h.received_index == first.index and h.from_organisation), None
+        (h.from_organisation for h in hops if h.received_index == first.index and h.from_organisation and not gap),
+        None,
     )
     tx_ev = Evidence(
         text=f"handed the message across the border from {first.ip or '?'} ({first.client or 'no name'})",

@@ -258,7 +258,8 @@ _SPECS = (
         severity=S.LOW,
         indicates=N.NEUTRAL,
         title="No authentication evidence",
-        example="Nothing authenticates the sender: no trusted stamp at the border and no re-verification.",
+        example="Nothing authenticates the sender: no SPF, DKIM or DMARC result other than none, neither stamped "
+        "by the recipient's server at the border nor from a re-check against DNS.",
     ),
     Spec(
         code="auth.stamp_disagreement",

@@ -76,6 +76,17 @@ def auth_findings(view: AuthView, path: Path, verification: Any, signals: Forwar
                     [d.evidence],
                 )
             )
+    for d in view.unverifiable_now:
+        stamp = next((o for o in view.dkim if (o.domain or "").lower() == (d.domain or "").lower()), None)
+        kept = f"the receiver's stamp at delivery (dkim={stamp.result}, {stamp.source})" if stamp else "the stamp"
+        out.append(
+            finding(
+                "auth.dkim_unverifiable",
+                f"The DKIM signature of {d.domain or '?'} cannot be checked now ({d.evidence.text}): unverifiable "
+                f"now, not forged; the verdict uses {kept}.",
+                [d.evidence, *([stamp.evidence] if stamp else [])],
+            )
+        )
     aligned = [d for d in passes if d.aligned]
     if aligned:
         d = aligned[0]
@@ -113,8 +124,8 @@ def auth_findings(view: AuthView, path: Path, verification: Any, signals: Forwar
         out.append(
             finding(
                 "auth.none",
-                "Nothing authenticates the sender: no stamp by the recipient's server above the border, and no "
-                "re-verification (no resolver).",
+                "Nothing authenticates the sender: no SPF, DKIM or DMARC result other than none, neither stamped "
+                "by the recipient's server at the border nor from a re-check against DNS.",
             )
         )
     out.extend(_disagreements(view, verification))

@@ -200,8 +200,13 @@ def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
     out: list[Finding] = []
     rdom = org_domain(path.recipient_domain)
     border = path.border
+    # with the crossing line missing, the line at the border is the recipient's own internal hand-off: its
+    # client is a recipient host, never a sender-side claim
+    gap = border is not None and crossing_line_missing(border, path.hops)
     for h in path.hops:
         if h.received_index is None or h.received_index >= len(received):
+            continue
+        if gap and h.trusted:
             continue
         r = received[h.received_index]
         helo = clean_host(r.from_.helo)

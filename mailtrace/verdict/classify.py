@@ -174,7 +174,10 @@ def classify(
         if from_domain:
             reasons.append(f"Authentic speaks of the infrastructure only: the mail comes from {from_domain}'s systems.")
         return verdict(VerdictResult.AUTHENTIC, reasons + exp_reasons, codes, explained)
-    reasons = ["No authentication evidence decides either way: no trusted stamp at the border and no re-verification."]
+    reasons = [
+        "No authentication evidence decides either way: no SPF, DKIM or DMARC result other than none, stamped at the "
+        "border or re-checked."
+    ]
     if "auth.none" not in by_code and view.any:
         reasons = ["The authentication evidence neither passes nor fails decisively."]
     return verdict(VerdictResult.INDETERMINATE, reasons, [c for c in ("auth.none",) if c in by_code], explained)

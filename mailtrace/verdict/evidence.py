@@ -59,10 +59,19 @@ class AuthView:
     trusted_authserv: str | None
     #: re-checks the verdict does not use, and why (SPF and DMARC run on a guessed client without a border)
     set_aside: tuple[str, ...] = ()
+    #: DKIM re-checks that read unverifiable now (key gone, revoked, expired) for a signer whose trusted stamp
+    #: the verdict uses instead: shown beside the stamp so the analyst sees both (scenario 15)
+    unverifiable_now: tuple[Outcome, ...] = ()
 
     @property
     def any(self) -> bool:
-        return bool(self.spf or self.dkim or self.dmarc)
+        """Is there an SPF, DKIM or DMARC result other than ``none``/``not_checked``, whatever its source?
+
+        SPF ``none`` (no record) and DKIM ``none`` (no signature) say that nothing was there to check:
+        they are not evidence (RFC 7208 section 2.6.1, RFC 8601 section 2.7.1).
+        """
+        empty = ("none", "not_checked")
+        return any(o.result not in empty for o in (self.spf, self.dmarc, *self.dkim) if o is not None)
 
 
 def _str(x: Any) -> str | None:
@@ -248,6 +257,8 @@ def build_view(
         decisive = {"pass", "header_fail", "body_fail"}
         merged = [o for o in rechecked if o.result in decisive]
         done = {(o.domain or "").lower() for o in merged}
+        kept = {(o.domain or "").lower() for o in dkim if (o.domain or "").lower() not in done}
+        unverifiable_now = [o for o in rechecked if o.result == "unverifiable" and (o.domain or "").lower() in kept]
         merged.extend(o for o in dkim if (o.domain or "").lower() not in done)
         merged.extend(
             o
@@ -257,6 +268,8 @@ def build_view(
             and not any((s.domain or "").lower() == (o.domain or "").lower() for s in dkim)
         )
         dkim = merged
+    else:
+        unverifiable_now = []
     trusted = next((o.source for o in stamped), None)
     set_aside = _set_aside(verification, path) if checked else ()
     return AuthView(
@@ -268,6 +281,7 @@ def build_view(
         rechecked=checked,
         trusted_authserv=trusted,
         set_aside=set_aside,
+        unverifiable_now=tuple(unverifiable_now),
     )
 
 

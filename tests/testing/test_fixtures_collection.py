@@ -82,10 +82,7 @@ def test_golden_report_matches_todays_analysis(collection: Collection, name: str
 
 #: Builder fixtures whose golden report does not (yet) give back the builder's intent: analyzer gaps,
 #: recorded rather than bent. ``strict`` makes the test fail once the analyzer is fixed, so the entry goes.
-KNOWN_ANALYZER_GAPS = {
-    "scenarios/crossing-line-missing": "with the crossing line missing, the analyzer reads the sender side as "
-    "'Author/Transmitter': the ESMTPSA submission line below the gap is not taken as Author ==> MSA",
-}
+KNOWN_ANALYZER_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
