@@ -36,8 +36,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from mailtrace.load.sources import iter_messages  # noqa: E402
+from mailtrace.parse.addresses import parse_addr_spec, parse_address_list  # noqa: E402
 from mailtrace.parse.auth import parse_authentication  # noqa: E402
-from mailtrace.parse.dates import parse_date  # noqa: E402
+from mailtrace.parse.dates import clear_caches as clear_date_caches  # noqa: E402
 from mailtrace.parse.headers import extract_headers  # noqa: E402
 from mailtrace.parse.message import parse_message  # noqa: E402
 from mailtrace.parse.received import parse_received  # noqa: E402
@@ -73,8 +74,10 @@ def floor_one(raw: bytes) -> object:
 
 
 def _clear_caches() -> None:
-    parse_date.cache_clear()
+    clear_date_caches()  # parse_date's results and the fast date path's zone objects
     normalise_ip.cache_clear()
+    parse_address_list.cache_clear()
+    parse_addr_spec.cache_clear()
 
 
 def peers() -> dict[str, Callable[[bytes], object]]:

@@ -16,8 +16,14 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+#: The first bytes of the magics: most input (a header field name or ``From ``) starts with none of them.
+_FIRST_BYTES = frozenset(magic[0] for magic, _ in _MAGIC)
+
+
 def unsupported_format(head: bytes) -> str | None:
     """The name of a refused format whose magic ``head`` starts with, else ``None``."""
+    if not head or head[0] not in _FIRST_BYTES:
+        return None
     for magic, name in _MAGIC:
         if head.startswith(magic):
             return name

@@ -19,12 +19,14 @@ from typing import Any, BinaryIO
 
 from mailtrace.errors import MailtraceError, UnreadableInputError, UnsupportedFormatError
 from mailtrace.limits import DEFAULT_LIMITS, Limits
-from mailtrace.load.mbox import iter_mbox
+from mailtrace.load.mbox import iter_mbox, split_mbox
 from mailtrace.load.sniff import unsupported_format
+from mailtrace.model.frozen import fast_init
 
 _SNIFF_BYTES = 8
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
     """Where a message came from."""
@@ -64,7 +66,7 @@ def _iter_stream(stream: BinaryIO, name: str, fmt: str, limits: Limits) -> Itera
         data = stream.read(limits.max_message_bytes + 1)
         _check_format(name, data[:_SNIFF_BYTES])
         if data.startswith(b"From "):
-            yield from _iter_mbox_stream(io.BufferedReader(io.BytesIO(data)), name, limits)
+            yield from _iter_mbox_bytes(data, name, limits)
         else:
             yield data, Source(name=name, format=fmt)
         return
@@ -78,6 +80,11 @@ def _iter_stream(stream: BinaryIO, name: str, fmt: str, limits: Limits) -> Itera
 def _iter_mbox_stream(stream: BinaryIO, name: str, limits: Limits) -> Iterator[tuple[bytes, Source]]:
     for position, (offset, data) in enumerate(iter_mbox(stream, limits.max_message_bytes)):
         yield data, Source(name=name, format="mbox", position=position, offset=offset)
+
+
+def _iter_mbox_bytes(data: bytes, name: str, limits: Limits) -> Iterator[tuple[bytes, Source]]:
+    for position, (offset, message) in enumerate(split_mbox(data, limits.max_message_bytes)):
+        yield message, Source(name=name, format="mbox", position=position, offset=offset)
 
 
 def _iter_file(path: Path, limits: Limits) -> Iterator[tuple[bytes, Source]]:
@@ -121,7 +128,7 @@ def iter_messages(
         label = name or "<bytes>"
         _check_format(label, data[:_SNIFF_BYTES])
         if data.startswith(b"From "):
-            yield from _iter_mbox_stream(io.BufferedReader(io.BytesIO(data)), label, limits)
+            yield from _iter_mbox_bytes(data, label, limits)
         else:
             yield data, Source(name=label, format="bytes")
         return

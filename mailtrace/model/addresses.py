@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
+from mailtrace.model.frozen import fast_init
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Address:
     """One mailbox: ``display_name`` (decoded), ``address`` as written, and its parts.

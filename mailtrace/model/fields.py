@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
+from mailtrace.model.frozen import fast_init
+
+#: Longest field value read by default (:attr:`mailtrace.limits.Limits.max_field_bytes`).
+DEFAULT_MAX_FIELD_BYTES = 64 * 1024
 
 
 class HeaderField:
@@ -19,40 +24,47 @@ class HeaderField:
     computed on first access and cached (most fields of a message are never
     read), which keeps the split of a header block near the cost of a scan.
     Instances are immutable.
+
+    Speed: a message has about thirty fields, so a field stores only four
+    slots (``index``, ``name``, ``raw`` and the decode cache). The rest is
+    derived: the value starts after ``name:``, and the rare fields with white
+    space before the colon or a non-default ``max_bytes`` are
+    :class:`_TunedHeaderField` instances, which store those settings.
     """
 
-    __slots__ = ("_body", "_decoded", "_defects", "_value", "index", "max_bytes", "name", "raw", "space_before_colon")
+    __slots__ = ("_cache", "index", "name", "raw")
 
     index: int
     name: str
     raw: bytes
-    max_bytes: int
-    space_before_colon: bool
-    _body: int
-    _value: str | None
-    _decoded: str | None
-    _defects: tuple[Defect, ...] | None
+    _cache: tuple[str, str, tuple[Defect, ...]] | None
+    #: The value is read up to this many bytes (a class default; tuned fields store their own).
+    max_bytes: int = DEFAULT_MAX_FIELD_BYTES
+    #: White space stood between the name and the colon (obsolete syntax; tuned fields only).
+    space_before_colon: bool = False
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         index: int,
         name: str,
         raw: bytes,
         body_offset: int | None = None,
-        max_bytes: int = 64 * 1024,
+        max_bytes: int = DEFAULT_MAX_FIELD_BYTES,
         space_before_colon: bool = False,
-    ) -> None:
-        set_ = object.__setattr__
-        set_(self, "index", index)
-        set_(self, "name", name)
-        set_(self, "raw", raw)
-        set_(self, "_body", raw.find(b":") + 1 if body_offset is None else body_offset)
-        set_(self, "max_bytes", max_bytes)
-        set_(self, "space_before_colon", space_before_colon)
-        set_(self, "_value", None)
-        set_(self, "_decoded", None)
-        set_(self, "_defects", None)
+    ) -> HeaderField:
+        body = raw.find(b":") + 1 if body_offset is None else body_offset
+        if body == len(name) + 1 and max_bytes == DEFAULT_MAX_FIELD_BYTES and not space_before_colon:
+            return new_field(index, name, raw)
+        self = object.__new__(_TunedHeaderField)
+        _set(self, "index", index)
+        _set(self, "name", name)
+        _set(self, "raw", raw)
+        _set(self, "_cache", None)
+        _set(self, "_body", body)
+        _set(self, "max_bytes", max_bytes)
+        _set(self, "space_before_colon", space_before_colon)
+        return self
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("HeaderField is immutable")
@@ -68,13 +80,30 @@ class HeaderField:
     def __hash__(self) -> int:
         return hash((self.index, self.raw))
 
-    def _compute(self) -> None:
-        from mailtrace.parse.message import decode_field
+    def _compute(self) -> tuple[str, str, tuple[Defect, ...]]:
+        # The usual field needs no defect bookkeeping: unfold (delete the line breaks, keep the
+        # white space after them), strip, decode as UTF-8; when that value holds no encoded word
+        # and no NUL and the field is plain, it is the whole result. Everything else, including
+        # every defect, is :func:`mailtrace.parse.message.decode_field`'s.
+        body = self.raw[self._body :]
+        if len(body) <= self.max_bytes and not self.space_before_colon:
+            try:
+                value = body.translate(None, b"\r\n").strip(b" \t").decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                if "=?" not in value and "\x00" not in value:
+                    cache: tuple[str, str, tuple[Defect, ...]] = (value, value, ())
+                    _set_cache(self, cache)
+                    return cache
+        cache = _decoder()(self)
+        _set_cache(self, cache)
+        return cache
 
-        value, decoded, defects = decode_field(self)
-        object.__setattr__(self, "_value", value)
-        object.__setattr__(self, "_decoded", decoded)
-        object.__setattr__(self, "_defects", defects)
+    @property
+    def _body(self) -> int:
+        """Where the value starts in ``raw``: just after ``name:``."""
+        return len(self.name) + 1
 
     @property
     def body_bytes(self) -> bytes:
@@ -83,24 +112,15 @@ class HeaderField:
 
     @property
     def value(self) -> str:
-        if self._value is None:
-            self._compute()
-        assert self._value is not None
-        return self._value
+        return (self._cache or self._compute())[0]
 
     @property
     def decoded(self) -> str:
-        if self._decoded is None:
-            self._compute()
-        assert self._decoded is not None
-        return self._decoded
+        return (self._cache or self._compute())[1]
 
     @property
     def defects(self) -> tuple[Defect, ...]:
-        if self._defects is None:
-            self._compute()
-        assert self._defects is not None
-        return self._defects
+        return (self._cache or self._compute())[2]
 
     @property
     def key(self) -> str:
@@ -116,6 +136,45 @@ class HeaderField:
         }
 
 
+class _TunedHeaderField(HeaderField):
+    """A field whose value does not start right after ``name:`` or that has its own ``max_bytes``."""
+
+    __slots__ = ("_body", "max_bytes", "space_before_colon")
+
+
+_set = object.__setattr__
+_new = object.__new__
+# The slot descriptors, called directly: the parser builds tens of fields per message, and this
+# is the cheapest way to fill an immutable slotted object (``__setattr__`` refuses).
+_set_index = vars(HeaderField)["index"].__set__
+_set_name = vars(HeaderField)["name"].__set__
+_set_raw = vars(HeaderField)["raw"].__set__
+_set_cache = vars(HeaderField)["_cache"].__set__
+
+
+_DECODER: list[Callable[[HeaderField], tuple[str, str, tuple[Defect, ...]]]] = []
+
+
+def _decoder() -> Callable[[HeaderField], tuple[str, str, tuple[Defect, ...]]]:
+    """:func:`mailtrace.parse.message.decode_field`, imported once (the parser imports this module)."""
+    if not _DECODER:
+        from mailtrace.parse.message import decode_field
+
+        _DECODER.append(decode_field)
+    return _DECODER[0]
+
+
+def new_field(index: int, name: str, raw: bytes) -> HeaderField:
+    """A :class:`HeaderField` whose value starts right after ``name:`` (the parser's fast constructor)."""
+    field = _new(HeaderField)
+    _set_index(field, index)
+    _set_name(field, name)
+    _set_raw(field, raw)
+    _set_cache(field, None)
+    return field
+
+
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Message:
     """A message's header block split into fields, with the raw bytes kept.
@@ -134,6 +193,8 @@ class Message:
     _by_key: dict[str, tuple[HeaderField, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self._by_key or not self.fields:
+            return  # the parser passes the index it built while splitting
         index: dict[str, list[HeaderField]] = {}
         for f in self.fields:
             key = f.name.lower()

@@ -8,8 +8,10 @@ from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.addresses import Address
+from mailtrace.model.frozen import fast_init
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddressField:
     """An address-list field (``From``, ``To``, ``Return-Path``...) and what it holds."""
@@ -33,6 +35,7 @@ class AddressField:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DateField:
     index: int
@@ -50,6 +53,7 @@ class DateField:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TextField:
     """An unstructured or identifier field: ``Subject``, ``Message-ID``, ``List-Id``..."""
@@ -69,6 +73,7 @@ class TextField:
         return out
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OriginatingIP:
     """A webmail client address from ``X-Originating-IP`` or its kin (a claim by the provider)."""
@@ -89,6 +94,7 @@ class OriginatingIP:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResentBlock:
     """One ``Resent-*`` block (RFC 5322 section 3.6.6), fields in header order."""
@@ -111,6 +117,7 @@ class ResentBlock:
         return out
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Headers:
     """The fields an analyst reads first, parsed and typed.

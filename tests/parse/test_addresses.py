@@ -55,3 +55,42 @@ def test_invalid_address_is_a_defect_not_an_exception() -> None:
 def test_deeply_nested_comments_do_not_recurse() -> None:
     addrs, _ = parse_address_list("(" * 5000 + "x" + ")" * 5000 + " a@example.com")
     assert [a.address for a in addrs] == ["a@example.com"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "alice@example.com",
+        "Alice Example <alice@example.com>",
+        '"Example, Alice" <alice@example.com>',
+        "=?utf-8?q?Jos=C3=A9?= <jose@example.com>",
+        "  Alice   Example   <Alice.Example+tag@Mail.Example.COM>",
+        "bob@xn--bcher-kva.example",
+        '"Rob Herring (Arm)" <robh@kernel.org>',
+        "a" * 65 + "@example.com",
+    ],
+)
+def test_one_plain_address_fast_path_equals_the_general_path(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mailtrace.parse import addresses
+
+    fast = addresses.parse_address_list.__wrapped__(text)
+    monkeypatch.setattr(addresses, "_one_plain_address", lambda _text: None)
+    assert addresses.parse_address_list.__wrapped__(text) == fast
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a@example.com, Bob <bob@example.org>,  , c@example.net",
+        ", ".join(f"User {i} <user{i}@example.com>" for i in range(1500)),  # cut at the list bound
+        "x" * 16_000 + " <a@example.com>" + " " * 1_000,
+    ],
+)
+def test_plain_list_fast_path_keeps_every_defect(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mailtrace.parse import addresses
+
+    fast = addresses.parse_address_list.__wrapped__(text)
+    monkeypatch.setattr(addresses, "_one_plain_address", lambda _text: None)
+    assert addresses.parse_address_list.__wrapped__(text) == fast
+    if len(text) > addresses.MAX_ADDRESS_LIST_CHARS:
+        assert fast[1][0].code == "address.list_too_long"

@@ -17,6 +17,7 @@ from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import Message
+from mailtrace.model.frozen import fast_init
 from mailtrace.parse.auth.arc import (
     ArcMessageSignature,
     ArcSeal,
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Authentication:
     """Every authentication header of a message, parsed, in header order (ARC sets oldest first).
@@ -68,31 +70,18 @@ class Authentication:
 
 def parse_authentication(message: Message) -> Authentication:
     """Parse the authentication headers of ``message``; never raises on bad mail."""
-    dkim: list[DkimSignature] = []
-    seals: list[ArcSeal] = []
-    signatures: list[ArcMessageSignature] = []
-    arc_results: list[AuthenticationResults] = []
-    results: list[AuthenticationResults] = []
-    spf: list[ReceivedSPF] = []
-    for field in message.fields:
-        key = field.key
-        if key == "dkim-signature":
-            dkim.append(parse_dkim_signature(field))
-        elif key == "authentication-results":
-            results.append(parse_authentication_results(field))
-        elif key == "received-spf":
-            spf.append(parse_received_spf(field))
-        elif key == "arc-seal":
-            seals.append(parse_arc_seal(field))
-        elif key == "arc-message-signature":
-            signatures.append(parse_arc_message_signature(field))
-        elif key == "arc-authentication-results":
-            arc_results.append(parse_arc_authentication_results(field))
-    arc_sets, chain_defects = group_arc_sets(seals, signatures, arc_results)
+    # Each kind is parsed on its own, top to bottom, so reading the message's name index (one
+    # lookup per kind) gives the same lists as a walk over every field.
+    get_all = message.get_all
+    arc_sets, chain_defects = group_arc_sets(
+        [parse_arc_seal(f) for f in get_all("arc-seal")],
+        [parse_arc_message_signature(f) for f in get_all("arc-message-signature")],
+        [parse_arc_authentication_results(f) for f in get_all("arc-authentication-results")],
+    )
     return Authentication(
-        dkim_signatures=tuple(dkim),
+        dkim_signatures=tuple([parse_dkim_signature(f) for f in get_all("dkim-signature")]),
         arc_sets=arc_sets,
-        authentication_results=tuple(results),
-        received_spf=tuple(spf),
+        authentication_results=tuple([parse_authentication_results(f) for f in get_all("authentication-results")]),
+        received_spf=tuple([parse_received_spf(f) for f in get_all("received-spf")]),
         defects=chain_defects,
     )

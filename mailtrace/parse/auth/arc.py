@@ -27,6 +27,7 @@ from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
+from mailtrace.model.frozen import fast_init
 from mailtrace.parse.auth._scan import cap_defects, read_until, skip_cfws
 from mailtrace.parse.auth.authres import AuthenticationResults, parse_payload
 from mailtrace.parse.auth.dkim_signature import missing_tags, read_signature_tags
@@ -47,6 +48,7 @@ def _instance(text: str | None) -> int | None:
     return int(text)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArcSeal:
     """One ``ARC-Seal`` field. ``chain_validation`` is the ``cv=`` word, lower-cased."""
@@ -77,6 +79,7 @@ class ArcSeal:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArcMessageSignature:
     """One ``ARC-Message-Signature`` field; the attributes mean what they mean on a DKIM-Signature."""
@@ -113,6 +116,7 @@ class ArcMessageSignature:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArcSet:
     """The ARC set of one instance: its seal, message signature and authentication results (``None`` if absent)."""
@@ -140,8 +144,8 @@ def parse_arc_seal(field: HeaderField) -> ArcSeal:
     tags = parse_tag_list(field.value, "arc")
     common = read_signature_tags(tags, "arc")
     defects = [*tags.defects, *missing_tags(tags, "i a b cv d s", "arc", "ARC-Seal")]
-    instance = _instance(tags.get("i"))
-    cv = tags.get("cv")
+    instance = _instance(tags.first.get("i"))
+    cv = tags.first.get("cv")
     if cv is not None:
         cv = cv.lower()
         if cv not in CHAIN_VALIDATION:
@@ -150,7 +154,7 @@ def parse_arc_seal(field: HeaderField) -> ArcSeal:
             defects.append(Defect("arc.cv_unexpected", f"the seal of i=1 carries cv={cv}, not none"))
         elif instance is not None and instance > 1 and cv == "none":
             defects.append(Defect("arc.cv_unexpected", f"the seal of i={instance} carries cv=none"))
-    if tags.get("h") is not None:
+    if tags.first.get("h") is not None:
         defects.append(Defect("arc.seal_h_tag", "an ARC-Seal must not carry h="))
     # The shared reader also checks h=, l=, x=; only keep what applies to a seal.
     defects += [d for d in common.defects if d.code != "arc.from_unsigned"]
@@ -175,7 +179,7 @@ def parse_arc_message_signature(field: HeaderField) -> ArcMessageSignature:
     defects = [*tags.defects, *missing_tags(tags, "i a b bh d h s", "arc", "ARC-Message-Signature"), *common.defects]
     return ArcMessageSignature(
         header_index=field.index,
-        instance=_instance(tags.get("i")),
+        instance=_instance(tags.first.get("i")),
         tags=tags.tags,
         algorithm=common.algorithm,
         domain=common.domain,

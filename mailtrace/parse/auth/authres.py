@@ -38,11 +38,13 @@ case-insensitive keywords); values are kept as written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
+from mailtrace.model.frozen import fast_init
 from mailtrace.parse.auth._scan import cap_defects, read_comment, read_quoted, read_until, skip_cfws
 
 #: ``;``-separated pieces (resinfo, empty or not) read per header; the rest are ignored (``authres.too_many_results``).
@@ -94,6 +96,7 @@ _KEY_STOPS = '=;("/'
 _VALUE_STOPS = ";("
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthResult:
     """One ``resinfo``: ``method[/version]=result``, an optional ``reason``, the properties, the comments.
@@ -126,6 +129,7 @@ class AuthResult:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthenticationResults:
     """One ``Authentication-Results`` field, or the payload of an ``ARC-Authentication-Results``.
@@ -161,6 +165,7 @@ class AuthenticationResults:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Payload:
     """What :func:`parse_payload` read."""
@@ -274,33 +279,65 @@ def _is_none(reader: _Reader) -> bool:
     return False
 
 
-def _resinfo(reader: _Reader) -> AuthResult | None:
-    """Read one resinfo after its ``;`` (or at the start, when the authserv-id is missing)."""
-    reader.cfws()
-    start = reader.pos
-    method = reader.key().lower()
-    reader.cfws()
+#: ``method=result`` with only white space around the ``=`` (no comment, no ``/version``): the usual
+#: methodspec, read in one match. The classes are those of :meth:`_Reader.key` and the white space
+#: of :func:`skip_cfws`, so a match reads exactly what the step-by-step reader would.
+_PLAIN_METHODSPEC = re.compile(r"[ \t\r\n]*([^ \t\r\n=;(\"/]+)[ \t\r\n]*=[ \t\r\n]*([^ \t\r\n=;(\"/]+)")
+#: ``ptype.property=value`` likewise, the value being a plain token (see :func:`_plain_property`).
+_PLAIN_PROPERTY = re.compile(r"[ \t\r\n]*([^ \t\r\n=;(\"/]+)[ \t\r\n]*=[ \t\r\n]*([^ \t\r\n;(\"]*)")
+
+
+def _plain_property(text: str, pos: int) -> re.Match[str] | None:
+    """A :data:`_PLAIN_PROPERTY` match at ``pos`` that reads what :meth:`_Reader.value` would, else ``None``.
+
+    Not when a quoted string follows the token (``foo"bar"@x`` is glued together), nor when the
+    value is empty and a comment or quoted string follows (the reader would skip the comment or
+    read the quoted string).
+    """
+    found = _PLAIN_PROPERTY.match(text, pos)
+    if found is None:
+        return None
+    after = text[found.end() : found.end() + 1]
+    if after == '"' or (after == "(" and not found.group(2)):
+        return None
+    return found
+
+
+def _resinfo(reader: _Reader, plain: re.Match[str] | None) -> AuthResult | None:
+    """Read one resinfo after its ``;`` (or at the start, when the authserv-id is missing).
+
+    ``plain`` is the :data:`_PLAIN_METHODSPEC` match at the cursor, if any.
+    """
+    text = reader.text
     method_version: str | None = None
-    if reader.peek() == "/":
+    if plain is not None:
+        reader.pos = plain.end()
+        method, result = plain.group(1).lower(), plain.group(2).lower()
+    else:
+        reader.cfws()
+        start = reader.pos
+        method = reader.key().lower()
+        reader.cfws()
+        if reader.peek() == "/":
+            reader.pos += 1
+            reader.cfws()
+            method_version = reader.key()
+            reader.cfws()
+        if reader.peek() != "=":
+            if method == "none" and reader.at_end:
+                return None
+            skipped = reader.text[start : reader.pos] + reader.skip_to_semicolon()
+            if method or skipped:
+                reader.defects.append(Defect("authres.syntax", f"not a method=result: {skipped[:60]!r}"))
+            reader.take_comments()
+            return None
         reader.pos += 1
         reader.cfws()
-        method_version = reader.key()
-        reader.cfws()
-    if reader.peek() != "=":
-        if method == "none" and reader.at_end:
-            return None
-        skipped = reader.text[start : reader.pos] + reader.skip_to_semicolon()
-        if method or skipped:
-            reader.defects.append(Defect("authres.syntax", f"not a method=result: {skipped[:60]!r}"))
-        reader.take_comments()
-        return None
-    reader.pos += 1
-    reader.cfws()
-    result = reader.key().lower()
-    if not method or not result:
-        reader.defects.append(
-            Defect("authres.syntax", f"empty method or result near {reader.text[start : start + 40]!r}")
-        )
+        result = reader.key().lower()
+        if not method or not result:
+            reader.defects.append(
+                Defect("authres.syntax", f"empty method or result near {reader.text[start : start + 40]!r}")
+            )
     if method and method not in KNOWN_METHODS and not method.startswith("x-"):
         reader.defects.append(Defect("authres.method_unknown", f"method {method[:40]!r} is not registered"))
     if result and result not in KNOWN_RESULTS:
@@ -309,19 +346,24 @@ def _resinfo(reader: _Reader) -> AuthResult | None:
     properties: list[tuple[str, str, str]] = []
     dropped = False
     while True:
-        reader.cfws()
-        if reader.at_end or reader.peek() == ";":
-            break
-        word_start = reader.pos
-        key = reader.key()
-        reader.cfws()
-        if not key or reader.peek() != "=":
-            skipped = reader.text[word_start : reader.pos] + reader.skip_to_semicolon()
-            reader.defects.append(Defect("authres.syntax", f"{method}: not a property: {skipped[:60]!r}"))
-            break
-        reader.pos += 1
-        reader.cfws()
-        value = reader.value()
+        plain_property = _plain_property(text, reader.pos)
+        if plain_property is not None:
+            reader.pos = plain_property.end()
+            key, value = plain_property.group(1, 2)
+        else:
+            reader.cfws()
+            if reader.at_end or reader.peek() == ";":
+                break
+            word_start = reader.pos
+            key = reader.key()
+            reader.cfws()
+            if not key or reader.peek() != "=":
+                skipped = reader.text[word_start : reader.pos] + reader.skip_to_semicolon()
+                reader.defects.append(Defect("authres.syntax", f"{method}: not a property: {skipped[:60]!r}"))
+                break
+            reader.pos += 1
+            reader.cfws()
+            value = reader.value()
         lowered = key.lower()
         if lowered == "reason" and reason is None:
             reason = value
@@ -396,10 +438,12 @@ def parse_payload(text: str) -> Payload:
                 )
             )
             break
-        if _is_none(reader):
+        # A plain "method=result" ahead cannot be "none" (after "none" comes "=", not ";").
+        plain = _PLAIN_METHODSPEC.match(reader.text, reader.pos)
+        if plain is None and _is_none(reader):
             saw_none = True
             continue
-        found = _resinfo(reader)
+        found = _resinfo(reader, plain)
         if found is not None:
             results.append(found)
     if saw_none and results:

@@ -31,6 +31,7 @@ from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
+from mailtrace.model.frozen import fast_init
 from mailtrace.parse.auth._scan import cap_defects
 from mailtrace.parse.auth.taglist import TagList, parse_tag_list, remove_whitespace
 
@@ -43,6 +44,7 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SignatureTags:
     """The tags a DKIM-Signature and an ARC-Message-Signature share, read from a tag list."""
@@ -86,7 +88,7 @@ def decode_dkim_quoted_printable(value: str) -> str:
 
 
 def _number(tags: TagList, name: str, prefix: str, defects: list[Defect]) -> int | None:
-    text = tags.get(name)
+    text = tags.first.get(name)
     if text is None:
         return None
     if not text.isascii() or not text.isdigit() or len(text) > _MAX_DIGITS:
@@ -111,7 +113,7 @@ _BASE64_RE = re.compile(r"[A-Za-z0-9+/=]*")
 
 def _check_base64(tags: TagList, prefix: str, defects: list[Defect]) -> None:
     for name in ("b", "bh"):
-        value = tags.get(name)
+        value = tags.first.get(name)
         if value is not None and _BASE64_RE.fullmatch(value) is None:
             defects.append(Defect(f"{prefix}.base64", f"{name}= holds characters outside the base64 alphabet"))
 
@@ -119,12 +121,12 @@ def _check_base64(tags: TagList, prefix: str, defects: list[Defect]) -> None:
 def read_signature_tags(tags: TagList, prefix: str) -> SignatureTags:
     """Read the shared signature tags of ``tags``; defects carry ``prefix`` (``dkim`` or ``arc``)."""
     defects: list[Defect] = []
-    algorithm = tags.get("a")
+    algorithm = tags.first.get("a")
     if algorithm is not None:
         algorithm = algorithm.lower()
         if algorithm not in KNOWN_ALGORITHMS:
             defects.append(Defect(f"{prefix}.algorithm_unknown", f"unknown signing algorithm a={algorithm[:40]}"))
-    canonicalization = tags.get("c")
+    canonicalization = tags.first.get("c")
     if canonicalization is not None:
         header_c, _, body_c = canonicalization.lower().partition("/")
         body_c = body_c or "simple"
@@ -133,7 +135,7 @@ def read_signature_tags(tags: TagList, prefix: str) -> SignatureTags:
                 Defect(f"{prefix}.canonicalization_unknown", f"unknown canonicalization c={canonicalization[:40]}")
             )
         canonicalization = f"{header_c}/{body_c}"
-    h = tags.get("h")
+    h = tags.first.get("h")
     signed = tuple(name for name in remove_whitespace(h).split(":") if name) if h is not None else ()
     if h is not None and "from" not in {name.lower() for name in signed}:
         defects.append(Defect(f"{prefix}.from_unsigned", "h= does not list the From field, which MUST be signed"))
@@ -142,8 +144,8 @@ def read_signature_tags(tags: TagList, prefix: str) -> SignatureTags:
     x = _number(tags, "x", prefix, defects)
     if t is not None and x is not None and x < t:
         defects.append(Defect(f"{prefix}.expiration_before_timestamp", f"x={x} is earlier than t={t}"))
-    domain = tags.get("d")
-    identity = tags.get("i")
+    domain = tags.first.get("d")
+    identity = tags.first.get("i")
     if prefix == "dkim" and identity is not None:
         identity = decode_dkim_quoted_printable(identity)
     if prefix == "dkim" and identity is not None and domain:
@@ -157,15 +159,15 @@ def read_signature_tags(tags: TagList, prefix: str) -> SignatureTags:
     return SignatureTags(
         algorithm=algorithm,
         domain=domain,
-        selector=tags.get("s"),
+        selector=tags.first.get("s"),
         canonicalization=canonicalization,
         signed_headers=signed,
         body_length=body_length,
         timestamp=_time(t),
         expiration=_time(x),
         identity=identity,
-        body_hash=tags.get("bh"),
-        signature=tags.get("b"),
+        body_hash=tags.first.get("bh"),
+        signature=tags.first.get("b"),
         defects=tuple(defects),
     )
 
@@ -175,10 +177,11 @@ def missing_tags(tags: TagList, required: str, prefix: str, field: str) -> list[
     return [
         Defect(f"{prefix}.tag_missing", f"{field} lacks the required tag {name}=")
         for name in required.split()
-        if tags.get(name) is None
+        if tags.first.get(name) is None
     ]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DkimSignature:
     """One ``DKIM-Signature`` field (RFC 6376 section 3.5).
@@ -247,10 +250,10 @@ def parse_dkim_signature(field: HeaderField) -> DkimSignature:
     if not tags.tags:
         defects.append(Defect("dkim.empty", "DKIM-Signature holds no tag"))
     defects += missing_tags(tags, "v a b bh d h s", "dkim", "DKIM-Signature")
-    version = tags.get("v")
+    version = tags.first.get("v")
     if version is not None and version != "1":
         defects.append(Defect("dkim.version", f"v={version[:20]} where 1 is required"))
-    query = tags.get("q")
+    query = tags.first.get("q")
     if query is not None and any(m.strip().lower() != "dns/txt" for m in query.split(":")):
         defects.append(Defect("dkim.query_method_unknown", f"q={query[:40]} is not dns/txt"))
     defects += common.defects

@@ -24,6 +24,7 @@ from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
+from mailtrace.model.frozen import fast_init
 from mailtrace.parse.auth._scan import cap_defects, read_quoted, read_until, skip_cfws
 
 KNOWN_RESULTS = frozenset({"pass", "fail", "softfail", "policy", "neutral", "none", "temperror", "permerror"})
@@ -31,6 +32,7 @@ KNOWN_RESULTS = frozenset({"pass", "fail", "softfail", "policy", "neutral", "non
 MAX_PAIRS = 64
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReceivedSPF:
     """One ``Received-SPF`` field: the result word (lower-cased), the comment, the key=value pairs.

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from mailtrace.defects import Defect
+from mailtrace.model.frozen import fast_init
 
 #: Tags kept per tag list; a real DKIM-Signature has about fifteen.
 MAX_TAGS = 128
@@ -32,6 +33,7 @@ BASE64_TAGS = frozenset({"b", "bh"})
 _WS = " \t\r\n"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TagList:
     """A parsed tag list: every ``(name, value)`` pair in order, the first value of each name, the defects."""
@@ -64,8 +66,43 @@ def remove_whitespace(value: str) -> str:
     return "".join(value.split())
 
 
+#: A tag list with nothing to report but duplicates: every piece ``name=value`` with a valid name and
+#: VALCHAR/WSP value, no empty piece, an optional trailing ``;``. Possessive quantifiers: linear.
+_WELL_FORMED = re.compile(
+    r"(?:[ \t\r\n]*+[A-Za-z][A-Za-z0-9_]*+[ \t\r\n]*+=[\t\n\r !-:<-~]*+;)*+"
+    r"(?:[ \t\r\n]*+[A-Za-z][A-Za-z0-9_]*+[ \t\r\n]*+=[\t\n\r !-:<-~]*+)?[ \t\r\n]*+"
+)
+#: One tag of a well-formed list: (name, value up to the next ";").
+_TAG = re.compile(r"[ \t\r\n]*([A-Za-z][A-Za-z0-9_]*)[ \t\r\n]*=([\t\n\r !-:<-~]*)")
+
+
+def _parse_well_formed(text: str, prefix: str) -> TagList | None:
+    """The tags of a :data:`_WELL_FORMED` list (one C-level pass each to check and to split), else ``None``."""
+    if _WELL_FORMED.fullmatch(text) is None:
+        return None
+    found = _TAG.findall(text)
+    if len(found) > MAX_TAGS:
+        return None
+    tags: list[tuple[str, str]] = []
+    first: dict[str, str] = {}
+    defects: list[Defect] = []
+    for name, value in found:
+        value = value.strip(_WS)
+        if name in BASE64_TAGS:
+            value = remove_whitespace(value)
+        if name in first:
+            defects.append(Defect(f"{prefix}.tag_duplicate", f"tag {name[:40]}= appears more than once"))
+        else:
+            first[name] = value
+        tags.append((name, value))
+    return TagList(tags=tuple(tags), first=first, defects=tuple(defects))
+
+
 def parse_tag_list(text: str, prefix: str) -> TagList:
     """Split ``text`` into tags; never raises. ``prefix`` names the defect family (``dkim`` or ``arc``)."""
+    well_formed = _parse_well_formed(text, prefix)
+    if well_formed is not None:
+        return well_formed
     tags: list[tuple[str, str]] = []
     first: dict[str, str] = {}
     defects: list[Defect] = []

@@ -18,12 +18,10 @@ from __future__ import annotations
 import re
 
 from mailtrace.parse.received.scanner import (
-    ANGLE,
     COMMENT,
-    LITERAL,
-    QUOTED,
+    FIRST_CHAR_KIND,
     SEMI,
-    TOKEN_PATTERN,
+    TOKEN_TEXT_PATTERN,
     WORD,
     ScanResult,
     Token,
@@ -139,12 +137,14 @@ def _scan_and_group(text: str, full: str, clauses: Clauses) -> tuple[ScanResult,
     lead = current = clauses.lead
     values = current.values
     tail: list[Token] | None = None
-    for word, comment, literal, angle, quoted, semi, other in TOKEN_PATTERN.findall(text):
-        if word:
+    kind_of = FIRST_CHAR_KIND.get
+    for token in TOKEN_TEXT_PATTERN.findall(text):
+        kind = kind_of(token[0], WORD)
+        if kind == WORD:
             if tail is not None:
-                tail.append((WORD, word))
-            elif len(word) <= 4 and word.lower() in KEYWORDS and (values or current.comments or current is lead):
-                low = word.lower()
+                tail.append((WORD, token))
+            elif len(token) <= 4 and token.lower() in KEYWORDS and (values or current.comments or current is lead):
+                low = token.lower()
                 current = Clause(low)
                 values = current.values
                 if low in by_keyword:
@@ -153,38 +153,32 @@ def _scan_and_group(text: str, full: str, clauses: Clauses) -> tuple[ScanResult,
                     by_keyword[low] = current
                     clauses.order.append(current)
             else:
-                values.append((WORD, word))
-        elif comment:
-            if out.max_depth < 2:
-                out.max_depth = 2 if "(" in comment else 1
-            if tail is not None:
-                tail.append((COMMENT, comment))
-            else:
-                current.comments.append(comment)
-        elif literal:
-            if tail is not None:
-                tail.append((LITERAL, literal))
-            else:
-                values.append((LITERAL, literal))
-        elif semi:
+                values.append((WORD, token))
+        elif kind == SEMI:
             if tail:
                 for pending in tail:
                     current = _feed(clauses, current, lead, by_keyword, pending)
                 values = current.values
             tail = []
-        elif angle:
-            if tail is not None:
-                tail.append((ANGLE, angle))
-            else:
-                values.append((ANGLE, angle))
-        elif quoted:
-            if tail is not None:
-                tail.append((QUOTED, quoted))
-            else:
-                values.append((QUOTED, quoted))
-        elif other:
+        elif kind < 0 or len(token) == 1:
+            # A stray closer, or an opener whose construct nests or never closes.
             scanned = scan(full)
             return scanned, group(scanned.tokens)
+        else:
+            inner = token[1:-1]
+            if not inner:
+                continue  # "()", "[]", "<>", '""' give no token
+            if kind == COMMENT:
+                if out.max_depth < 2:
+                    out.max_depth = 2 if "(" in inner else 1
+                if tail is not None:
+                    tail.append((COMMENT, inner))
+                else:
+                    current.comments.append(inner)
+            elif tail is not None:
+                tail.append((kind, inner))
+            else:
+                values.append((kind, inner))
     if tail is not None:
         if clauses.has_semi:
             # The date was split off after a later ";": this tail belongs to the clauses.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from mailtrace.defects import Defect
-from mailtrace.model.received import Endpoint, Received, ReceivingHost, TLSInfo
+from mailtrace.model.received import Received, TLSInfo, make_endpoint, make_received, make_receiving_host
 from mailtrace.parse.received.clauses import Clause, Clauses
 from mailtrace.parse.received.scanner import LITERAL, ScanResult
 
@@ -26,7 +26,18 @@ def _first(clause: Clause) -> str | None:
 class Line:
     """One scanned ``Received:`` value."""
 
-    __slots__ = ("_comments", "by_comment", "by_host", "clauses", "from_value", "low", "scan", "text", "with_word")
+    __slots__ = (
+        "_comments",
+        "by_comment",
+        "by_host",
+        "by_tail",
+        "clauses",
+        "from_value",
+        "low",
+        "scan",
+        "text",
+        "with_word",
+    )
 
     def __init__(self, text: str, scan: ScanResult, clauses: Clauses) -> None:
         self.text = text
@@ -39,10 +50,14 @@ class Line:
         self.by_host = ""
         #: the ``by`` clause's comments joined, lower-case
         self.by_comment = ""
+        #: the last two labels of ``by_host`` (all of it when it has fewer)
+        self.by_tail = ""
         if by is not None:
-            self.by_host = (_first(by) or "").lower()
+            host = self.by_host = (_first(by) or "").lower()
             if by.comments:
                 self.by_comment = " ".join(by.comments).lower()
+            dot = host.rfind(".")
+            self.by_tail = host[host.rfind(".", 0, dot) + 1 :] if dot > 0 else host
         with_ = clauses.by_keyword.get("with")
         #: the first ``with`` word, lower-case
         self.with_word = (_first(with_) or "").lower() if with_ is not None else ""
@@ -148,47 +163,41 @@ class Draft:
             )
         if len(raw) <= MAX_FIELD_CHARS:
             # No field can be longer than the value it was read from: skip the caps.
-            return Received(
-                index=index,
-                header_index=header_index,
-                raw=raw,
-                from_=Endpoint(helo=self.helo, rdns=self.rdns, ip=self.ip, port=self.port, ident=self.ident),
-                by=ReceivingHost(host=self.by_host, ip=self.by_ip),
-                via=self.via,
-                with_=self.with_,
-                id=self.id,
-                for_=self.for_,
-                envelope_from=self.envelope_from,
-                tls=tls,
-                authenticated=self.authenticated,
-                auth=self.auth,
-                timestamp=self.timestamp,
-                software=self.software,
-                kind=self.kind,
-                defects=tuple(self.defects[:MAX_DEFECTS]),
+            return make_received(
+                index,
+                header_index,
+                raw,
+                make_endpoint(self.helo, self.rdns, self.ip, self.port, self.ident),
+                make_receiving_host(self.by_host, self.by_ip),
+                self.via,
+                self.with_,
+                self.id,
+                self.for_,
+                self.envelope_from,
+                tls,
+                self.authenticated,
+                self.auth,
+                self.timestamp,
+                self.software,
+                self.kind,
+                tuple(self.defects[:MAX_DEFECTS]),
             )
-        return Received(
-            index=index,
-            header_index=header_index,
-            raw=raw,
-            from_=Endpoint(
-                helo=_cap(self.helo),
-                rdns=_cap(self.rdns),
-                ip=self.ip,
-                port=self.port,
-                ident=_cap(self.ident),
-            ),
-            by=ReceivingHost(host=_cap(self.by_host), ip=self.by_ip),
-            via=_cap(self.via),
-            with_=_cap(self.with_),
-            id=_cap(self.id),
-            for_=_cap(self.for_),
-            envelope_from=_cap(self.envelope_from),
-            tls=tls,
-            authenticated=self.authenticated,
-            auth=_cap(self.auth),
-            timestamp=self.timestamp,
-            software=self.software,
-            kind=self.kind,
-            defects=tuple(self.defects[:MAX_DEFECTS]),
+        return make_received(
+            index,
+            header_index,
+            raw,
+            make_endpoint(_cap(self.helo), _cap(self.rdns), self.ip, self.port, _cap(self.ident)),
+            make_receiving_host(_cap(self.by_host), self.by_ip),
+            _cap(self.via),
+            _cap(self.with_),
+            _cap(self.id),
+            _cap(self.for_),
+            _cap(self.envelope_from),
+            tls,
+            self.authenticated,
+            _cap(self.auth),
+            self.timestamp,
+            self.software,
+            self.kind,
+            tuple(self.defects[:MAX_DEFECTS]),
         )

@@ -267,7 +267,8 @@ def read_date(line: Line, draft: Draft) -> None:
         draft.defect("received.date_missing", "no date-time after ';'")
         return
     text = " ".join(words[:16])
-    go = _GO_TIME.match(text)
+    # The Go form starts "YYYY-": test that character before running the pattern.
+    go = _GO_TIME.match(text) if text[4:5] == "-" else None
     if go is not None:
         frac = f".{(go.group(3) or '0')[:6]:0<6}"
         text = f"{go.group(1)}T{go.group(2)}{frac}{go.group(4)}:{go.group(5)}"

@@ -50,6 +50,24 @@ _TOKEN = re.compile(
 _PAREN = re.compile(r"[()\\]")
 #: The token pattern, shared with :func:`mailtrace.parse.received.clauses.scan_and_group`.
 TOKEN_PATTERN = _TOKEN
+#: The same alternatives in the same order with no groups and no leading white space:
+#: ``findall`` then returns each token's text (white space between tokens is skipped
+#: by the search), and the first character tells the alternative (a word never starts
+#: with one of ``()[]<>";``; a lone opener is the ``other`` alternative, a construct
+#: has at least its two delimiters). About twice as fast as building the 7-tuples.
+TOKEN_TEXT_PATTERN = re.compile(
+    r"""
+      [^ \t\r\n()\[\]<>";]+
+    | \([^()\\]*(?:(?:\\.|\([^()\\]*(?:\\.[^()\\]*)*\))[^()\\]*)*\)
+    | \[[^\[\]]*\]
+    | <[^<>]*>
+    | "[^"\\]*(?:\\.[^"\\]*)*"
+    | [^ \t\r\n]
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+#: Token kind by first character, for :data:`TOKEN_TEXT_PATTERN` matches (-1: a stray closer).
+FIRST_CHAR_KIND = {"(": COMMENT, "[": LITERAL, "<": ANGLE, '"': QUOTED, ";": SEMI, ")": -1, "]": -1, ">": -1}
 
 
 class ScanResult:

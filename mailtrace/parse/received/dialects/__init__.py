@@ -67,12 +67,23 @@ FAMILIES: tuple[Dialect, ...] = (
 )
 HANDOVERS: tuple[Dialect, ...] = (fetch.DIALECT, webmail.DIALECT, local.DIALECT)
 ALL: tuple[Dialect, ...] = FAMILIES + HANDOVERS
+_FAMILY_MATCHERS = tuple((d, d.matches) for d in FAMILIES)
+_HANDOVER_MATCHERS = tuple((d, d.matches) for d in HANDOVERS)
 
 
 def detect(line: Line) -> tuple[Dialect | None, Dialect | None]:
     """The MTA family that wrote ``line`` and the hand-over reader that applies, each or ``None``."""
-    family = next((d for d in FAMILIES if d.matches(line)), None)
-    handover = next((d for d in HANDOVERS if d.matches(line)), None)
+    # Plain loops over the (dialect, matcher) pairs: cheaper than next() over a generator,
+    # and detection runs on every line.
+    family = handover = None
+    for dialect, matches in _FAMILY_MATCHERS:
+        if matches(line):
+            family = dialect
+            break
+    for dialect, matches in _HANDOVER_MATCHERS:
+        if matches(line):
+            handover = dialect
+            break
     return family, handover
 
 

@@ -48,5 +48,22 @@ def host_in(host: str, *domains: str) -> bool:
     return host.endswith(domains) and any(host == d or host.endswith("." + d) for d in domains)
 
 
+def two_label_domains(*domains: str) -> frozenset[str]:
+    """``domains`` as a set for :func:`by_domain_in`; each must have exactly two labels."""
+    for domain in domains:
+        if domain.count(".") != 1 or domain != domain.lower():
+            raise ValueError(f"{domain!r}: by_domain_in needs lower-case two-label domains")
+    return frozenset(domains)
+
+
+def by_domain_in(line: Line, domains: frozenset[str]) -> bool:
+    """The ``by`` name is one of ``domains`` or below one (same as :func:`host_in` for two-label domains).
+
+    One set lookup of the name's last two labels instead of a suffix test per domain
+    (detection runs on every line).
+    """
+    return line.by_tail in domains
+
+
 def from_value(line: Line) -> str:
     return line.from_value

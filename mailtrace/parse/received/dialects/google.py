@@ -9,15 +9,16 @@ id x for <rcpt> (Google Transport Security)``, ``gmr-mx.google.com`` (Groups),
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_host, host_in
+from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
+
+_DOMAINS = two_label_domains("google.com", "gmail.com", "googlemail.com")
 
 
 def _matches(line: Line) -> bool:
-    host = by_host(line)
-    if host_in(host, "google.com", "gmail.com", "googlemail.com"):
+    if by_domain_in(line, _DOMAINS):
         return True
-    if host.startswith("2002:") and line.clause("from") is None:
+    if line.by_host.startswith("2002:") and line.clause("from") is None:
         return True
     return "google transport security" in line.low
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_host, host_in
+from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
 from mailtrace.parse.received.draft import Line
+
+_DOMAINS = two_label_domains("icloud.com", "me.com", "mac.com", "apple.com")
 
 
 def _matches(line: Line) -> bool:
-    return host_in(by_host(line), "icloud.com", "me.com", "mac.com", "apple.com")
+    return by_domain_in(line, _DOMAINS)
 
 
 DIALECT = Dialect(

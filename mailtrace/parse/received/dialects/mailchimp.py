@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_host, host_in
+from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
 
-_DOMAINS = ("mandrillapp.com", "mcsv.net", "rsgsv.net", "mcdlv.net", "mailchimp.com", "mailchimpapp.net")
+_DOMAINS = two_label_domains(
+    "mandrillapp.com", "mcsv.net", "rsgsv.net", "mcdlv.net", "mailchimp.com", "mailchimpapp.net"
+)
 
 
 def _matches(line: Line) -> bool:
-    return host_in(by_host(line), *_DOMAINS) or "(mandrill" in line.low
+    return by_domain_in(line, _DOMAINS) or "(mandrill" in line.low
 
 
 def _apply(line: Line, draft: Draft) -> None:

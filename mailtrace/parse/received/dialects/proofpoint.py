@@ -6,14 +6,16 @@ id 4abc-1`` records the message passing Proofpoint's filter inside one host.
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_host, from_value, host_in
+from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, from_value, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
+
+_DOMAINS = two_label_domains("pphosted.com", "ppe-hosted.com")
 
 
 def _matches(line: Line) -> bool:
     if line.by_comment == "pps" or from_value(line).lower().startswith("pps."):
         return True
-    return host_in(by_host(line), "pphosted.com", "ppe-hosted.com")
+    return by_domain_in(line, _DOMAINS)
 
 
 def _apply(line: Line, draft: Draft) -> None:

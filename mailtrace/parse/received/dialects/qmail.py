@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment, with_word
+from mailtrace.parse.received.dialects.base import Dialect, with_word
 from mailtrace.parse.received.draft import Draft, Line
 from mailtrace.parse.received.ipaddr import normalise_ip
 
@@ -18,15 +18,16 @@ _NETWORK = re.compile(r"network\[([0-9A-Fa-f:.]{2,45})(?:/([^\]\s]{0,255}))?\]")
 
 def _matches(line: Line) -> bool:
     low = line.low
-    if "(qmail " in low or "invoked from" in low or "invoked by " in low or "qmail-scanner" in low:
+    if "qmail" in low and ("(qmail " in low or "qmail-scanner" in low or line.by_comment.startswith("qmail")):
         return True
-    if by_comment(line).startswith("qmail"):
+    if "invoked " in low and ("invoked from" in low or "invoked by " in low):
         return True
     clause = line.clause("from")
     if clause is None or not clause.comments:
         return False
-    if any(c[:5].upper() in ("HELO ", "EHLO ") for c in clause.comments):
-        return True
+    for c in clause.comments:
+        if c[:5].upper() in ("HELO ", "EHLO "):
+            return True
     # qmail-smtpd's own shape: "from name (ip) by host with SMTP; 7 Mar 2011 19:23:23 -0000"
     # (a bare address in the comment, no id, and always "-0000").
     dates = line.clauses.date_tokens

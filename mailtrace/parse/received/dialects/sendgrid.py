@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment, by_host, host_in
+from mailtrace.parse.received.dialects.base import Dialect, by_comment, by_domain_in, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
+
+_DOMAINS = two_label_domains("sendgrid.net")
 
 
 def _matches(line: Line) -> bool:
-    return host_in(by_host(line), "sendgrid.net") or by_comment(line) == "sg"
+    return by_domain_in(line, _DOMAINS) or by_comment(line) == "sg"
 
 
 def _apply(line: Line, draft: Draft) -> None:

@@ -6,12 +6,14 @@ hops come from ``*.smtp-out.amazonses.com``.
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_host, host_in
+from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
+
+_DOMAINS = two_label_domains("amazonses.com")
 
 
 def _matches(line: Line) -> bool:
-    return "simpleemailservice" in line.low or host_in(by_host(line), "amazonses.com")
+    return "simpleemailservice" in line.low or by_domain_in(line, _DOMAINS)
 
 
 def _apply(line: Line, draft: Draft) -> None:

@@ -14,7 +14,19 @@ _MARKERS = ("squirrelmail", "roundcube", "horde", "webmail", "via http", "rainlo
 
 
 def _matches(line: Line) -> bool:
-    return with_word(line).startswith("http") or any(m in line.low for m in _MARKERS)
+    if with_word(line).startswith("http"):
+        return True
+    # Spelled out rather than any(...) over _MARKERS: detection runs on every line.
+    low = line.low
+    return (
+        "squirrelmail" in low
+        or "roundcube" in low
+        or "horde" in low
+        or "webmail" in low
+        or "via http" in low
+        or "rainloop" in low
+        or "sogo" in low
+    )
 
 
 def _apply(line: Line, draft: Draft) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment, by_host, host_in
+from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
 from mailtrace.parse.received.ipaddr import normalise_ip
 
+_DOMAINS = two_label_domains("yahoo.com", "yahoo.net", "yahoodns.net", "aol.com")
+
 
 def _matches(line: Line) -> bool:
-    host = by_host(line)
-    return "hermes" in by_comment(line) or host_in(host, "yahoo.com", "yahoo.net", "yahoodns.net", "aol.com")
+    return "hermes" in line.by_comment or by_domain_in(line, _DOMAINS)
 
 
 def _apply(line: Line, draft: Draft) -> None:
