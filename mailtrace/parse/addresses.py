@@ -116,42 +116,43 @@ def _validated(display: str | None, spec: str) -> Address:
             defects=(Defect("address.invalid", f"{spec[:120]!r} is not an address: missing local part or domain"),),
         )
     ascii_domain, unicode_domain, defects = _idna(domain)
-    if len(local) <= 64 and len(spec) <= 254 and _PLAIN_ADDRESS.fullmatch(spec):
-        # Plain ASCII dot-atom at an LDH domain: valid by construction, no need for email-validator.
-        return Address(
-            display_name=display,
-            address=spec,
-            local_part=local,
-            domain=ascii_domain,
-            domain_unicode=unicode_domain,
-            defects=defects,
-        )
-    probe = spec
-    tld = ascii_domain.rsplit(".", 1)[-1]
-    if tld in _SPECIAL_TLDS or "." not in ascii_domain.strip("[]"):
-        probe = f"{local}@example.com"  # email-validator refuses special-use names
-    try:
-        validate_email(
-            probe,
-            check_deliverability=False,
-            allow_domain_literal=True,
-            allow_quoted_local=True,
-            allow_smtputf8=True,
-            allow_empty_local=False,
-        )
-        valid = True
-    except EmailNotValidError as exc:
-        valid = False
-        defects = (*defects, Defect("address.invalid", f"{spec[:120]!r}: {exc}"))
+    # A plain ASCII dot-atom at an LDH domain is valid by construction: no need for email-validator.
+    dot_atom = len(local) <= 64 and len(spec) <= 254 and _PLAIN_ADDRESS.fullmatch(spec) is not None
+    reason = None if dot_atom else _validator_reason(local, spec, ascii_domain)
+    if reason is not None:
+        defects = (*defects, Defect("address.invalid", f"{spec[:120]!r}: {reason}"))
     return Address(
         display_name=display,
         address=spec,
         local_part=local,
         domain=ascii_domain,
         domain_unicode=unicode_domain,
-        valid=valid,
+        valid=reason is None,
         defects=defects,
     )
+
+
+def _probe(local: str, spec: str, ascii_domain: str) -> str:
+    tld = ascii_domain.rsplit(".", 1)[-1]
+    if tld in _SPECIAL_TLDS or "." not in ascii_domain.strip("[]"):
+        return f"{local}@example.com"  # email-validator refuses special-use names
+    return spec
+
+
+def _validator_reason(local: str, spec: str, ascii_domain: str) -> str | None:
+    """email-validator's objection to the address, or ``None`` when it accepts it (syntax only)."""
+    try:
+        validate_email(
+            _probe(local, spec, ascii_domain),
+            check_deliverability=False,
+            allow_domain_literal=True,
+            allow_quoted_local=True,
+            allow_smtputf8=True,
+            allow_empty_local=False,
+        )
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
 
 
 @lru_cache(maxsize=4096)
