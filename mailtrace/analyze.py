@@ -8,6 +8,7 @@ from datetime import datetime
 from mailtrace.auth import verify
 from mailtrace.defects import Defect
 from mailtrace.load.sources import Source, iter_messages, load_one
+from mailtrace.model.fields import HeaderField
 from mailtrace.model.received import Received
 from mailtrace.parse.auth import parse_authentication
 from mailtrace.parse.headers import extract_headers
@@ -99,7 +100,7 @@ def border_identity(
     return None, None, received[0].timestamp if received else None, "no hop with a public client IP"
 
 
-def _parse_trace(fields: tuple[object, ...], policy: Policy) -> tuple[tuple[Received, ...], tuple[Defect, ...]]:
+def _parse_trace(fields: tuple[HeaderField, ...], policy: Policy) -> tuple[tuple[Received, ...], tuple[Defect, ...]]:
     limit = policy.limits.max_hops
     defects: tuple[Defect, ...] = ()
     if len(fields) > limit:
@@ -109,4 +110,4 @@ def _parse_trace(fields: tuple[object, ...], policy: Policy) -> tuple[tuple[Rece
                 f"{len(fields)} Received fields; only the topmost {limit} are parsed",
             ),
         )
-    return tuple(parse_received(f, i) for i, f in enumerate(fields[:limit])), defects  # type: ignore[arg-type]
+    return tuple(parse_received(f, i) for i, f in enumerate(fields[:limit])), defects

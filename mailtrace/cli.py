@@ -111,7 +111,7 @@ def _split_dns_mode(argv: list[str]) -> list[str]:
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--dns" and i + 2 < len(argv) + 1 and i + 1 < len(argv) and argv[i + 1] in ("record", "replay"):
+        if arg == "--dns" and i + 1 < len(argv) and argv[i + 1] in ("record", "replay"):
             if i + 2 >= len(argv):
                 raise _UsageError(f"--dns {argv[i + 1]} needs a FILE")
             out += ["--dns", argv[i + 1], "--dns-file", argv[i + 2]]

@@ -7,7 +7,7 @@ with evidence, then defects.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from mailtrace.model.headers import AddressField
 from mailtrace.model.received import Received
@@ -17,10 +17,8 @@ from mailtrace.report import Report
 WIDTH = 100
 
 
-def _fmt_delay(delta: timedelta | None) -> str:
-    if delta is None:
-        return "?"
-    seconds = int(delta.total_seconds())
+def _fmt_delay(seconds_f: float) -> str:
+    seconds = int(seconds_f)
     sign = "-" if seconds < 0 else "+"
     seconds = abs(seconds)
     if seconds < 60:
@@ -40,16 +38,7 @@ def _fmt_time(stamp: datetime | None) -> str:
 
 
 def _fmt_local(stamp: datetime) -> str:
-    return stamp.strftime("%Y-%m-%d %H:%M:%S ") + _fmt_offset(stamp)
-
-
-def _fmt_offset(stamp: datetime) -> str:
-    offset = stamp.utcoffset()
-    if not offset:
-        return "+0000"
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+    return stamp.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
 def _addr(field: AddressField | None) -> str:
@@ -173,7 +162,7 @@ def _originator(report: Report) -> list[str]:
 def _delay_cell(seconds: float | None, status: str) -> str:
     if seconds is None:
         return "?" if status == "unknown" else ""
-    text = _fmt_delay(timedelta(seconds=seconds))
+    text = _fmt_delay(seconds)
     return text + ("!" if status == "backwards" else "~" if status == "skew_tolerated" else "")
 
 
