@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from mailtrace.load.sources import iter_messages  # noqa: E402
-from mailtrace.parse.addresses import parse_addr_spec, parse_address_list  # noqa: E402
+from mailtrace.parse.addresses import parse_addr_spec, parse_address_list, parse_mailbox  # noqa: E402
 from mailtrace.parse.auth import parse_authentication  # noqa: E402
 from mailtrace.parse.dates import clear_caches as clear_date_caches  # noqa: E402
 from mailtrace.parse.headers import extract_headers  # noqa: E402
@@ -78,6 +78,7 @@ def _clear_caches() -> None:
     normalise_ip.cache_clear()
     parse_address_list.cache_clear()
     parse_addr_spec.cache_clear()
+    parse_mailbox.cache_clear()
 
 
 def peers() -> dict[str, Callable[[bytes], object]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
@@ -39,3 +39,43 @@ class Address:
             "valid": self.valid,
             "defects": defects_to_list(self.defects),
         }
+
+
+# Fast construction for the address parser (one Address per mailbox read): filling the slots
+# directly (the slot descriptors' __set__, which frozen does not intercept) gives an object equal
+# to the dataclass constructor's, field for field, without the keyword-argument __init__; no field
+# has a __post_init__ or validation to skip. Same pattern as mailtrace.model.received.make_received.
+_new = object.__new__
+(
+    _set_display_name,
+    _set_address,
+    _set_local_part,
+    _set_domain,
+    _set_domain_unicode,
+    _set_null,
+    _set_valid,
+    _set_defects,
+) = (getattr(Address, f.name).__set__ for f in fields(Address))
+
+
+def make_address(
+    display_name: str | None,
+    address: str,
+    local_part: str | None,
+    domain: str | None,
+    domain_unicode: str | None,
+    null: bool,
+    valid: bool,
+    defects: tuple[Defect, ...],
+) -> Address:
+    """``Address(...)`` with every field given in field order, built without the dataclass __init__."""
+    obj: Address = _new(Address)
+    _set_display_name(obj, display_name)
+    _set_address(obj, address)
+    _set_local_part(obj, local_part)
+    _set_domain(obj, domain)
+    _set_domain_unicode(obj, domain_unicode)
+    _set_null(obj, null)
+    _set_valid(obj, valid)
+    _set_defects(obj, defects)
+    return obj

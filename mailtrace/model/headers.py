@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -188,3 +188,58 @@ class Headers:
             "client": {"x_mailer": one(self.x_mailer), "user_agent": one(self.user_agent)},
             "defects": defects_to_list(self.defects),
         }
+
+
+# Fast construction for extract_headers, which builds about fourteen of these per message: the
+# keyword-argument __init__ costs about 0.4 µs more than filling the same slots directly (the slot
+# descriptors' __set__, which frozen does not intercept). The objects are equal to the dataclass
+# constructor's, field for field (tests/parse/test_headers_speedpaths.py checks it); no field has a
+# __post_init__ or validation to skip. Same pattern as mailtrace.model.received.make_received.
+_new = object.__new__
+_a_index, _a_name, _a_value, _a_addresses, _a_defects = (
+    getattr(AddressField, f.name).__set__ for f in fields(AddressField)
+)
+_d_index, _d_name, _d_value, _d_timestamp, _d_defects = (getattr(DateField, f.name).__set__ for f in fields(DateField))
+_t_index, _t_name, _t_value, _t_decoded, _t_ids, _t_defects = (
+    getattr(TextField, f.name).__set__ for f in fields(TextField)
+)
+
+
+def make_address_field(
+    index: int, name: str, value: str, addresses: tuple[Address, ...], defects: tuple[Defect, ...]
+) -> AddressField:
+    """``AddressField(...)`` with every field given in field order, built without the dataclass __init__."""
+    obj: AddressField = _new(AddressField)
+    _a_index(obj, index)
+    _a_name(obj, name)
+    _a_value(obj, value)
+    _a_addresses(obj, addresses)
+    _a_defects(obj, defects)
+    return obj
+
+
+def make_date_field(
+    index: int, name: str, value: str, timestamp: datetime | None, defects: tuple[Defect, ...]
+) -> DateField:
+    """``DateField(...)`` with every field given in field order, built without the dataclass __init__."""
+    obj: DateField = _new(DateField)
+    _d_index(obj, index)
+    _d_name(obj, name)
+    _d_value(obj, value)
+    _d_timestamp(obj, timestamp)
+    _d_defects(obj, defects)
+    return obj
+
+
+def make_text_field(
+    index: int, name: str, value: str, decoded: str, ids: tuple[str, ...], defects: tuple[Defect, ...]
+) -> TextField:
+    """``TextField(...)`` with every field given in field order, built without the dataclass __init__."""
+    obj: TextField = _new(TextField)
+    _t_index(obj, index)
+    _t_name(obj, name)
+    _t_value(obj, value)
+    _t_decoded(obj, decoded)
+    _t_ids(obj, ids)
+    _t_defects(obj, defects)
+    return obj

@@ -16,7 +16,7 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 
 from mailtrace.defects import Defect
-from mailtrace.model.addresses import Address
+from mailtrace.model.addresses import Address, make_address
 from mailtrace.parse.encoded_words import decode_encoded_words
 
 #: Longest address-list text read; longer text is cut (hostile input bound).
@@ -102,9 +102,7 @@ def _validated(display: str | None, spec: str) -> Address:
     if plain is not None and len(plain.group(1)) <= 64 and "xn--" not in spec.lower():
         # Plain ASCII dot-atom at an LDH domain (the check below, in one match): valid as it stands.
         lower = plain.group(2).lower()
-        return Address(
-            display_name=display, address=spec, local_part=plain.group(1), domain=lower, domain_unicode=lower
-        )
+        return make_address(display, spec, plain.group(1), lower, lower, False, True, ())
     local, at, domain = spec.rpartition("@")
     if not at or not local or not domain:
         return Address(
@@ -121,15 +119,7 @@ def _validated(display: str | None, spec: str) -> Address:
     reason = None if dot_atom else _validator_reason(local, spec, ascii_domain)
     if reason is not None:
         defects = (*defects, Defect("address.invalid", f"{spec[:120]!r}: {reason}"))
-    return Address(
-        display_name=display,
-        address=spec,
-        local_part=local,
-        domain=ascii_domain,
-        domain_unicode=unicode_domain,
-        valid=reason is None,
-        defects=defects,
-    )
+    return make_address(display, spec, local, ascii_domain, unicode_domain, False, reason is None, defects)
 
 
 def _probe(local: str, spec: str, ascii_domain: str) -> str:
@@ -170,28 +160,34 @@ def parse_address_list(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
     one = _one_plain_address(stripped)
     if one is not None:
         return one[0], (*defects, *one[1])
-    if "," in stripped and '"' not in stripped and "(" not in stripped and "<@" not in stripped:
-        # A list that _split_list would cut at every comma: if each piece is one plain address,
-        # the pieces' results joined are the list's result.
-        several = [_one_plain_address(part.strip()) for part in stripped.split(",") if part.strip()]
-        if several and None not in several:
-            found = [one for one in several if one is not None]
-            return tuple(one[0][0] for one in found), (*defects, *(d for one in found for d in one[1]))
-    fast = _fast_pairs(stripped)
+    if "(" not in stripped:
+        # Each piece between the list's commas, read alone and cached (the same mailboxes recur
+        # across the lists of a mailing list). The same result as reading the whole list's pieces in
+        # turn, which this path did before: each piece's reading never depended on the others. A
+        # piece that is neither a bare addr-spec nor ``name <addr-spec>`` sends the whole list to
+        # the stdlib parser, as before (tests/parse/test_headers_speedpaths.py compares the two).
+        out: list[Address] = []
+        piece_defects: list[Defect] = []
+        for part in _split_list(stripped):
+            piece = part.strip()
+            if not piece:
+                continue
+            mailbox = parse_mailbox(piece)
+            if mailbox is None:
+                break
+            out.append(mailbox[0])
+            piece_defects.extend(mailbox[1])
+        else:
+            defects.extend(piece_defects)
+            if not out:
+                defects.append(Defect("address.unparseable", f"no address found in {text[:120]!r}"))
+            return tuple(out), tuple(defects)
+    return _parse_with_stdlib(text, defects)
+
+
+def _parse_with_stdlib(text: str, defects: list[Defect]) -> tuple[tuple[Address, ...], tuple[Defect, ...]]:
+    """The general path of :func:`parse_address_list`: the stdlib parser, then each address validated."""
     out: list[Address] = []
-    if fast is not None:
-        # The fast patterns give a bare addr-spec (no space, no angle bracket, no source route),
-        # which parse_addr_spec would validate as it stands: validate it with its display name.
-        for name, spec in fast:
-            if name:
-                decoded_name, word_defects = decode_encoded_words(name)
-                defects.extend(word_defects)
-                out.append(_validated(decoded_name, spec))
-            else:
-                out.append(_validated(None, spec))
-        if not out:
-            defects.append(Defect("address.unparseable", f"no address found in {text[:120]!r}"))
-        return tuple(out), tuple(defects)
     pairs = getaddresses([_flatten_comments(text)])
     for name, spec in pairs:
         if not name and not spec:
@@ -256,15 +252,18 @@ def _split_list(text: str) -> list[str]:
 def _one_plain_address(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ...]] | None:
     """The result of :func:`parse_address_list` for one plain address, bare or ``name <address>``, else ``None``.
 
-    The same result as the general path (:func:`_fast_pairs`, then :func:`_validated`), without its
-    intermediate steps: ``text`` (stripped) is one RFC 5322 dot-atom address at an LDH domain with
-    no ``xn--`` label, alone or after a display name that is an unquoted phrase or a quoted string
-    without quoted-pairs or parentheses (text with ``(`` goes to the stdlib parser, as before).
+    The same result as the general path (the ``_BARE``/``_NAMED`` patterns of :func:`parse_mailbox`,
+    then :func:`_validated`), without its intermediate steps: ``text`` (stripped) is one RFC 5322
+    dot-atom address at an LDH domain with no ``xn--`` label, alone or after a display name that is an
+    unquoted phrase or a quoted string without quoted-pairs or parentheses (text with ``(`` goes to
+    the stdlib parser, as before).
     """
     display: str | None = None
     word_defects: tuple[Defect, ...] = ()
-    found = _ONE_PLAIN.fullmatch(text)
-    if found is not None:
+    if text[-1:] != ">":  # a bare address never ends with ">", the named form always does
+        found = _ONE_PLAIN.fullmatch(text)
+        if found is None:
+            return None
         spec, local, domain = text, found.group(1), found.group(2)
     else:
         found = _ONE_NAMED_PLAIN.fullmatch(text) if "(" not in text else None  # "(": the full parser's
@@ -277,31 +276,34 @@ def _one_plain_address(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
     lower = domain.lower()
     if len(local) > 64 or len(spec) > 254 or "xn--" in lower:
         return None
-    address = Address(display_name=display, address=spec, local_part=local, domain=lower, domain_unicode=lower)
-    return (address,), word_defects
+    return (make_address(display, spec, local, lower, lower, False, True, ()),), word_defects
 
 
-def _fast_pairs(text: str) -> list[tuple[str, str]] | None:
-    """``(display name, address)`` pairs for simple lists, or ``None`` to use the full parser."""
-    if "(" in text:
+@lru_cache(maxsize=8192)
+def parse_mailbox(text: str) -> tuple[Address, tuple[Defect, ...]] | None:
+    """One list piece (stripped, no comment), bare ``a@b`` or ``name <a@b>``, with its name's defects.
+
+    ``None`` when ``text`` is neither: :func:`parse_address_list` then reads the whole list with the
+    stdlib parser. The fast patterns give a bare addr-spec (no space, no angle bracket, no source
+    route), which :func:`parse_addr_spec` would validate as it stands: it is validated with its
+    display name. :func:`_one_plain_address` is the same result for the commonest pieces, sooner.
+    """
+    one = _one_plain_address(text)
+    if one is not None:
+        return one[0][0], one[1]
+    m = _BARE.fullmatch(text)
+    if m is not None:
+        return _validated(None, m.group(1)), ()
+    m = _NAMED.fullmatch(text)
+    if m is None:
         return None
-    parts = _split_list(text)
-    out: list[tuple[str, str]] = []
-    for part in parts:
-        if not part.strip():
-            continue
-        m = _BARE.fullmatch(part)
-        if m is not None:
-            out.append(("", m.group(1)))
-            continue
-        m = _NAMED.fullmatch(part)
-        if m is None:
-            return None
-        name = m.group(1) if m.group(1) is not None else (m.group(2) or "").strip()
-        if m.group(1) is not None and "\\" in name:
-            name = re.sub(r"\\(.)", r"\1", name)
-        out.append((name, m.group(3)))
-    return out
+    name = m.group(1) if m.group(1) is not None else (m.group(2) or "").strip()
+    if m.group(1) is not None and "\\" in name:
+        name = re.sub(r"\\(.)", r"\1", name)
+    if not name:
+        return _validated(None, m.group(3)), ()
+    decoded_name, word_defects = decode_encoded_words(name)
+    return _validated(decoded_name, m.group(3)), word_defects
 
 
 def addresses_in_text(text: str) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from operator import attrgetter
 
 from mailtrace.defects import Defect
 from mailtrace.model.fields import HeaderField, Message
@@ -14,6 +15,9 @@ from mailtrace.model.headers import (
     OriginatingIP,
     ResentBlock,
     TextField,
+    make_address_field,
+    make_date_field,
+    make_text_field,
 )
 from mailtrace.parse.addresses import parse_address_list
 from mailtrace.parse.dates import parse_date
@@ -72,32 +76,28 @@ _RESENT_ADDRESS = {"resent-from", "resent-sender", "resent-to", "resent-cc", "re
 _SINGLETONS = ("from", "sender", "reply-to", "to", "cc", "subject", "date", "message-id", "in-reply-to", "references")
 
 
+# Each helper reads a field's (value, decoded, defects) in one step: the tuple HeaderField caches
+# behind its ``value``, ``decoded`` and ``defects`` properties (one lookup instead of three).
+
+
 def _address_field(f: HeaderField) -> AddressField:
-    addresses, defects = parse_address_list(f.value)
-    return AddressField(
-        index=f.index,
-        name=f.name,
-        value=f.decoded,
-        addresses=addresses,
-        defects=(*f.defects, *defects) if defects else f.defects,
+    value, decoded, field_defects = f._cache or f._compute()
+    addresses, defects = parse_address_list(value)
+    return make_address_field(
+        f.index, f.name, decoded, addresses, (*field_defects, *defects) if defects else field_defects
     )
 
 
 def _text_field(f: HeaderField) -> TextField:
-    value = f.value
+    value, decoded, defects = f._cache or f._compute()
     ids = tuple(_ID.findall(value)) if "<" in value else ()
-    return TextField(index=f.index, name=f.name, value=value, decoded=f.decoded, ids=ids, defects=f.defects)
+    return make_text_field(f.index, f.name, value, decoded, ids, defects)
 
 
 def _date_field(f: HeaderField) -> DateField:
-    stamp, defects = parse_date(f.value)
-    return DateField(
-        index=f.index,
-        name=f.name,
-        value=f.value,
-        timestamp=stamp,
-        defects=(*f.defects, *defects) if defects else f.defects,
-    )
+    value, _, field_defects = f._cache or f._compute()
+    stamp, defects = parse_date(value)
+    return make_date_field(f.index, f.name, value, stamp, (*field_defects, *defects) if defects else field_defects)
 
 
 def _originating_ip(f: HeaderField) -> OriginatingIP:
@@ -116,6 +116,7 @@ def _originating_ip(f: HeaderField) -> OriginatingIP:
     )
 
 
+_BY_INDEX = attrgetter("index")
 # What extract_headers does with each field name it reads (one dict lookup per name in the message).
 _ONE_ADDRESS, _ONE_DATE, _ONE_TEXT, _ALL_ADDRESS, _ALL_ORIGINATING, _ALL_LIST = range(6)
 _ROUTE: dict[str, tuple[int, str]] = {
@@ -135,6 +136,7 @@ def extract_headers(message: Message) -> Headers:
     lists: list[TextField] = []
     defects: list[Defect] = []
     has_resent = False
+    repeated = False  # a one-instance field stands more than once (checked against _SINGLETONS below)
 
     by_key = message._by_key
     route = _ROUTE.get
@@ -145,26 +147,30 @@ def extract_headers(message: Message) -> Headers:
                 has_resent = True
             continue
         kind, attr = routed
-        if kind == _ONE_ADDRESS:
-            kw[attr] = _address_field(found[0])
-        elif kind == _ONE_TEXT:
-            kw[attr] = _text_field(found[0])
-        elif kind == _ONE_DATE:
-            kw[attr] = _date_field(found[0])
+        if kind <= _ONE_TEXT:
+            if len(found) > 1:
+                repeated = True
+            if kind == _ONE_TEXT:
+                kw[attr] = _text_field(found[0])
+            elif kind == _ONE_ADDRESS:
+                kw[attr] = _address_field(found[0])
+            else:
+                kw[attr] = _date_field(found[0])
         elif kind == _ALL_ADDRESS:
-            kw[attr] = tuple([_address_field(x) for x in found])
+            kw[attr] = tuple(map(_address_field, found))
         elif kind == _ALL_ORIGINATING:
-            originating.extend([_originating_ip(x) for x in found])
+            originating.extend(map(_originating_ip, found))
         else:
-            lists.extend([_text_field(x) for x in found])
+            lists.extend(map(_text_field, found))
 
     blocks = _resent_blocks(message) if has_resent else ()
     if len(originating) > 1:
-        originating.sort(key=lambda o: o.index)
+        originating.sort(key=_BY_INDEX)
     if len(lists) > 1:
-        lists.sort(key=lambda t: t.index)
+        lists.sort(key=_BY_INDEX)
 
-    for name in _SINGLETONS:
+    # Every name in _SINGLETONS is routed to a one-instance kind, so with no repeat there is nothing to report.
+    for name in _SINGLETONS if repeated else ():
         count = len(by_key.get(name, ()))
         if count > 1:
             defects.append(

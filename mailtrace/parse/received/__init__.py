@@ -35,6 +35,7 @@ from mailtrace.parse.received.generic import (
     read_simple,
     read_with,
 )
+from mailtrace.parse.received.shapes import split_simple
 
 #: Characters of one ``Received:`` value parsed; the rest is ignored with ``received.too_long``.
 MAX_RECEIVED_CHARS = 16 * 1024
@@ -60,7 +61,8 @@ def parse_received_value(
     if "\x00" in text:
         text = text.replace("\x00", " ")
         draft.defect("received.nul_byte", "NUL characters in the value were read as spaces")
-    scanned, clauses = scan_and_group(text)
+    # The common shape in one match; anything else token by token (same clauses, see .shapes).
+    scanned, clauses = split_simple(text) or scan_and_group(text)
     line = Line(text, scanned, clauses)
     if scanned.truncated:
         draft.defect("received.truncated", "the value ends inside a comment, literal, path or quoted string")

@@ -51,7 +51,7 @@ class Clause:
 class Clauses:
     """The clauses of one line, the date tokens and the comments around them."""
 
-    __slots__ = ("by_keyword", "date_tokens", "extra", "has_semi", "lead", "order")
+    __slots__ = ("by_keyword", "comments", "date_tokens", "date_words", "extra", "has_semi", "lead", "order")
 
     def __init__(self) -> None:
         self.by_keyword: dict[str, Clause] = {}
@@ -60,11 +60,17 @@ class Clauses:
         self.lead = Clause("")  #: tokens before the first keyword
         self.date_tokens: list[Token] = []
         self.has_semi = False
+        #: the words of ``date_tokens`` and every comment of the line, when the splitter
+        #: already has them (else computed on demand)
+        self.date_words: list[str] | None = None
+        self.comments: list[str] | None = None
 
     def get(self, keyword: str) -> Clause | None:
         return self.by_keyword.get(keyword)
 
     def all_comments(self) -> list[str]:
+        if self.comments is not None:
+            return self.comments
         out = list(self.lead.comments)
         for clause in self.order:
             out.extend(clause.comments)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from mailtrace.parse.dates import parse_date
+from mailtrace.parse.received.clauses import Clause
 from mailtrace.parse.received.comments import read_comments
 from mailtrace.parse.received.draft import Draft, Line
 from mailtrace.parse.received.ipaddr import normalise_ip, split_port
@@ -25,6 +26,12 @@ from mailtrace.parse.received.tcpinfo import NOT_TCPINFO, TcpInfo, read_tcpinfo
 _NAME_IS_RDNS = frozenset({"exim", "qmail"})
 _MAX_VALUE = 512
 _DATE_START = frozenset("0123456789")
+#: ``rdns [ipv4]`` with a name :func:`read_tcpinfo` reads as a plain word (see :func:`_from_name_v4`).
+_NAME_V4 = re.compile(r'([^\s()\[\]"@=:]++) \[([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})\]')
+_NOT_NAME_V4 = (*NOT_TCPINFO, "account ")
+_HELO_WORDS = frozenset({"helo", "ehlo", "lhlo"})
+#: First characters with which tcpinfo's ``_word_ip`` tries a word as an address.
+_IP_START = frozenset("0123456789:?/abcdefABCDEF")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Go's time.Time String() form that SendGrid writes without a ";": 2018-04-26 13:39:20.563478155 +0000 UTC
 _GO_TIME = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,9}))? ([+-]\d\d)(\d\d)\b")
@@ -51,6 +58,19 @@ def read_from(line: Line, draft: Draft) -> None:
     clause = line.clause("from")
     if clause is None:
         return
+    values, comments = clause.values, clause.comments
+    if (
+        len(comments) == 1
+        and len(values) == 1
+        and values[0][0] == WORD
+        and _from_name_v4(values[0][1], comments[0], draft)
+    ):
+        return
+    read_from_clause(line, clause, draft)
+
+
+def read_from_clause(line: Line, clause: Clause, draft: Draft) -> None:
+    """The general reading of the ``from`` clause (every shape)."""
     value: str | None = None
     value_is_literal = False
     second_literal: str | None = None
@@ -140,6 +160,32 @@ def read_from(line: Line, draft: Draft) -> None:
             # "from [192.0.2.1] by ...": an address and no HELO at all.
             draft.helo = _clean_host(shown)
     _check_helo(draft)
+
+
+def _from_name_v4(value: str, comment: str, draft: Draft) -> bool:
+    """``from HELO (rdns [192.0.2.1])`` (Postfix, Sendmail, Gmail: a third of all lines) read directly.
+
+    Gives what the general reading gives for this one shape and answers ``False`` for
+    anything else: the name has none of the characters that make :func:`read_tcpinfo`
+    read it as a ``key=value``, an ident (``user@``, ``IDENT:``), a quoted word or an
+    address; the comment is not one that is never TCP-info; the literal is an address.
+    """
+    m = _NAME_V4.fullmatch(comment)
+    if m is None or comment[:24].lower().startswith(_NOT_NAME_V4):
+        return False
+    name, literal = m.groups()
+    if name.lower() in _HELO_WORDS or (
+        (name[0] in _IP_START or name[0].isdigit()) and normalise_ip(name.rstrip(",")) is not None
+    ):
+        return False
+    ip = normalise_ip(literal)
+    if ip is None:
+        return False
+    draft.ip = ip
+    draft.rdns = _rdns(name)
+    draft.helo = _clean_host(value)
+    _check_helo(draft)
+    return True
 
 
 def _is_bare_name(comment: str) -> bool:
@@ -262,7 +308,12 @@ def read_date(line: Line, draft: Draft) -> None:
     """The ``;`` date-time (RFC 5322 section 3.3), or a trailing date with no ``;`` (SendGrid)."""
     clauses = line.clauses
     tokens = clauses.date_tokens
-    words = [text for kind, text in tokens if kind != COMMENT] if clauses.has_semi else _trailing_date(line)
+    if not clauses.has_semi:
+        words = _trailing_date(line)
+    elif clauses.date_words is not None:
+        words = clauses.date_words
+    else:
+        words = [text for kind, text in tokens if kind != COMMENT]
     if not words:
         draft.defect("received.date_missing", "no date-time after ';'")
         return

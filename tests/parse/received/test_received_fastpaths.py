@@ -3,7 +3,8 @@
 * the fast date path (``dates._fast``) against the full chain on every corpus date;
 * ``make_received`` / ``make_endpoint`` / ``make_receiving_host`` against the dataclass constructors;
 * the two-label ``by`` domain lookup against :func:`host_in`;
-* the dotted-quad check in ``normalise_ip`` against :mod:`ipaddress`.
+* the dotted-quad check in ``normalise_ip`` against :mod:`ipaddress`;
+* the direct ``from HELO (rdns [ipv4])`` reading against the general ``from`` reading.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from mailtrace.parse.message import parse_message
 from mailtrace.parse.received import parse_received_value
 from mailtrace.parse.received.clauses import scan_and_group
 from mailtrace.parse.received.dialects.base import by_domain_in, host_in, two_label_domains
-from mailtrace.parse.received.draft import Line
+from mailtrace.parse.received.draft import Draft, Line
+from mailtrace.parse.received.generic import _from_name_v4, read_from_clause
 from mailtrace.parse.received.ipaddr import normalise_ip
-from mailtrace.parse.received.scanner import COMMENT
+from mailtrace.parse.received.scanner import COMMENT, WORD
 
 
 def _corpus_received_values(corpus: Path, limit: int) -> list[str]:
@@ -145,3 +147,27 @@ def test_ipv4_fast_check_equals_ipaddress(octets: list[str]) -> None:
     text = ".".join(octets)
     assert normalise_ip.__wrapped__(text) == _reference_ipv4(text)
     assert normalise_ip.__wrapped__(f"[{text}]") == _reference_ipv4(text)
+
+
+_NAME = st.sampled_from(
+    ["mail.example.net", "unknown", "helo", "EHLO", "account", "using", "tls.example", "authenticated", "a,", "1.2.3.4",
+     "10.0.0.1,", "abc", "deadbeef", "fe80", "?x", "/x", "x.", ".", "IDENT", "\u0661x", "envelope-x", "cipher"]
+)  # fmt: skip
+_V4 = st.sampled_from(["192.0.2.1", "010.0.0.1", "256.1.1.1", "0.0.0.0", "1.2.3.4"])
+_HELO = st.sampled_from(["mail.example.net", "[192.0.2.9]", "192.0.2.1", "192.0.2.9", "x.", "unknown"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(_HELO, _NAME, _V4)
+def test_from_name_v4_equals_the_general_from_reading(helo: str, name: str, v4: str) -> None:
+    text = f"from {helo} ({name} [{v4}]) by mx.example.org (Postfix) with ESMTP id 1; Mon, 1 Jan 2024 00:00:00 +0000"
+    line = Line(text, *scan_and_group(text))
+    clause = line.clause("from")
+    assert clause is not None
+    fast, general = Draft(), Draft()
+    taken = _from_name_v4(helo, clause.comments[0], fast) if clause.values[0][0] == WORD else False
+    read_from_clause(line, clause, general)
+    if taken:
+        assert [getattr(fast, s) for s in Draft.__slots__] == [getattr(general, s) for s in Draft.__slots__], text
+    if name == "mail.example.net" and v4 == "192.0.2.1" and helo[0] != "[":
+        assert taken  # the usual line does take the direct reading

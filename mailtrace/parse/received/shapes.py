@@ -1,0 +1,149 @@
+"""One-match clause split for the common ``Received:`` shape (a fast path of :mod:`.clauses`).
+
+Most trace lines have the RFC 5321 section 4.4 order with one value per clause and flat
+comments::
+
+    from HELO (rdns [ip]) by host (Postfix) with ESMTPS id 4ABC for <rcpt>; date
+    by 2002:a05:6000:1a8f::1 with SMTP id x; date
+
+For those, one anchored pattern gives the clauses that
+:func:`~mailtrace.parse.received.clauses.scan_and_group` builds token by token, in a
+fraction of the time. :func:`split_simple` answers ``None`` for anything else (more than one
+``;``, a quoted pair, a nested, empty or unclosed construct, a keyword out of order or twice,
+two values in one clause except up to four ``with`` words, non-ASCII text, a value other
+than a word or literal where the clause allows it), and the caller takes the general path.
+The equivalence is asserted over every corpus line and over generated lines
+(``tests/parse/received/test_shapes.py``).
+
+Why the pattern agrees with the tokeniser:
+
+* white space between tokens is ``[ \\t\\r\\n]``, as in the tokeniser (the text is ASCII, so
+  no other character splits a word there either);
+* words are possessive runs of the tokeniser's word characters, so a keyword is only ever a
+  whole token, and keywords compare case-insensitively as ASCII, like ``str.lower()``;
+* a clause's keyword is matched only after the previous clause has a value, which is when
+  the tokeniser starts a clause; a keyword written as the *first* value of a clause
+  (``with id id X``) is a value in both; extra ``with`` words may not be keywords;
+* literals, paths and comments are non-empty (the tokeniser drops empty ones, which would
+  change where the next clause starts) and comments do not nest;
+* the date is what follows the one ``;``, split by the same rules the general path uses.
+
+The pattern is linear: every repetition is possessive or delimited by a character its
+neighbour cannot contain, and the ``with`` words are bounded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailtrace.parse.received.clauses import Clause, Clauses
+from mailtrace.parse.received.scanner import ANGLE, COMMENT, LITERAL, WORD, ScanResult, Token
+
+_W = r'[^ \t\r\n()\[\]<>";\\]++'
+_S = r"[ \t\r\n]"
+_C = rf"(?:{_S}*+\([^()\\]++\))*+"
+_KW = r'(?i:from|by|via|with|id|for)(?![^ \t\r\n()\[\]<>";\\])'
+_LINE = re.compile(
+    rf"""
+    {_S}*+
+    (?:(?i:from){_S}++(?:(?P<from>{_W})|\[(?P<from_lit>[^\[\]]++)\])(?P<from_c>{_C}){_S}*+)?
+    (?i:by){_S}++(?:(?P<by>{_W})|\[(?P<by_lit>[^\[\]]++)\])(?P<by_c>{_C})
+    (?:{_S}*+(?i:via){_S}++(?P<via>{_W})(?P<via_c>{_C}))?
+    (?:{_S}*+(?i:with){_S}++(?P<with>{_W}(?:{_S}++(?!{_KW}){_W}){{0,3}})(?P<with_c>{_C}))?
+    (?:{_S}*+(?i:id){_S}++(?:(?P<id>{_W})|<(?P<id_angle>[^<>]++)>)(?P<id_c>{_C}))?
+    (?:{_S}*+(?i:for){_S}++(?:(?P<for>{_W})|<(?P<for_angle>[^<>]++)>)(?P<for_c>{_C}))?
+    {_S}*+
+    """,
+    re.VERBOSE,
+)
+_WITH_WORD = re.compile(r"[^ \t\r\n]++")
+_COMMENT_TEXT = re.compile(r"\(([^()\\]++)\)")
+#: The tokeniser's word and flat-comment tokens, for a date that carries a comment.
+_DATE_TOKEN = re.compile(r'[^ \t\r\n()\[\]<>";]++|\(([^()\\]*+)\)|([\[\]<>"()])')
+_DATE_ZONE = re.compile(r'([^()\[\]<>"]*+)\(([^()\\]++)\)[ \t\r\n]*+')
+_SPECIAL = re.compile(r'[()\[\]<>"\\]')
+
+
+def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
+    """The clauses of ``text`` when it has the common shape, else ``None`` (see the module doc)."""
+    if not text.isascii() or "\\" in text or text.count(";") != 1:
+        return None
+    head, _, date_text = text.partition(";")
+    m = _LINE.fullmatch(head)
+    if m is None:
+        return None
+    scanned = ScanResult()
+    clauses = Clauses()
+    clauses.has_semi = True
+    comments: list[str] = []
+    from_, from_lit, from_c, by, by_lit, by_c, via, via_c, with_, with_c, *rest = m.groups()
+    id_, id_angle, id_c, for_, for_angle, for_c = rest
+    by_keyword = clauses.by_keyword
+    order = clauses.order
+    if from_ is not None or from_lit is not None:
+        _add(by_keyword, order, comments, "from", (WORD, from_) if from_ is not None else (LITERAL, from_lit), from_c)
+    _add(by_keyword, order, comments, "by", (WORD, by) if by is not None else (LITERAL, by_lit), by_c)
+    if via is not None:
+        _add(by_keyword, order, comments, "via", (WORD, via), via_c)
+    if with_ is not None:
+        clause = _add(by_keyword, order, comments, "with", (WORD, with_), with_c)
+        if " " in with_ or "\t" in with_ or "\r" in with_ or "\n" in with_:
+            # Up to four words, split where the tokeniser splits ([ \t\r\n] only: str.split()
+            # would also split at \x0b, \x0c and \x1c-\x1f, which are word characters there).
+            clause.values = [(WORD, w) for w in _WITH_WORD.findall(with_)]
+    if id_ is not None or id_angle is not None:
+        _add(by_keyword, order, comments, "id", (WORD, id_) if id_ is not None else (ANGLE, id_angle), id_c)
+    if for_ is not None or for_angle is not None:
+        _add(by_keyword, order, comments, "for", (WORD, for_) if for_ is not None else (ANGLE, for_angle), for_c)
+
+    if _SPECIAL.search(date_text) is None:
+        words = date_text.split()  # what the general path does with such a date
+        clauses.date_tokens = [(WORD, w) for w in words]
+    elif (zone := _DATE_ZONE.fullmatch(date_text)) is not None:
+        # The usual "Sun, 23 Sep 2001 20:13:54 -0700 (PDT)": words, then one comment.
+        text, comment = zone.groups()
+        words = _WITH_WORD.findall(text)
+        clauses.date_tokens = [(WORD, w) for w in words]
+        clauses.date_tokens.append((COMMENT, comment))
+        comments.append(comment)
+    else:
+        date_tokens = _date_tokens(date_text)
+        if date_tokens is None:
+            return None
+        clauses.date_tokens = date_tokens
+        words = [text for kind, text in date_tokens if kind == WORD]
+        comments.extend(text for kind, text in date_tokens if kind == COMMENT)
+    clauses.date_words = words
+    clauses.comments = comments
+    if comments:
+        scanned.max_depth = 1
+    return scanned, clauses
+
+
+def _add(
+    by_keyword: dict[str, Clause], order: list[Clause], comments: list[str], keyword: str, value: Token, text: str
+) -> Clause:
+    clause = Clause(keyword)
+    clause.values.append(value)
+    if text:
+        clause.comments = _COMMENT_TEXT.findall(text)
+        comments.extend(clause.comments)
+    by_keyword[keyword] = clause
+    order.append(clause)
+    return clause
+
+
+def _date_tokens(date_text: str) -> list[Token] | None:
+    """Words and flat comments after the ``;``, as the tokeniser gives them; ``None`` for anything else."""
+    out: list[Token] = []
+    for m in _DATE_TOKEN.finditer(date_text):
+        word = m.group()
+        if m.group(2) is not None:
+            return None  # a literal, path, quoted string, nested or stray parenthesis
+        if word[0] == "(":
+            inner = m.group(1)
+            if inner:
+                out.append((COMMENT, inner))
+        else:
+            out.append((WORD, word))
+    return out
