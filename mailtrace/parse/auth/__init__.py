@@ -73,15 +73,21 @@ def parse_authentication(message: Message) -> Authentication:
     # Each kind is parsed on its own, top to bottom, so reading the message's name index (one
     # lookup per kind) gives the same lists as a walk over every field.
     get_all = message.get_all
-    arc_sets, chain_defects = group_arc_sets(
-        [parse_arc_seal(f) for f in get_all("arc-seal")],
-        [parse_arc_message_signature(f) for f in get_all("arc-message-signature")],
-        [parse_arc_authentication_results(f) for f in get_all("arc-authentication-results")],
-    )
+    seals = get_all("arc-seal")
+    signatures = get_all("arc-message-signature")
+    arc_results = get_all("arc-authentication-results")
+    arc_sets: tuple[ArcSet, ...] = ()
+    chain_defects: tuple[Defect, ...] = ()
+    if seals or signatures or arc_results:  # no ARC field: no set and no chain defect
+        arc_sets, chain_defects = group_arc_sets(
+            list(map(parse_arc_seal, seals)),
+            list(map(parse_arc_message_signature, signatures)),
+            list(map(parse_arc_authentication_results, arc_results)),
+        )
     return Authentication(
-        dkim_signatures=tuple([parse_dkim_signature(f) for f in get_all("dkim-signature")]),
+        dkim_signatures=tuple(map(parse_dkim_signature, get_all("dkim-signature"))),
         arc_sets=arc_sets,
-        authentication_results=tuple([parse_authentication_results(f) for f in get_all("authentication-results")]),
-        received_spf=tuple([parse_received_spf(f) for f in get_all("received-spf")]),
+        authentication_results=tuple(map(parse_authentication_results, get_all("authentication-results"))),
+        received_spf=tuple(map(parse_received_spf, get_all("received-spf"))),
         defects=chain_defects,
     )

@@ -21,6 +21,7 @@ kind with the same ``i=``; the topmost is used). Chain-level defects, on
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,9 +30,9 @@ from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
 from mailtrace.model.frozen import fast_init
 from mailtrace.parse.auth._scan import cap_defects, read_until, skip_cfws
-from mailtrace.parse.auth.authres import AuthenticationResults, parse_payload
+from mailtrace.parse.auth.authres import AuthenticationResults, read_payload
 from mailtrace.parse.auth.dkim_signature import missing_tags, read_signature_tags
-from mailtrace.parse.auth.taglist import parse_tag_list
+from mailtrace.parse.auth.taglist import read_tag_list
 
 #: RFC 8617 section 4.2.1: at most 50 ARC sets.
 MAX_INSTANCE = 50
@@ -141,11 +142,13 @@ class ArcSet:
 
 def parse_arc_seal(field: HeaderField) -> ArcSeal:
     """Parse one ``ARC-Seal`` field; never raises."""
-    tags = parse_tag_list(field.value, "arc")
-    common = read_signature_tags(tags, "arc")
-    defects = [*tags.defects, *missing_tags(tags, "i a b cv d s", "arc", "ARC-Seal")]
-    instance = _instance(tags.first.get("i"))
-    cv = tags.first.get("cv")
+    tags, first, tag_defects = read_tag_list(field.value, "arc")
+    algorithm, domain, selector, _, _, _, timestamp, _, _, _, signature, common_defects = read_signature_tags(
+        first, "arc"
+    )
+    defects = [*tag_defects, *missing_tags(first, "i a b cv d s", "arc", "ARC-Seal")]
+    instance = _instance(first.get("i"))
+    cv = first.get("cv")
     if cv is not None:
         cv = cv.lower()
         if cv not in CHAIN_VALIDATION:
@@ -154,54 +157,85 @@ def parse_arc_seal(field: HeaderField) -> ArcSeal:
             defects.append(Defect("arc.cv_unexpected", f"the seal of i=1 carries cv={cv}, not none"))
         elif instance is not None and instance > 1 and cv == "none":
             defects.append(Defect("arc.cv_unexpected", f"the seal of i={instance} carries cv=none"))
-    if tags.first.get("h") is not None:
+    if first.get("h") is not None:
         defects.append(Defect("arc.seal_h_tag", "an ARC-Seal must not carry h="))
     # The shared reader also checks h=, l=, x=; only keep what applies to a seal.
-    defects += [d for d in common.defects if d.code != "arc.from_unsigned"]
+    defects += [d for d in common_defects if d.code != "arc.from_unsigned"]
     return ArcSeal(
         header_index=field.index,
         instance=instance,
-        tags=tags.tags,
-        algorithm=common.algorithm,
-        domain=common.domain,
-        selector=common.selector,
-        timestamp=common.timestamp,
+        tags=tags,
+        algorithm=algorithm,
+        domain=domain,
+        selector=selector,
+        timestamp=timestamp,
         chain_validation=cv,
-        signature=common.signature,
-        defects=cap_defects(defects, "arc"),
+        signature=signature,
+        defects=cap_defects(defects, "arc") if defects else (),
     )
 
 
 def parse_arc_message_signature(field: HeaderField) -> ArcMessageSignature:
     """Parse one ``ARC-Message-Signature`` field; never raises."""
-    tags = parse_tag_list(field.value, "arc")
-    common = read_signature_tags(tags, "arc")
-    defects = [*tags.defects, *missing_tags(tags, "i a b bh d h s", "arc", "ARC-Message-Signature"), *common.defects]
+    tags, first, tag_defects = read_tag_list(field.value, "arc")
+    (
+        algorithm,
+        domain,
+        selector,
+        canonicalization,
+        signed_headers,
+        body_length,
+        timestamp,
+        _,
+        _,
+        body_hash,
+        signature,
+        common_defects,
+    ) = read_signature_tags(first, "arc")
+    defects = [*tag_defects, *missing_tags(first, "i a b bh d h s", "arc", "ARC-Message-Signature"), *common_defects]
     return ArcMessageSignature(
         header_index=field.index,
-        instance=_instance(tags.first.get("i")),
-        tags=tags.tags,
-        algorithm=common.algorithm,
-        domain=common.domain,
-        selector=common.selector,
-        canonicalization=common.canonicalization,
-        signed_headers=common.signed_headers,
-        body_length=common.body_length,
-        timestamp=common.timestamp,
-        body_hash=common.body_hash,
-        signature=common.signature,
-        defects=cap_defects(defects, "arc"),
+        instance=_instance(first.get("i")),
+        tags=tags,
+        algorithm=algorithm,
+        domain=domain,
+        selector=selector,
+        canonicalization=canonicalization,
+        signed_headers=signed_headers,
+        body_length=body_length,
+        timestamp=timestamp,
+        body_hash=body_hash,
+        signature=signature,
+        defects=cap_defects(defects, "arc") if defects else (),
     )
+
+
+#: ``i=N;`` with only white space around the pieces and at most six digits: what the step-by-step
+#: reading below accepts with no defect (the key is read up to white space or ``=;(``, and only ``i``
+#: and ``I`` lower-case to ``i``; the number up to white space or ``;(``). Linear: possessive runs.
+_PLAIN_INSTANCE = re.compile(r"[ \t\r\n]*+[iI][ \t\r\n]*+=[ \t\r\n]*+([0-9]{1,6})[ \t\r\n]*+;")
 
 
 def parse_arc_authentication_results(field: HeaderField) -> AuthenticationResults:
     """Parse one ``ARC-Authentication-Results`` field (``i=N;`` then an RFC 8601 payload); never raises."""
     text = field.value
+    defects: list[Defect] = []
+    plain = _PLAIN_INSTANCE.match(text)
+    if plain is not None:
+        authserv_id, version, results, payload_defects = read_payload(text[plain.end() :])
+        return AuthenticationResults(
+            header_index=field.index,
+            name=field.name,
+            authserv_id=authserv_id,
+            version=version,
+            results=results,
+            instance=int(plain.group(1)),
+            defects=cap_defects(payload_defects, "arc") if payload_defects else (),
+        )
     comments: list[str] = []
     pos, _ = skip_cfws(text, 0, comments)
     pos, key = read_until(text, pos, "=;(")
     instance: int | None = None
-    defects: list[Defect] = []
     if key.lower() == "i":
         pos, _ = skip_cfws(text, pos, comments)
         if text[pos : pos + 1] == "=":
@@ -215,15 +249,15 @@ def parse_arc_authentication_results(field: HeaderField) -> AuthenticationResult
                 defects.append(Defect("arc.aar_syntax", "no ';' after the i= tag"))
     if instance is None:
         pos = 0
-    payload = parse_payload(text[pos:])
+    authserv_id, version, results, payload_defects = read_payload(text[pos:])
     return AuthenticationResults(
         header_index=field.index,
         name=field.name,
-        authserv_id=payload.authserv_id,
-        version=payload.version,
-        results=payload.results,
+        authserv_id=authserv_id,
+        version=version,
+        results=results,
         instance=instance,
-        defects=cap_defects((*defects, *payload.defects), "arc"),
+        defects=cap_defects((*defects, *payload_defects), "arc"),
     )
 
 
@@ -239,15 +273,14 @@ def group_arc_sets(
     chain_defects: list[Defect] = []
     slots: dict[int, dict[str, Any]] = {}
     set_defects: dict[int, list[Defect]] = {}
-    groups: tuple[tuple[str, list[ArcSeal] | list[ArcMessageSignature] | list[AuthenticationResults]], ...] = (
-        ("seal", seals),
-        ("message_signature", signatures),
-        ("authentication_results", results),
+    groups: tuple[tuple[str, str, list[ArcSeal] | list[ArcMessageSignature] | list[AuthenticationResults]], ...] = (
+        ("seal", "seal", seals),
+        ("message_signature", "message signature", signatures),
+        ("authentication_results", "authentication results", results),
     )
-    for kind, fields in groups:
+    for kind, field_name, fields in groups:
         for parsed in fields:
             instance = parsed.instance
-            field_name = kind.replace("_", " ")
             if instance is None:
                 chain_defects.append(
                     Defect(
@@ -274,8 +307,8 @@ def group_arc_sets(
     for instance in sorted(slots):
         slot = slots[instance]
         defects = set_defects.get(instance, [])
-        missing = [kind.replace("_", " ") for kind in _KINDS if kind not in slot]
-        if missing:
+        if len(slot) < len(_KINDS):
+            missing = [kind.replace("_", " ") for kind in _KINDS if kind not in slot]
             defects.append(Defect("arc.set_incomplete", f"ARC set i={instance} lacks its {', '.join(missing)}"))
         sets.append(
             ArcSet(
@@ -283,7 +316,7 @@ def group_arc_sets(
                 seal=slot.get("seal"),
                 message_signature=slot.get("message_signature"),
                 authentication_results=slot.get("authentication_results"),
-                defects=cap_defects(defects, "arc"),
+                defects=cap_defects(defects, "arc") if defects else (),
             )
         )
     instances = [s.instance for s in sets]

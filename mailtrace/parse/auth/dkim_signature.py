@@ -33,7 +33,7 @@ from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
 from mailtrace.model.frozen import fast_init
 from mailtrace.parse.auth._scan import cap_defects
-from mailtrace.parse.auth.taglist import TagList, parse_tag_list, remove_whitespace
+from mailtrace.parse.auth.taglist import read_tag_list, remove_whitespace
 
 KNOWN_ALGORITHMS = frozenset({"rsa-sha256", "rsa-sha1", "ed25519-sha256"})
 KNOWN_CANONICALIZATIONS = frozenset({"simple", "relaxed"})
@@ -44,23 +44,24 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-@fast_init
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SignatureTags:
-    """The tags a DKIM-Signature and an ARC-Message-Signature share, read from a tag list."""
-
-    algorithm: str | None
-    domain: str | None
-    selector: str | None
-    canonicalization: str | None
-    signed_headers: tuple[str, ...]
-    body_length: int | None
-    timestamp: datetime | None
-    expiration: datetime | None
-    identity: str | None
-    body_hash: str | None
-    signature: str | None
-    defects: tuple[Defect, ...]
+#: What :func:`read_signature_tags` returns, in this order: algorithm, domain, selector,
+#: canonicalization, signed_headers, body_length, timestamp, expiration, identity, body_hash,
+#: signature, defects. A plain tuple: the parsers copy these into their own objects, and building
+#: an intermediate frozen object per field cost more than reading the tags.
+SignatureValues = tuple[
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    tuple[str, ...],
+    int | None,
+    datetime | None,
+    datetime | None,
+    str | None,
+    str | None,
+    str | None,
+    list[Defect],
+]
 
 
 _HEX = frozenset("0123456789ABCDEFabcdef")
@@ -87,8 +88,7 @@ def decode_dkim_quoted_printable(value: str) -> str:
     return out.decode("utf-8", "replace")
 
 
-def _number(tags: TagList, name: str, prefix: str, defects: list[Defect]) -> int | None:
-    text = tags.first.get(name)
+def _number(text: str | None, name: str, prefix: str, defects: list[Defect]) -> int | None:
     if text is None:
         return None
     if not text.isascii() or not text.isdigit() or len(text) > _MAX_DIGITS:
@@ -111,22 +111,16 @@ def _time(seconds: int | None) -> datetime | None:
 _BASE64_RE = re.compile(r"[A-Za-z0-9+/=]*")
 
 
-def _check_base64(tags: TagList, prefix: str, defects: list[Defect]) -> None:
-    for name in ("b", "bh"):
-        value = tags.first.get(name)
-        if value is not None and _BASE64_RE.fullmatch(value) is None:
-            defects.append(Defect(f"{prefix}.base64", f"{name}= holds characters outside the base64 alphabet"))
-
-
-def read_signature_tags(tags: TagList, prefix: str) -> SignatureTags:
-    """Read the shared signature tags of ``tags``; defects carry ``prefix`` (``dkim`` or ``arc``)."""
+def read_signature_tags(first: dict[str, str], prefix: str) -> SignatureValues:
+    """Read the shared signature tags (``first``: the first value of each tag); defects carry ``prefix``."""
+    get = first.get
     defects: list[Defect] = []
-    algorithm = tags.first.get("a")
+    algorithm = get("a")
     if algorithm is not None:
         algorithm = algorithm.lower()
         if algorithm not in KNOWN_ALGORITHMS:
             defects.append(Defect(f"{prefix}.algorithm_unknown", f"unknown signing algorithm a={algorithm[:40]}"))
-    canonicalization = tags.first.get("c")
+    canonicalization = get("c")
     if canonicalization is not None:
         header_c, _, body_c = canonicalization.lower().partition("/")
         body_c = body_c or "simple"
@@ -135,49 +129,61 @@ def read_signature_tags(tags: TagList, prefix: str) -> SignatureTags:
                 Defect(f"{prefix}.canonicalization_unknown", f"unknown canonicalization c={canonicalization[:40]}")
             )
         canonicalization = f"{header_c}/{body_c}"
-    h = tags.first.get("h")
-    signed = tuple(name for name in remove_whitespace(h).split(":") if name) if h is not None else ()
-    if h is not None and "from" not in {name.lower() for name in signed}:
-        defects.append(Defect(f"{prefix}.from_unsigned", "h= does not list the From field, which MUST be signed"))
-    body_length = _number(tags, "l", prefix, defects)
-    t = _number(tags, "t", prefix, defects)
-    x = _number(tags, "x", prefix, defects)
+    h = get("h")
+    signed: tuple[str, ...] = ()
+    if h is not None:
+        names = remove_whitespace(h)
+        signed = tuple(filter(None, names.split(":")))
+        # ASCII lower-casing is per character, so lowering the list before splitting it lowers each name.
+        lowered = names.lower().split(":") if names.isascii() else [name.lower() for name in signed]
+        if "from" not in lowered:
+            defects.append(Defect(f"{prefix}.from_unsigned", "h= does not list the From field, which MUST be signed"))
+    body_length = _number(get("l"), "l", prefix, defects)
+    t = _number(get("t"), "t", prefix, defects)
+    x = _number(get("x"), "x", prefix, defects)
     if t is not None and x is not None and x < t:
         defects.append(Defect(f"{prefix}.expiration_before_timestamp", f"x={x} is earlier than t={t}"))
-    domain = tags.first.get("d")
-    identity = tags.first.get("i")
+    domain = get("d")
+    identity = get("i")
     if prefix == "dkim" and identity is not None:
         identity = decode_dkim_quoted_printable(identity)
-    if prefix == "dkim" and identity is not None and domain:
-        at_domain = identity.rpartition("@")[2].lower().rstrip(".")
-        d = domain.lower().rstrip(".")
-        if at_domain != d and not at_domain.endswith("." + d):
-            defects.append(
-                Defect(f"{prefix}.identity_mismatch", f"i= domain {at_domain[:60]} is not d={d[:60]} or a subdomain")
-            )
-    _check_base64(tags, prefix, defects)
-    return SignatureTags(
-        algorithm=algorithm,
-        domain=domain,
-        selector=tags.first.get("s"),
-        canonicalization=canonicalization,
-        signed_headers=signed,
-        body_length=body_length,
-        timestamp=_time(t),
-        expiration=_time(x),
-        identity=identity,
-        body_hash=tags.first.get("bh"),
-        signature=tags.first.get("b"),
-        defects=tuple(defects),
+        if domain:
+            at_domain = identity.rpartition("@")[2].lower().rstrip(".")
+            d = domain.lower().rstrip(".")
+            if at_domain != d and not at_domain.endswith("." + d):
+                defects.append(
+                    Defect(
+                        f"{prefix}.identity_mismatch", f"i= domain {at_domain[:60]} is not d={d[:60]} or a subdomain"
+                    )
+                )
+    body_hash = get("bh")
+    signature = get("b")
+    if signature is not None and _BASE64_RE.fullmatch(signature) is None:
+        defects.append(Defect(f"{prefix}.base64", "b= holds characters outside the base64 alphabet"))
+    if body_hash is not None and _BASE64_RE.fullmatch(body_hash) is None:
+        defects.append(Defect(f"{prefix}.base64", "bh= holds characters outside the base64 alphabet"))
+    return (
+        algorithm,
+        domain,
+        get("s"),
+        canonicalization,
+        signed,
+        body_length,
+        None if t is None else _time(t),
+        None if x is None else _time(x),
+        identity,
+        body_hash,
+        signature,
+        defects,
     )
 
 
-def missing_tags(tags: TagList, required: str, prefix: str, field: str) -> list[Defect]:
-    """One ``<prefix>.tag_missing`` defect per name of ``required`` (space-separated) absent from ``tags``."""
+def missing_tags(first: dict[str, str], required: str, prefix: str, field: str) -> list[Defect]:
+    """One ``<prefix>.tag_missing`` defect per name of ``required`` (space-separated) absent from ``first``."""
     return [
         Defect(f"{prefix}.tag_missing", f"{field} lacks the required tag {name}=")
         for name in required.split()
-        if tags.first.get(name) is None
+        if name not in first
     ]
 
 
@@ -244,34 +250,47 @@ class DkimSignature:
 
 def parse_dkim_signature(field: HeaderField) -> DkimSignature:
     """Parse one ``DKIM-Signature`` field; never raises."""
-    tags = parse_tag_list(field.value, "dkim")
-    common = read_signature_tags(tags, "dkim")
-    defects = [*tags.defects]
-    if not tags.tags:
+    tags, first, tag_defects = read_tag_list(field.value, "dkim")
+    (
+        algorithm,
+        domain,
+        selector,
+        canonicalization,
+        signed_headers,
+        body_length,
+        timestamp,
+        expiration,
+        identity,
+        body_hash,
+        signature,
+        common_defects,
+    ) = read_signature_tags(first, "dkim")
+    defects = [*tag_defects]
+    if not tags:
         defects.append(Defect("dkim.empty", "DKIM-Signature holds no tag"))
-    defects += missing_tags(tags, "v a b bh d h s", "dkim", "DKIM-Signature")
-    version = tags.first.get("v")
+    defects += missing_tags(first, "v a b bh d h s", "dkim", "DKIM-Signature")
+    version = first.get("v")
     if version is not None and version != "1":
         defects.append(Defect("dkim.version", f"v={version[:20]} where 1 is required"))
-    query = tags.first.get("q")
+    query = first.get("q")
     if query is not None and any(m.strip().lower() != "dns/txt" for m in query.split(":")):
         defects.append(Defect("dkim.query_method_unknown", f"q={query[:40]} is not dns/txt"))
-    defects += common.defects
+    defects += common_defects
     return DkimSignature(
         header_index=field.index,
-        tags=tags.tags,
+        tags=tags,
         version=version,
-        algorithm=common.algorithm,
-        domain=common.domain,
-        selector=common.selector,
-        canonicalization=common.canonicalization,
-        signed_headers=common.signed_headers,
-        body_length=common.body_length,
-        timestamp=common.timestamp,
-        expiration=common.expiration,
-        identity=common.identity,
-        body_hash=common.body_hash,
-        signature=common.signature,
+        algorithm=algorithm,
+        domain=domain,
+        selector=selector,
+        canonicalization=canonicalization,
+        signed_headers=signed_headers,
+        body_length=body_length,
+        timestamp=timestamp,
+        expiration=expiration,
+        identity=identity,
+        body_hash=body_hash,
+        signature=signature,
         query_methods=query,
-        defects=cap_defects(defects, "dkim"),
+        defects=cap_defects(defects, "dkim") if defects else (),
     )

@@ -19,6 +19,7 @@ The first comment is kept in ``comment``; every pair is kept in ``pairs``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,9 +77,51 @@ class ReceivedSPF:
         }
 
 
+#: The usual field, read in two C-level passes by :func:`_parse_plain`: the result word, an optional
+#: flat comment, then ``key=value`` pairs each followed by ``;`` or the end (several ``;`` and white
+#: space allowed), the value a token or a flat quoted string; white space only between the pieces.
+#: The classes are those of the step-by-step reading below (a word or key runs up to white space or
+#: ``;(="``, a token value up to white space or ``;(``), so a match reads what it reads; anything else
+#: (comments elsewhere, quoted-pairs, pairs not separated by ``;``, an empty field) goes to it.
+#: Possessive quantifiers over pieces whose first characters differ: linear.
+_PLAIN_HEAD = re.compile(r"[ \t\r\n]*+([^ \t\r\n;(=\"]++)[ \t\r\n]*+(?:\(([^()\\]*+)\)[ \t\r\n]*+)?+")
+_PAIR = r"[^ \t\r\n;(=\"]++[ \t\r\n]*+=[ \t\r\n]*+(?:\"[^\"\\]*+\"|(?!\")[^ \t\r\n;(]*+)[ \t\r\n]*+"
+_PLAIN_PAIRS = re.compile(rf"(?:;[ \t\r\n]*+)*+(?:{_PAIR}(?:(?:;[ \t\r\n]*+)++{_PAIR})*+(?:;[ \t\r\n]*+)*+)?+")
+#: One pair of a text that matched the above: key, quoted value, token value. The text between two
+#: pairs is white space and ``;``, where no key starts, so ``findall`` finds the pairs the match read.
+_PLAIN_PAIR = re.compile(r"([^ \t\r\n;(=\"]++)[ \t\r\n]*+=[ \t\r\n]*+(?:\"([^\"\\]*+)\"|(?!\")([^ \t\r\n;(]*+))")
+
+
+def _parse_plain(field: HeaderField, text: str) -> ReceivedSPF | None:
+    """The field when its value is made only of the plain pieces above, else ``None``."""
+    head = _PLAIN_HEAD.match(text)
+    if head is None or _PLAIN_PAIRS.fullmatch(text, head.end()) is None:
+        return None
+    found = _PLAIN_PAIR.findall(text, head.end())
+    if len(found) > MAX_PAIRS:
+        return None
+    word, comment = head.group(1, 2)
+    result = word.lower()
+    defects: list[Defect] = []
+    if result not in KNOWN_RESULTS:
+        defects.append(Defect("received_spf.result_unknown", f"unknown result word {word[:40]!r}"))
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for key, quoted, token in found:
+        key = key.lower()
+        if key in seen:
+            defects.append(Defect("received_spf.key_duplicate", f"{key[:40]}= appears more than once"))
+        seen.add(key)
+        pairs.append((key, quoted or token))
+    return _build(field, result, None if comment is None else comment.strip(), pairs, defects)
+
+
 def parse_received_spf(field: HeaderField) -> ReceivedSPF:
     """Parse one ``Received-SPF`` field; never raises."""
     text = field.value
+    plain = _parse_plain(field, text)
+    if plain is not None:
+        return plain
     defects: list[Defect] = []
     comments: list[str] = []
     unterminated = False
@@ -137,7 +180,12 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
             defects.append(Defect("received_spf.syntax", f"more than {MAX_PAIRS} pairs; the rest are ignored"))
             break
         pairs.append((key, value))
+    return _build(field, result, comment, pairs, defects)
 
+
+def _build(
+    field: HeaderField, result: str | None, comment: str | None, pairs: list[tuple[str, str]], defects: list[Defect]
+) -> ReceivedSPF:
     first: dict[str, str] = {}
     for key, value in pairs:
         first.setdefault(key, value)

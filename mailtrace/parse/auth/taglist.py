@@ -66,40 +66,59 @@ def remove_whitespace(value: str) -> str:
     return "".join(value.split())
 
 
-#: A tag list with nothing to report but duplicates: every piece ``name=value`` with a valid name and
-#: VALCHAR/WSP value, no empty piece, an optional trailing ``;``. Possessive quantifiers: linear.
+#: One tag of a tag list with nothing to report but duplicates (every piece ``name=value`` with a valid
+#: name and a VALCHAR/WSP value, no empty piece, an optional trailing ``;``): the name and the value
+#: up to the ``;`` that ends the piece, or up to the end of the text for the last piece. ``findall``
+#: with the two other alternatives covers the whole text with no gap: white space after a final
+#: ``;`` is one item ``("", "", "")``; at the first place where no tag starts, the third alternative
+#: takes the rest of the text as ``("", "", rest)``, which sends the text to the general loop. So a
+#: text is read here exactly when it is ``(tag ";")* [tag] [white space]``, the well-formed grammar
+#: (the value class holds the white space, so a last tag takes the trailing white space).
+#: Possessive quantifiers and one scan: linear.
 _WELL_FORMED = re.compile(
-    r"(?:[ \t\r\n]*+[A-Za-z][A-Za-z0-9_]*+[ \t\r\n]*+=[\t\n\r !-:<-~]*+;)*+"
-    r"(?:[ \t\r\n]*+[A-Za-z][A-Za-z0-9_]*+[ \t\r\n]*+=[\t\n\r !-:<-~]*+)?[ \t\r\n]*+"
+    r"[ \t\r\n]*+([A-Za-z][A-Za-z0-9_]*+)[ \t\r\n]*+=([\t\n\r !-:<-~]*+)(?:;|\Z)|[ \t\r\n]++\Z|(?s:(.+))"
 )
-#: One tag of a well-formed list: (name, value up to the next ";").
-_TAG = re.compile(r"[ \t\r\n]*([A-Za-z][A-Za-z0-9_]*)[ \t\r\n]*=([\t\n\r !-:<-~]*)")
 
 
-def _parse_well_formed(text: str, prefix: str) -> TagList | None:
-    """The tags of a :data:`_WELL_FORMED` list (one C-level pass each to check and to split), else ``None``."""
-    if _WELL_FORMED.fullmatch(text) is None:
-        return None
-    found = _TAG.findall(text)
+#: What :func:`read_tag_list` returns: the fields of a :class:`TagList`, in order.
+TagParts = tuple[tuple[tuple[str, str], ...], dict[str, str], tuple[Defect, ...]]
+
+
+def _parse_well_formed(text: str, prefix: str) -> TagParts | None:
+    """The tags of a well-formed list (one C-level pass, see :data:`_WELL_FORMED`), else ``None``."""
+    found = _WELL_FORMED.findall(text)
+    if not found:
+        return None  # the empty text (the general loop reads it as cheaply)
+    if not found[-1][0]:
+        if found[-1][2]:
+            return None  # something that is not a tag
+        found.pop()  # white space after the last ";"
     if len(found) > MAX_TAGS:
         return None
-    tags: list[tuple[str, str]] = []
-    first: dict[str, str] = {}
+    # A well-formed value holds no white space but " \t\r\n", so for the base64 tags "".join(split())
+    # is remove_whitespace(value.strip(_WS)), what the general loop does.
+    tags = [(name, "".join(value.split()) if name in BASE64_TAGS else value.strip(_WS)) for name, value, _ in found]
+    first = dict(tags)
+    if len(first) == len(tags):  # no duplicate: dict(tags) kept every tag, in order
+        return tuple(tags), first, ()
+    first = {}
     defects: list[Defect] = []
-    for name, value in found:
-        value = value.strip(_WS)
-        if name in BASE64_TAGS:
-            value = remove_whitespace(value)
+    for name, value in tags:
         if name in first:
             defects.append(Defect(f"{prefix}.tag_duplicate", f"tag {name[:40]}= appears more than once"))
         else:
             first[name] = value
-        tags.append((name, value))
-    return TagList(tags=tuple(tags), first=first, defects=tuple(defects))
+    return tuple(tags), first, tuple(defects)
 
 
 def parse_tag_list(text: str, prefix: str) -> TagList:
     """Split ``text`` into tags; never raises. ``prefix`` names the defect family (``dkim`` or ``arc``)."""
+    tags, first, defects = read_tag_list(text, prefix)
+    return TagList(tags=tags, first=first, defects=defects)
+
+
+def read_tag_list(text: str, prefix: str) -> TagParts:
+    """:func:`parse_tag_list` as a plain tuple ``(tags, first, defects)``, for the parsers (no object to build)."""
     well_formed = _parse_well_formed(text, prefix)
     if well_formed is not None:
         return well_formed
@@ -137,4 +156,4 @@ def parse_tag_list(text: str, prefix: str) -> TagList:
         else:
             first[name] = value
         tags.append((name, value))
-    return TagList(tags=tuple(tags), first=first, defects=tuple(defects))
+    return tuple(tags), first, tuple(defects)

@@ -29,6 +29,8 @@ def test_authres_plain_specs_read_like_the_reader(tokens: list[str]) -> None:
     text = "".join(tokens)
     fast = _payload(text)
     with pytest.MonkeyPatch.context() as patch:
+        # Every fast path off: the whole-payload match and the per-spec matches.
+        patch.setattr(authres, "_parse_plain_payload", lambda _text: None)
         patch.setattr(authres, "_PLAIN_METHODSPEC", _NEVER)
         patch.setattr(authres, "_PLAIN_PROPERTY", _NEVER)
         assert _payload(text) == fast
