@@ -7,7 +7,7 @@
 * stdlib floor: ``email.parser.BytesHeaderParser(policy=compat32).parsebytes(raw).get_all("Received")``.
 
 Peers come from the ``bench`` extra (``pip install mail-parser eml-parser``); a missing peer is
-reported and skipped. Every cache mailtrace keeps (date and IP parsing) is cleared before each
+reported and skipped. Every cache mailtrace keeps (dates, IPs, address lists, mailboxes) is cleared before each
 repetition, so repeated messages do not flatter it; repetitions of the parsers are interleaved,
 and the best pass of each is kept. Prints messages per second and the ratios the
 issue sets: mailtrace >= 5x the faster peer's throughput, <= 2x the floor's time per message.
