@@ -13,7 +13,7 @@ fraction of the time. :func:`split_simple` answers ``None`` for anything else (m
 two values in one clause except up to four ``with`` words, non-ASCII text, a value other
 than a word or literal where the clause allows it), and the caller takes the general path.
 The equivalence is asserted over every corpus line and over generated lines
-(``tests/parse/received/test_shapes.py``).
+(``tests/parse/received/test_received_shapes.py``).
 
 Why the pattern agrees with the tokeniser:
 
