@@ -127,6 +127,11 @@ class HeaderField:
         return (self._cache or self._compute())[2]
 
     @property
+    def parts(self) -> tuple[str, str, tuple[Defect, ...]]:
+        """``(value, decoded, defects)`` in one read, for parsers that need all three."""
+        return self._cache or self._compute()
+
+    @property
     def key(self) -> str:
         return self.name.lower()
 

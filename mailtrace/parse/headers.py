@@ -81,7 +81,7 @@ _SINGLETONS = ("from", "sender", "reply-to", "to", "cc", "subject", "date", "mes
 
 
 def _address_field(f: HeaderField) -> AddressField:
-    value, decoded, field_defects = f._cache or f._compute()
+    value, decoded, field_defects = f.parts
     addresses, defects = parse_address_list(value)
     return make_address_field(
         f.index, f.name, decoded, addresses, (*field_defects, *defects) if defects else field_defects
@@ -89,13 +89,13 @@ def _address_field(f: HeaderField) -> AddressField:
 
 
 def _text_field(f: HeaderField) -> TextField:
-    value, decoded, defects = f._cache or f._compute()
+    value, decoded, defects = f.parts
     ids = tuple(_ID.findall(value)) if "<" in value else ()
     return make_text_field(f.index, f.name, value, decoded, ids, defects)
 
 
 def _date_field(f: HeaderField) -> DateField:
-    value, _, field_defects = f._cache or f._compute()
+    value, _, field_defects = f.parts
     stamp, defects = parse_date(value)
     return make_date_field(f.index, f.name, value, stamp, (*field_defects, *defects) if defects else field_defects)
 
