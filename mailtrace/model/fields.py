@@ -90,19 +90,7 @@ class HeaderField:
         # A plain field: the value starts right after ``name:`` and is read up to the default
         # limit (:class:`_TunedHeaderField` runs this with its own settings, see below).
         body = self.raw[len(self.name) + 1 :]
-        if len(body) <= DEFAULT_MAX_FIELD_BYTES:
-            try:
-                value = body.translate(None, b"\r\n").strip(b" \t").decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                if "=?" not in value and "\x00" not in value:
-                    cache: tuple[str, str, tuple[Defect, ...]] = (value, value, ())
-                    _set_cache(self, cache)
-                    return cache
-        cache = _decoder()(self)
-        _set_cache(self, cache)
-        return cache
+        return _unfold(self, body if len(body) <= DEFAULT_MAX_FIELD_BYTES else None)
 
     @property
     def _body(self) -> int:
@@ -153,19 +141,25 @@ class _TunedHeaderField(HeaderField):
     def _compute(self) -> tuple[str, str, tuple[Defect, ...]]:
         # The plain field's fast path, with this field's settings.
         body = self.raw[self._body :]
-        if len(body) <= self.max_bytes and not self.space_before_colon:
-            try:
-                value = body.translate(None, b"\r\n").strip(b" \t").decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                if "=?" not in value and "\x00" not in value:
-                    cache: tuple[str, str, tuple[Defect, ...]] = (value, value, ())
-                    _set_cache(self, cache)
-                    return cache
-        cache = _decoder()(self)
-        _set_cache(self, cache)
-        return cache
+        return _unfold(self, body if len(body) <= self.max_bytes and not self.space_before_colon else None)
+
+
+def _unfold(field: HeaderField, body: bytes | None) -> tuple[str, str, tuple[Defect, ...]]:
+    """Cache and return ``(value, decoded, defects)``: ``body`` unfolded when it is a plain field's
+    (``None``: it is not, or it is too long), else :func:`mailtrace.parse.message.decode_field`'s."""
+    if body is not None:
+        try:
+            value = body.translate(None, b"\r\n").strip(b" \t").decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if "=?" not in value and "\x00" not in value:
+                cache: tuple[str, str, tuple[Defect, ...]] = (value, value, ())
+                _set_cache(field, cache)
+                return cache
+    cache = _decoder()(field)
+    _set_cache(field, cache)
+    return cache
 
 
 _set = object.__setattr__
