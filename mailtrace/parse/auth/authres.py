@@ -338,13 +338,8 @@ def _resinfo(reader: _Reader, plain: re.Match[str] | None) -> AuthResult | None:
             reader.defects.append(
                 Defect("authres.syntax", f"empty method or result near {reader.text[start : start + 40]!r}")
             )
-    if method and method not in KNOWN_METHODS and not method.startswith("x-"):
-        reader.defects.append(Defect("authres.method_unknown", f"method {method[:40]!r} is not registered"))
-    if result and result not in KNOWN_RESULTS:
-        reader.defects.append(Defect("authres.result_unknown", f"{method[:40]}={result[:40]}: unknown result word"))
-    reason: str | None = None
-    properties: list[tuple[str, str, str]] = []
-    dropped = False
+    _check_words(method, result, reader.defects)
+    properties = _Properties()
     while True:
         plain_property = _plain_property(text, reader.pos)
         if plain_property is not None:
@@ -364,29 +359,54 @@ def _resinfo(reader: _Reader, plain: re.Match[str] | None) -> AuthResult | None:
             reader.pos += 1
             reader.cfws()
             value = reader.value()
+        properties.add(method, key, value, reader.defects)
+    return properties.result(method, method_version, result, reader.take_comments())
+
+
+def _check_words(method: str, result: str, defects: list[Defect]) -> None:
+    """``authres.method_unknown`` / ``authres.result_unknown`` for words outside the IANA registries."""
+    if method and method not in KNOWN_METHODS and not method.startswith("x-"):
+        defects.append(Defect("authres.method_unknown", f"method {method[:40]!r} is not registered"))
+    if result and result not in KNOWN_RESULTS:
+        defects.append(Defect("authres.result_unknown", f"{method[:40]}={result[:40]}: unknown result word"))
+
+
+class _Properties:
+    """The ``reason`` and ``ptype.property=value`` items of one resinfo, as both readers collect them."""
+
+    __slots__ = ("dropped", "items", "reason")
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+        self.items: list[tuple[str, str, str]] = []
+        self.dropped = False
+
+    def add(self, method: str, key: str, value: str, defects: list[Defect]) -> None:
         lowered = key.lower()
-        if lowered == "reason" and reason is None:
-            reason = value
-            continue
+        if lowered == "reason" and self.reason is None:
+            self.reason = value
+            return
         ptype, dot, name = lowered.partition(".")
         if not dot:
-            reader.defects.append(
+            defects.append(
                 Defect("authres.property_no_ptype", f"{method}: {lowered[:40]}= has no ptype (ptype.property)")
             )
             ptype, name = "", lowered
-        if len(properties) < MAX_PROPERTIES:
-            properties.append((ptype, name, value))
-        elif not dropped:
-            dropped = True
-            reader.defects.append(Defect("authres.syntax", f"{method}: more than {MAX_PROPERTIES} properties"))
-    return AuthResult(
-        method=method,
-        method_version=method_version,
-        result=result,
-        reason=reason,
-        properties=tuple(properties),
-        comments=reader.take_comments(),
-    )
+        if len(self.items) < MAX_PROPERTIES:
+            self.items.append((ptype, name, value))
+        elif not self.dropped:
+            self.dropped = True
+            defects.append(Defect("authres.syntax", f"{method}: more than {MAX_PROPERTIES} properties"))
+
+    def result(self, method: str, method_version: str | None, result: str, comments: tuple[str, ...]) -> AuthResult:
+        return AuthResult(
+            method=method,
+            method_version=method_version,
+            result=result,
+            reason=self.reason,
+            properties=tuple(self.items),
+            comments=comments,
+        )
 
 
 #: The whole-payload fast path (:func:`_parse_plain_payload`) reads payloads made only of the pieces
@@ -450,58 +470,20 @@ def _parse_plain_payload(text: str) -> PayloadParts | None:
         pieces = [(*first.group(1, 2), "", "", "", ""), *_PLAIN_PIECE.findall(text, first.end())]
     results: list[AuthResult] = []
     method = result = ""
-    reason: str | None = None
-    properties: list[tuple[str, str, str]] = []
+    properties = _Properties()
     comments: list[str] = []
-    dropped = False
     for new_method, new_result, comment, key, token, quoted in pieces:
         if new_method:
             if method:
-                results.append(
-                    AuthResult(
-                        method=method,
-                        method_version=None,
-                        result=result,
-                        reason=reason,
-                        properties=tuple(properties),
-                        comments=tuple(comments),
-                    )
-                )
-                reason, properties, comments, dropped = None, [], [], False
+                results.append(properties.result(method, None, result, tuple(comments)))
+                properties, comments = _Properties(), []
             method, result = new_method.lower(), new_result.lower()
-            if method not in KNOWN_METHODS and not method.startswith("x-"):
-                defects.append(Defect("authres.method_unknown", f"method {method[:40]!r} is not registered"))
-            if result not in KNOWN_RESULTS:
-                defects.append(Defect("authres.result_unknown", f"{method[:40]}={result[:40]}: unknown result word"))
+            _check_words(method, result, defects)
         elif key:
-            value = token or quoted
-            lowered = key.lower()
-            if lowered == "reason" and reason is None:
-                reason = value
-                continue
-            ptype, dot, name = lowered.partition(".")
-            if not dot:
-                defects.append(
-                    Defect("authres.property_no_ptype", f"{method}: {lowered[:40]}= has no ptype (ptype.property)")
-                )
-                ptype, name = "", lowered
-            if len(properties) < MAX_PROPERTIES:
-                properties.append((ptype, name, value))
-            elif not dropped:
-                dropped = True
-                defects.append(Defect("authres.syntax", f"{method}: more than {MAX_PROPERTIES} properties"))
+            properties.add(method, key, token or quoted, defects)
         else:
             comments.append(comment.strip())
-    results.append(
-        AuthResult(
-            method=method,
-            method_version=None,
-            result=result,
-            reason=reason,
-            properties=tuple(properties),
-            comments=tuple(comments),
-        )
-    )
+    results.append(properties.result(method, None, result, tuple(comments)))
     # The reader counts each ';'-separated piece (a trailing ';' too) and stops past MAX_RESULTS.
     if len(results) + 2 > MAX_RESULTS:
         return None
