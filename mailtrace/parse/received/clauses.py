@@ -31,7 +31,7 @@ from mailtrace.parse.received.scanner import (
 KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for"})
 #: Characters that open or close a construct (or quote one): their absence after the last
 #: ";" makes that ";" top-level.
-_SPECIAL = re.compile(r'[()\[\]<>"\\]')
+SPECIAL = re.compile(r'[()\[\]<>"\\]')
 
 
 class Clause:
@@ -130,7 +130,7 @@ def scan_and_group(text: str) -> tuple[ScanResult, Clauses]:
         return scanned, group(scanned.tokens)
     clauses = Clauses()
     head, semi_found, date_text = text.rpartition(";")
-    if semi_found and not _SPECIAL.search(date_text):
+    if semi_found and not SPECIAL.search(date_text):
         clauses.has_semi = True
         clauses.date_tokens = [(WORD, w) for w in date_text.split()]
         return _scan_and_group(head, text, clauses)

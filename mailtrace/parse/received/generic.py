@@ -20,7 +20,7 @@ from mailtrace.parse.received.draft import Draft, Line
 from mailtrace.parse.received.ipaddr import normalise_ip, split_port
 from mailtrace.parse.received.keywords import implies_auth, implies_tls, kind_of, normalise_with
 from mailtrace.parse.received.scanner import ANGLE, COMMENT, LITERAL, QUOTED, WORD
-from mailtrace.parse.received.tcpinfo import NOT_TCPINFO, TcpInfo, read_tcpinfo
+from mailtrace.parse.received.tcpinfo import NOT_TCPINFO, TcpInfo, bare_ip, read_tcpinfo
 
 #: Software whose ``from NAME ([ip])`` means NAME is the verified reverse name.
 _NAME_IS_RDNS = frozenset({"exim", "qmail"})
@@ -30,8 +30,6 @@ _DATE_START = frozenset("0123456789")
 _NAME_V4 = re.compile(r'([^\s()\[\]"@=:]++) \[([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})\]')
 _NOT_NAME_V4 = (*NOT_TCPINFO, "account ")
 _HELO_WORDS = frozenset({"helo", "ehlo", "lhlo"})
-#: First characters with which tcpinfo's ``_word_ip`` tries a word as an address.
-_IP_START = frozenset("0123456789:?/abcdefABCDEF")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Go's time.Time String() form that SendGrid writes without a ";": 2018-04-26 13:39:20.563478155 +0000 UTC
 _GO_TIME = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,9}))? ([+-]\d\d)(\d\d)\b")
@@ -174,9 +172,7 @@ def _from_name_v4(value: str, comment: str, draft: Draft) -> bool:
     if m is None or comment[:24].lower().startswith(_NOT_NAME_V4):
         return False
     name, literal = m.groups()
-    if name.lower() in _HELO_WORDS or (
-        (name[0] in _IP_START or name[0].isdigit()) and normalise_ip(name.rstrip(",")) is not None
-    ):
+    if name.lower() in _HELO_WORDS or bare_ip(name) is not None:
         return False
     ip = normalise_ip(literal)
     if ip is None:

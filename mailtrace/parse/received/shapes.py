@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 
-from mailtrace.parse.received.clauses import Clause, Clauses
+from mailtrace.parse.received.clauses import SPECIAL, Clause, Clauses
 from mailtrace.parse.received.scanner import ANGLE, COMMENT, LITERAL, WORD, ScanResult, Token
 
 _W = r'[^ \t\r\n()\[\]<>";\\]++'
@@ -61,7 +61,6 @@ _COMMENT_TEXT = re.compile(r"\(([^()\\]++)\)")
 #: The tokeniser's word and flat-comment tokens, for a date that carries a comment.
 _DATE_TOKEN = re.compile(r'[^ \t\r\n()\[\]<>";]++|\(([^()\\]*+)\)|([\[\]<>"()])')
 _DATE_ZONE = re.compile(r'([^()\[\]<>"]*+)\(([^()\\]++)\)[ \t\r\n]*+')
-_SPECIAL = re.compile(r'[()\[\]<>"\\]')
 
 
 def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
@@ -96,7 +95,7 @@ def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
     if for_ is not None or for_angle is not None:
         _add(by_keyword, order, comments, "for", (WORD, for_) if for_ is not None else (ANGLE, for_angle), for_c)
 
-    if _SPECIAL.search(date_text) is None:
+    if SPECIAL.search(date_text) is None:
         words = date_text.split()  # what the general path does with such a date
         clauses.date_tokens = [(WORD, w) for w in words]
     elif (zone := _DATE_ZONE.fullmatch(date_text)) is not None:

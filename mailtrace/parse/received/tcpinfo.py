@@ -141,6 +141,11 @@ def _word_ip(word: str, info: TcpInfo) -> str | None:
         if ip is not None:
             info.ident = info.ident or word[:at]
         return ip
+    return bare_ip(word)
+
+
+def bare_ip(word: str) -> str | None:
+    """``word`` read as a bare address (``10.0.0.1``, ``2001:db8::1``, ``10.0.0.1,``), or ``None``."""
     if word[:1].isdigit() or word[:1] in ":?/" or word[:5].lower() == "ipv6:" or word[:1] in "abcdefABCDEF":
         return normalise_ip(word.rstrip(","))
     return None
