@@ -3,19 +3,20 @@
 * SRS envelope senders (``SRS0=``/``SRS1=`` in ``Return-Path``, the Sender Rewriting Scheme);
 * mailing-list fields (RFC 2369 ``List-*``, RFC 2919 ``List-Id``, ``X-BeenThere``, ``Mailing-List``);
 * ``Resent-*`` blocks (RFC 5322 section 3.6.6);
-* ARC sets (RFC 8617), each sealed by an intermediary;
+* ARC sets (RFC 8617), each sealed by an intermediary (not those the recipient's own network
+  sealed on receipt, see :func:`without_recipient_seals`);
 * several distinct ``Delivered-To`` / ``X-Original-To`` addresses (one per delivery).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mailtrace.model.fields import Message
 from mailtrace.model.headers import Headers
 from mailtrace.trace.hosts import address_domain, clean_host, org_domain
-from mailtrace.trace.model import Evidence
+from mailtrace.trace.model import Evidence, Path
 
 _LIST_NAMES = ("list-id", "list-post", "x-beenthere", "mailing-list", "x-mailing-list", "list-unsubscribe")
 _LIST_ID = re.compile(r"<([^<>\s]{1,253})>")
@@ -125,3 +126,20 @@ def forwarding_signals(headers: Headers, message: Message) -> ForwardingSignals:
         list_domains=frozenset(list_domains),
         return_path_domain=rp_org,
     )
+
+
+def without_recipient_seals(signals: ForwardingSignals, path: Path) -> ForwardingSignals:
+    """``signals`` without the ARC sets sealed inside the recipient's network.
+
+    A provider that seals on receipt (Gmail, Fastmail) adds an ARC set at or above the
+    recipient's border: it records the receiver's own checks, not a hand-over by a
+    forwarder, so it is no forwarding evidence. A set counts as the recipient's when
+    :func:`~mailtrace.trace.arc_tie.tie_arc` tied it to the border hop or a hop above it.
+    """
+    border = path.border
+    if border is None or not border.recipient or not signals.arc:
+        return signals
+    own = {t.header_index for t in path.arc if t.hop is not None and t.hop <= border.index}
+    if not own:
+        return signals
+    return replace(signals, arc=tuple(e for e in signals.arc if e.header_index not in own))
