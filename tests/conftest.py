@@ -1,4 +1,9 @@
-"""Test configuration: sockets are blocked; the real-mail corpus is found or skipped."""
+"""Test configuration: sockets are blocked; the real-mail corpus is found or skipped.
+
+Hypothesis draws random examples on a developer's machine (and keeps the failures it finds in
+``.hypothesis/``); under CI (``$CI`` set) it is derandomized, so a run is reproducible and a
+landing never depends on luck. Failures found locally become ``@example`` cases.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -422,10 +422,11 @@ _W = r"[ \t\r\n]*+"
 _WORD = r"[^ \t\r\n=;(\"/]++"
 _SEMI_METHODSPEC = rf"{_W};{_W}({_WORD}){_W}={_W}({_WORD})"
 _FLAT_COMMENT = rf"{_W}\(([^()\\]*+)\)"
-#: A token value not followed by ``"`` (the reader would glue the quoted string on) and, when empty,
-#: not followed by ``(`` (the reader would skip the comment and read the next word); or a flat quoted
+#: A token value, possibly empty, not followed by ``"`` (the reader would glue the quoted string on) nor by
+#: ``(`` (after an empty value the reader would skip the comment and read the next word; a token glued to a
+#: comment is rare and left to the reader too); or a flat quoted
 #: string followed by white space, ``;``, ``(`` or the end (nothing glued on).
-_PROPERTY = rf"{_W}({_WORD}){_W}={_W}(?:([^ \t\r\n;(\"]++|(?!\())(?!\")|\"([^\"\\]*+)\"(?![^ \t\r\n;(]))"
+_PROPERTY = rf"{_W}({_WORD}){_W}={_W}(?:([^ \t\r\n;(\"]*+)(?![\"(])|\"([^\"\\]*+)\"(?![^ \t\r\n;(]))"
 #: authserv-id and optional version; the first resinfo must follow with ``;``.
 _PLAIN_HEAD = re.compile(rf"{_W}({_WORD})(?:[ \t\r\n]++([0-9]{{1,6}}))?+")
 #: The first resinfo of a payload without authserv-id (Microsoft 365): ``method=result`` at the start.
