@@ -16,7 +16,7 @@ from mailtrace.parse.auth import Authentication
 from mailtrace.policy import Policy
 from mailtrace.trace.arc_tie import tie_arc
 from mailtrace.trace.border import crossing_line_missing, find_borders
-from mailtrace.trace.forwarding import ForwardingSignals, forwarding_signals
+from mailtrace.trace.forwarding import ForwardingSignals, forwarding_signals, origin_seals
 from mailtrace.trace.hosts import address_domain, clean_host, org_domain, same_org
 from mailtrace.trace.legs import Resend, join, leg_headers, resender_as_author, resends, split_legs
 from mailtrace.trace.model import (
@@ -74,6 +74,9 @@ def reconstruct_path(
     stamps = find_stamps(message)
     ids = authserv_ids(message)
     signals = forwarding_signals(headers, message)
+    ties = tie_arc(message, hops, signals.list_domains)
+    if origin := origin_seals(ties):
+        signals = forwarding_signals(headers, message, origin)
     related = _related_orgs(headers, authentication) | signals.domains
     report = _status_report(headers, message)
     early_domain = _recipient_domain(headers, received, ())
@@ -124,7 +127,7 @@ def reconstruct_path(
         borders=borders,
         actors=actors,
         notation=render(actors),
-        arc=tie_arc(message, hops),
+        arc=ties,
         stamps=stamps,
         recipient_domain=_recipient_domain(headers, received, borders),
         internal=internal,

@@ -2,8 +2,17 @@
 
 A sealer adds its ``ARC-Seal`` when it passes the message on, so the set sits
 above the ``Received:`` line the sealer wrote on receipt. The sealing hop is the
-nearest hop below the seal whose ``by`` host is in the organisational domain of
-the seal's ``d=``; when no hop below matches, the nearest matching hop anywhere.
+nearest hop below the seal whose ``by`` host is in the organisation of the seal's
+``d=`` (:func:`~mailtrace.trace.hosts.same_org`: Microsoft 365 seals as
+``microsoft.com`` from ``*.outlook.com`` hosts); when no hop below matches, the
+nearest matching hop anywhere.
+
+A set is the *origin's* when it is the first (``i=1``), its sealing hop lies in the
+author's own network before the message left it (the run of hops, oldest first,
+whose ``by`` hosts are in the organisation of the earliest one, when a later hop is
+outside it) and no mailing list of that organisation handled the message (a list
+hosted beside its authors, as Google Groups or kernel.org's, seals as a forwarder).
+Microsoft 365 seals its tenants' outgoing mail so: such a set records no intermediary.
 """
 
 from __future__ import annotations
@@ -12,12 +21,32 @@ from collections.abc import Sequence
 
 from mailtrace.model.fields import Message
 from mailtrace.trace.forwarding import arc_seals
-from mailtrace.trace.hosts import org_domain
+from mailtrace.trace.hosts import org_domain, same_org
 from mailtrace.trace.model import ArcTie, HopView
 
 
-def tie_arc(message: Message, hops: Sequence[HopView]) -> tuple[ArcTie, ...]:
+def origin_hops(hops: Sequence[HopView]) -> frozenset[int]:
+    """``received_index`` of the hops written in the author's organisation before the message left it.
+
+    Empty when the earliest hop's ``by`` host has no organisational domain or the
+    whole trace stays in that organisation (nothing shows where it left).
+    """
+    real = sorted((h for h in hops if h.received_index is not None), key=lambda h: -(h.received_index or 0))
+    origin = real[0].organisation if real else None
+    if origin is None:
+        return frozenset()
+    run: list[int] = []
+    for h in real:
+        if not same_org(h.organisation, origin):
+            return frozenset(run)
+        run.append(h.received_index or 0)
+    return frozenset()
+
+
+def tie_arc(message: Message, hops: Sequence[HopView], lists: frozenset[str] = frozenset()) -> tuple[ArcTie, ...]:
+    """One tie per ``ARC-Seal``, top to bottom; ``lists``: organisational domains of the message's lists."""
     real = sorted((h for h in hops if h.received_index is not None), key=lambda h: h.header_index or 0)
+    origin = origin_hops(hops)
     out: list[ArcTie] = []
     for index, instance, domain in arc_seals(message):
         org = org_domain(domain)
@@ -32,7 +61,7 @@ def tie_arc(message: Message, hops: Sequence[HopView]) -> tuple[ArcTie, ...]:
                 )
             )
             continue
-        matching = [h for h in real if h.organisation == org]
+        matching = [h for h in real if same_org(h.organisation, org)]
         below = [h for h in matching if (h.header_index or 0) > index]
         chosen = below[0] if below else (matching[-1] if matching else None)
         if chosen is None:
@@ -41,6 +70,14 @@ def tie_arc(message: Message, hops: Sequence[HopView]) -> tuple[ArcTie, ...]:
             note = f"sealed by {chosen.by_host}, the nearest hop below the seal in {org}"
         else:
             note = f"sealed by {chosen.by_host} in {org} (no matching hop below the seal; nearest above)"
+        at_origin = (
+            instance == 1
+            and chosen is not None
+            and chosen.received_index in origin
+            and not any(same_org(org, d) for d in lists)
+        )
+        if at_origin:
+            note += "; inside the author's network before the message left it"
         out.append(
             ArcTie(
                 instance=instance,
@@ -48,6 +85,7 @@ def tie_arc(message: Message, hops: Sequence[HopView]) -> tuple[ArcTie, ...]:
                 hop=chosen.received_index if chosen else None,
                 header_index=index,
                 note=note,
+                origin=at_origin,
             )
         )
     return tuple(out)

@@ -3,20 +3,20 @@
 * SRS envelope senders (``SRS0=``/``SRS1=`` in ``Return-Path``, the Sender Rewriting Scheme);
 * mailing-list fields (RFC 2369 ``List-*``, RFC 2919 ``List-Id``, ``X-BeenThere``, ``Mailing-List``);
 * ``Resent-*`` blocks (RFC 5322 section 3.6.6);
-* ARC sets (RFC 8617), each sealed by an intermediary (not those the recipient's own network
-  sealed on receipt, see :func:`without_recipient_seals`);
+* ARC sets (RFC 8617), each sealed by an intermediary: not those the author's own network
+  sealed on the way out nor those the recipient's sealed on receipt (see :func:`own_seals`);
 * several distinct ``Delivered-To`` / ``X-Original-To`` addresses (one per delivery).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from mailtrace.model.fields import Message
 from mailtrace.model.headers import Headers
 from mailtrace.trace.hosts import address_domain, clean_host, org_domain
-from mailtrace.trace.model import Evidence, Path
+from mailtrace.trace.model import ArcTie, Evidence, Path
 
 _LIST_NAMES = ("list-id", "list-post", "x-beenthere", "mailing-list", "x-mailing-list", "list-unsubscribe")
 _LIST_ID = re.compile(r"<([^<>\s]{1,253})>")
@@ -53,7 +53,8 @@ def arc_seals(message: Message) -> tuple[tuple[int, int | None, str | None], ...
     return tuple(out)
 
 
-def forwarding_signals(headers: Headers, message: Message) -> ForwardingSignals:
+def forwarding_signals(headers: Headers, message: Message, own: frozenset[int] = frozenset()) -> ForwardingSignals:
+    """The forwarding evidence of one message; ``own``: header indexes of ``ARC-Seal`` fields to leave out."""
     domains: set[str] = set()
     srs: list[Evidence] = []
     for rp in headers.return_path:
@@ -100,6 +101,8 @@ def forwarding_signals(headers: Headers, message: Message) -> ForwardingSignals:
             )
     arc: list[Evidence] = []
     for index, inst, dom in arc_seals(message):
+        if index in own:
+            continue
         arc.append(Evidence(text=f"ARC set i={inst} sealed by {dom}", header="ARC-Seal", header_index=index))
         od = org_domain(dom)
         if od:
@@ -128,18 +131,24 @@ def forwarding_signals(headers: Headers, message: Message) -> ForwardingSignals:
     )
 
 
-def without_recipient_seals(signals: ForwardingSignals, path: Path) -> ForwardingSignals:
-    """``signals`` without the ARC sets sealed inside the recipient's network.
+def origin_seals(ties: tuple[ArcTie, ...]) -> frozenset[int]:
+    """Header indexes of the ``ARC-Seal`` fields sealed in the author's network before the message left it.
 
-    A provider that seals on receipt (Gmail, Fastmail) adds an ARC set at or above the
-    recipient's border: it records the receiver's own checks, not a hand-over by a
-    forwarder, so it is no forwarding evidence. A set counts as the recipient's when
-    :func:`~mailtrace.trace.arc_tie.tie_arc` tied it to the border hop or a hop above it.
+    :func:`~mailtrace.trace.arc_tie.tie_arc` marks them (Microsoft 365 seals its tenants'
+    outgoing mail): no intermediary handled the message there.
+    """
+    return frozenset(t.header_index for t in ties if t.origin and t.header_index is not None)
+
+
+def own_seals(path: Path) -> frozenset[int]:
+    """Header indexes of the ``ARC-Seal`` fields that record no intermediary.
+
+    The origin's sets (:func:`origin_seals`), and the sets tied to the recipient's border
+    hop or a hop above it: a provider that seals on receipt (Gmail, Fastmail) records its
+    own checks there, not a hand-over by a forwarder.
     """
     border = path.border
-    if border is None or not border.recipient or not signals.arc:
-        return signals
-    own = {t.header_index for t in path.arc if t.hop is not None and t.hop <= border.index}
-    if not own:
-        return signals
-    return replace(signals, arc=tuple(e for e in signals.arc if e.header_index not in own))
+    if border is None or not border.recipient:
+        return origin_seals(path.arc)
+    received = {t.header_index for t in path.arc if t.hop is not None and t.hop <= border.index}
+    return origin_seals(path.arc) | {i for i in received if i is not None}

@@ -118,11 +118,12 @@ def org_domain(name: str | None) -> str | None:
 PROVIDER_ALIASES: dict[str, str] = {
     d: group[0]
     for group in (
-        ("google.com", "gmail.com", "googlemail.com", "1e100.net"),
+        ("google.com", "gmail.com", "googlemail.com", "googlegroups.com", "1e100.net"),
         ("outlook.com", "hotmail.com", "office365.com", "microsoft.com", "live.com", "msn.com"),
         ("yahoo.com", "yahoodns.net", "yahoogroups.com", "yahoo.net", "aol.com"),
         ("amazonses.com", "amazon.com", "amazonaws.com"),
         ("icloud.com", "me.com", "mac.com", "apple.com"),
+        ("fastmail.com", "messagingengine.com", "fastmail.fm"),
     )
     for d in group
 }

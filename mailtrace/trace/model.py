@@ -244,6 +244,7 @@ class ArcTie:
     hop: int | None  #: ``received[]`` index of the sealing hop, or ``None`` when nothing matches
     header_index: int | None
     note: str
+    origin: bool = False  #: sealed in the author's own network before the message left it: no intermediary
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -252,6 +253,7 @@ class ArcTie:
             "hop": self.hop,
             "header_index": self.header_index,
             "note": self.note,
+            "origin": self.origin,
         }
 
 

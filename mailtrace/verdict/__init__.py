@@ -14,7 +14,7 @@ from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 from mailtrace.parse.auth import Authentication
 from mailtrace.policy import Policy
-from mailtrace.trace.forwarding import forwarding_signals, without_recipient_seals
+from mailtrace.trace.forwarding import forwarding_signals, own_seals
 from mailtrace.trace.model import Path
 from mailtrace.verdict.catalogue import CATALOGUE, Finding, Indication, Severity, Spec, finding
 from mailtrace.verdict.checks_auth import auth_findings, forwarding_findings
@@ -54,7 +54,7 @@ def judge(
         return (), None
     from_addr = headers.from_.first if headers.from_ is not None else None
     from_domain = from_addr.domain if from_addr is not None else None
-    signals = without_recipient_seals(forwarding_signals(headers, message), path)
+    signals = forwarding_signals(headers, message, own_seals(path))
     view = build_view(verification, authentication, path, policy.trusted_authserv_ids, from_domain)
     findings: list[Finding] = []
     findings.extend(trace_findings(path, received, policy.now, signals.any))

@@ -92,7 +92,7 @@ def header_findings(headers: Headers, path: Path, signals: ForwardingSignals) ->
         rp = headers.return_path[0]
         bounce = rp.first
         org = org_domain(bounce.domain) if bounce is not None else None
-        if bounce is not None and not bounce.null and org and org not in related:
+        if bounce is not None and not bounce.null and org and not any(same_org(org, r) for r in related):
             out.append(
                 finding(
                     "header.return_path_unrelated",
