@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from mailtrace.model.fields import Message
+from mailtrace.model.frozen import fast_replace
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 from mailtrace.parse.auth import Authentication
@@ -195,7 +196,7 @@ def _mark(hops: tuple[HopView, ...], borders: tuple[Border, ...]) -> tuple[HopVi
         network = sum(1 for p in positions if p <= h.position) if not h.synthetic else 0
         trusted = (last is not None and h.position >= last) or (last is None and not h.synthetic)
         claim = claims and last is not None and h.position < last and not h.synthetic
-        out.append(replace(h, network=network, trusted=trusted, border=h.received_index in crossing, claim=claim))
+        out.append(fast_replace(h, network=network, trusted=trusted, border=h.received_index in crossing, claim=claim))
     return tuple(out)
 
 
@@ -233,9 +234,9 @@ def _with_roles(hops: tuple[HopView, ...], actors: tuple[Actor, ...]) -> tuple[H
         for i in a.hops:
             by_hop[i] = tuple(dict.fromkeys((*by_hop.get(i, ()), *a.role_names)))
     return tuple(
-        replace(h, roles=by_hop.get(h.received_index, ()))
+        fast_replace(h, roles=by_hop.get(h.received_index, ()))
         if h.received_index is not None
-        else replace(h, roles=(Role.AUTHOR,))
+        else fast_replace(h, roles=(Role.AUTHOR,))
         for h in hops
     )
 

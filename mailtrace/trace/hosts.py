@@ -34,7 +34,12 @@ def clean_host(name: str | None) -> str | None:
     return text
 
 
+@lru_cache(maxsize=4096)
 def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address in ``text`` (brackets, ``IPv6:``, a ``%zone`` and ``::ffff:`` mapping removed), or ``None``.
+
+    Cached (4,096 texts): a path asks for the same few addresses many times.
+    """
     host = clean_host(text)
     if host is None:
         return None

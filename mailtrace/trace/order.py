@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mailtrace.model.frozen import fast_replace
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 from mailtrace.trace.hosts import (
@@ -147,8 +148,6 @@ def delay(stamp: datetime | None, before: datetime | None) -> tuple[float | None
 
 def order_hops(received: tuple[Received, ...], headers: Headers) -> tuple[HopView, ...]:
     """Synthetic client hops first, then every ``Received`` hop bottom-up, linked and timed."""
-    from dataclasses import replace
-
     chrono = list(reversed(received))
     views = [_base_view(r, 0) for r in chrono]
     synthetic = _synthetic_hops(headers, views)
@@ -159,7 +158,9 @@ def order_hops(received: tuple[Received, ...], headers: Headers) -> tuple[HopVie
         status, note = (LinkStatus.FIRST, "earliest hop") if prev is None else link(view, prev, r)
         seconds, dstatus = delay(view.timestamp, last_time)
         out.append(
-            replace(view, position=len(out), link=status, link_note=note, delay_seconds=seconds, delay_status=dstatus)
+            fast_replace(
+                view, position=len(out), link=status, link_note=note, delay_seconds=seconds, delay_status=dstatus
+            )
         )
         if view.timestamp is not None:
             last_time = view.timestamp
