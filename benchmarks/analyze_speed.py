@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import functools
 import gc
 import pstats
 import sys
@@ -45,7 +44,7 @@ def clear_caches() -> None:
         if name != "mailtrace" and not name.startswith("mailtrace."):
             continue
         for value in vars(module).values():
-            if isinstance(value, functools._lru_cache_wrapper) and value.__module__ == name:
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
                 value.cache_clear()
 
 

@@ -66,10 +66,12 @@ def tie_arc(message: Message, hops: Sequence[HopView], lists: frozenset[str] = f
         chosen = below[0] if below else (matching[-1] if matching else None)
         if chosen is None:
             note = f"no hop's 'by' host is in {org}"
-        elif below:
-            note = f"sealed by {chosen.by_host}, the nearest hop below the seal in {org}"
         else:
-            note = f"sealed by {chosen.by_host} in {org} (no matching hop below the seal; nearest above)"
+            where = org if chosen.organisation == org else f"{chosen.organisation} (same provider as {org})"
+            if below:
+                note = f"sealed by {chosen.by_host}, the nearest hop below the seal in {where}"
+            else:
+                note = f"sealed by {chosen.by_host} in {where} (no matching hop below the seal; nearest above)"
         at_origin = (
             instance == 1
             and chosen is not None

@@ -150,5 +150,7 @@ def own_seals(path: Path) -> frozenset[int]:
     border = path.border
     if border is None or not border.recipient:
         return origin_seals(path.arc)
-    received = {t.header_index for t in path.arc if t.hop is not None and t.hop <= border.index}
-    return origin_seals(path.arc) | {i for i in received if i is not None}
+    recipients = {
+        t.header_index for t in path.arc if t.hop is not None and t.hop <= border.index and t.header_index is not None
+    }
+    return origin_seals(path.arc) | recipients
