@@ -41,6 +41,26 @@ def _fmt(seconds: float) -> str:
     return f"{s} s"
 
 
+#: An offset within this many seconds of a whole number of half-hours, up to 26 h (the widest gap between
+#: two zone offsets, -12:00 to +14:00), reads as a time written with the wrong zone offset.
+ZONE_SLACK = 120
+
+
+def _zone_hint(seconds: float) -> str:
+    """A clause for an offset of about a whole number of hours (or half-hours, as +05:30 zones give).
+
+    A time written under the wrong zone offset is off by exactly that much: a server on the wrong
+    zone or a missed daylight-saving change, or a forger who wrote the line in their own zone. The
+    finding and its severity stand; the clause tells the analyst how the time went wrong.
+    """
+    s = abs(seconds)
+    off = s % 1800
+    if s < 1800 - ZONE_SLACK or s > 26 * 3600 + ZONE_SLACK or min(off, 1800 - off) > ZONE_SLACK:
+        return ""
+    hours = round(s / 1800) / 2
+    return f" (within {ZONE_SLACK // 60} min of {hours:g} h: a time written with the wrong zone offset)"
+
+
 def trace_findings(
     path: Path, received: Sequence[Received], now: datetime | None, forwarded: bool = False
 ) -> list[Finding]:
@@ -174,7 +194,8 @@ def _times(path: Path, now: datetime | None) -> list[Finding]:
                 finding(
                     "trace.time_backwards",
                     f"received[{h.received_index}] ({side}) is stamped {_fmt(h.delay_seconds)} earlier than the hop "
-                    "below it: beyond clock skew, a sign of an inserted or replayed line.",
+                    "below it: beyond clock skew, a sign of an inserted or replayed line"
+                    f"{_zone_hint(h.delay_seconds)}.",
                     [_ev(h, f"delay {h.delay_seconds:+.0f} s")],
                     severity=Severity.LOW if h.trusted else Severity.MEDIUM,
                 )
@@ -184,12 +205,12 @@ def _times(path: Path, now: datetime | None) -> list[Finding]:
     if limit is not None:
         for h in path.hops:
             if h.timestamp is not None and h.timestamp - limit > FUTURE_BOUND:
+                ahead = (h.timestamp - limit).total_seconds()
                 ref = "the analysis clock" if now else "the recipient's last hop"
                 out.append(
                     finding(
                         "trace.time_future",
-                        f"received[{h.received_index}] is stamped {_fmt((h.timestamp - limit).total_seconds())} "
-                        f"after {ref}.",
+                        f"received[{h.received_index}] is stamped {_fmt(ahead)} after {ref}{_zone_hint(ahead)}.",
                         [_ev(h, h.timestamp.isoformat())],
                     )
                 )
