@@ -13,7 +13,14 @@ from mailtrace.verdict.checks_trace import ZONE_SLACK, _zone_hint
 
 @pytest.mark.parametrize(
     ("seconds", "hours"),
-    [(3600, "1"), (-3600, "1"), (3600 - ZONE_SLACK, "1"), (5400 + ZONE_SLACK, "1.5"), (19800, "5.5"), (26 * 3600, "26")],
+    [
+        (3600, "1"),
+        (-3600, "1"),
+        (3600 - ZONE_SLACK, "1"),
+        (5400 + ZONE_SLACK, "1.5"),
+        (19800, "5.5"),
+        (26 * 3600, "26"),
+    ],
 )
 def test_whole_half_hours_are_named(seconds: float, hours: str) -> None:
     assert _zone_hint(seconds) == f" (within 2 min of {hours} h: a time written with the wrong zone offset)"
