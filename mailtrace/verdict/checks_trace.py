@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from mailtrace.model.received import Received
 from mailtrace.trace.border import crossing_line_missing
-from mailtrace.trace.hosts import clean_host, is_internal_ip, is_ip, is_public_ip, org_domain, same_ip
+from mailtrace.trace.hosts import clean_host, is_internal_ip, is_ip, is_public_ip, org_domain, same_ip, same_org
 from mailtrace.trace.model import DelayStatus, Evidence, HopView, LinkStatus, Path, Role
 from mailtrace.trace.stamps import stamp_writer
 from mailtrace.verdict.catalogue import Finding, Severity, finding
@@ -217,9 +217,25 @@ def _times(path: Path, now: datetime | None) -> list[Finding]:
     return out
 
 
+def _recipient_org(path: Path, received: Sequence[Received]) -> str | None:
+    """The organisation of ``path.recipient_domain``, or ``None`` when the border contradicts it.
+
+    The client at the recipient's border is outside the recipient's network by definition;
+    when the receiver looked up its reverse name in the guessed recipient organisation, the
+    guess (from ``To:`` or a ``for`` clause, e.g. a list's own address) names the sender's side.
+    """
+    rdom = org_domain(path.recipient_domain)
+    border = path.border
+    if rdom is None or border is None or not 0 <= border.index < len(received):
+        return rdom
+    if same_org(org_domain(received[border.index].from_.rdns), rdom):
+        return None
+    return rdom
+
+
 def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
     out: list[Finding] = []
-    rdom = org_domain(path.recipient_domain)
+    rdom = _recipient_org(path, received)
     border = path.border
     # with the crossing line missing, the line at the border is the recipient's own internal hand-off: its
     # client is a recipient host, never a sender-side claim
@@ -238,7 +254,7 @@ def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
             and border is not None
             and h.position <= _pos(path, border.index)
             and org_domain(helo) == rdom
-            and org_domain(r.from_.rdns) != rdom
+            and not same_org(org_domain(r.from_.rdns), rdom)
             and (h.border or is_public_ip(h.from_ip))
         ):
             out.append(
@@ -273,7 +289,7 @@ def _below_border(path: Path, received: Sequence[Received], forwarded: bool) -> 
         return out
     # the recipient's own mail domain only: its provider (a shared one, such as Microsoft 365) may run the
     # sender's relays too
-    rdom = org_domain(path.recipient_domain)
+    rdom = _recipient_org(path, received)
     for h in path.hops:
         if h.trusted or h.synthetic or h.received_index is None or h.received_index >= len(received):
             continue
