@@ -114,6 +114,11 @@ def link(hop: HopView, prev: HopView, r: Received) -> tuple[LinkStatus, str]:
         return LinkStatus.NOT_NETWORK, f"{hop.kind.value} hop after a {prev.kind.value} hop"
     if same_ip(hop.from_ip, prev.by_ip):
         return LinkStatus.LINKED, f"client IP {hop.from_ip} is the previous hop's 'by' address"
+    if _companion(hop, prev):
+        return LinkStatus.LINKED, (
+            f"no receiving host and the same client {hop.from_ip} as the line below: the same receiver's "
+            "second line for one receipt (qmail's 'invoked from network' line)"
+        )
     # rDNS first, then HELO; a tuple keeps the report independent of hash order.
     names = tuple(dict.fromkeys(clean_host(n) for n in (r.from_.rdns, r.from_.helo) if n))
     for name in names:
@@ -132,6 +137,11 @@ def link(hop: HopView, prev: HopView, r: Received) -> tuple[LinkStatus, str]:
         return LinkStatus.UNKNOWN, "the previous hop names no fully qualified 'by' host"
     shown = hop.from_host or hop.from_ip or "?"
     return LinkStatus.BROKEN, f"client {shown} is not the previous hop's 'by' host {prev.by_host}"
+
+
+def _companion(hop: HopView, prev: HopView) -> bool:
+    """``hop`` names no receiving host and the client of ``prev``: a second line for the same receipt."""
+    return not hop.by_host and not hop.by_ip and hop.from_ip is not None and same_ip(hop.from_ip, prev.from_ip)
 
 
 def delay(stamp: datetime | None, before: datetime | None) -> tuple[float | None, DelayStatus]:
@@ -155,6 +165,8 @@ def order_hops(received: tuple[Received, ...], headers: Headers) -> tuple[HopVie
     last_time: datetime | None = None
     for r, view in zip(chrono, views, strict=True):
         prev = out[-1] if out else None
+        if prev is not None and len(out) > 1 and prev.link is LinkStatus.LINKED and _companion(prev, out[-2]):
+            prev = out[-2]  # link to the receiving line the companion line repeats
         status, note = (LinkStatus.FIRST, "earliest hop") if prev is None else link(view, prev, r)
         seconds, dstatus = delay(view.timestamp, last_time)
         out.append(
