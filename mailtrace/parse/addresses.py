@@ -32,6 +32,11 @@ _ANGLE = re.compile(r"<([^<>]*)>")
 _SPEC = r"[^<>\s\"(),;:\\@\[\]]+@[^<>\s\"(),;:\\@]+"
 _BARE = re.compile(rf"\s*({_SPEC})\s*")
 _NAMED = re.compile(rf'\s*(?:"((?:[^"\\]|\\.)*)"|([^"<>,;:()\[\]\\@]*))\s*<({_SPEC})>\s*')
+#: ``name <addr-spec>`` whose unquoted name holds an ``@``, ``.`` run or brackets that RFC 5322 wants quoted
+#: (``support@bank.example <x@elsewhere.example>``): mail readers show the text as the name and send to the
+#: address in ``<>``, and so does this parser (defect ``address.display_name_unquoted``). No ``"``, ``:`` or
+#: ``;`` (quoted names and groups stay with the stdlib parser); possessive, so linear.
+_NAMED_LOOSE = re.compile(rf'([^"<>,;:()\\]*+)<({_SPEC})>\s*')
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 #: RFC 5322 dot-atom local part at an LDH domain whose last label starts with a letter.
@@ -296,7 +301,7 @@ def parse_mailbox(text: str) -> tuple[Address, tuple[Defect, ...]] | None:
         return _validated(None, m.group(1)), ()
     m = _NAMED.fullmatch(text)
     if m is None:
-        return None
+        return _loosely_named(text)
     name = m.group(1) if m.group(1) is not None else (m.group(2) or "").strip()
     if m.group(1) is not None and "\\" in name:
         name = re.sub(r"\\(.)", r"\1", name)
@@ -304,6 +309,22 @@ def parse_mailbox(text: str) -> tuple[Address, tuple[Defect, ...]] | None:
         return _validated(None, m.group(3)), ()
     decoded_name, word_defects = decode_encoded_words(name)
     return _validated(decoded_name, m.group(3)), word_defects
+
+
+def _loosely_named(text: str) -> tuple[Address, tuple[Defect, ...]] | None:
+    """``name <addr-spec>`` with specials in the unquoted name (see :data:`_NAMED_LOOSE`), else ``None``."""
+    m = _NAMED_LOOSE.fullmatch(text)
+    if m is None:
+        return None
+    name = m.group(1).strip()
+    if not name:
+        return None
+    decoded, word_defects = decode_encoded_words(name)
+    defect = Defect(
+        "address.display_name_unquoted",
+        f"display name {name[:80]!r} holds characters that must be quoted; the address is <{m.group(2)[:80]}>",
+    )
+    return _validated(decoded, m.group(2)), (*word_defects, defect)
 
 
 def addresses_in_text(text: str) -> tuple[str, ...]:

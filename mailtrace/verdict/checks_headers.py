@@ -45,6 +45,15 @@ FREEMAIL = frozenset(
     }
 )
 _FREEMAIL_LABELS = frozenset({"freemail", "webmail"})
+#: Mailbox names shared by many organisations: the same one in From: and Reply-To: says nothing of the person.
+_ROLE_MAILBOXES = frozenset(
+    {
+        "abuse", "account", "accounts", "admin", "alert", "alerts", "billing", "contact", "customerservice",
+        "help", "hello", "info", "mail", "mailer", "marketing", "news", "newsletter", "noreply", "no-reply",
+        "notification", "notifications", "office", "orders", "postmaster", "reply", "sales", "security",
+        "service", "support", "team", "webmaster",
+    }
+)  # fmt: skip
 DATE_AFTER_DELIVERY = timedelta(hours=1)
 DATE_BEFORE_FIRST_HOP = timedelta(days=7)
 
@@ -71,9 +80,14 @@ def header_findings(headers: Headers, path: Path, signals: ForwardingSignals) ->
                 free = org in FREEMAIL or org.split(".", 1)[0] in _FREEMAIL_LABELS
                 # a domain that no hop, bounce address or forwarder of the message belongs to
                 stranger = not any(same_org(org, o) for o in _path_orgs(path) | _return_path_orgs(headers))
+                # the author's own other mailbox (vincent@diva.ie, Reply-To vincent@cunniffe.net); never at a
+                # free-mail provider, where the same name is the business-email-compromise pattern
+                own = not free and from_addr is not None and _same_person(from_addr.local_part, a.local_part)
                 why = (
                     " (a free-mail provider: the classic reply-to hijack)."
                     if free
+                    else " (the same mailbox name as From:, likely the author's own other address)."
+                    if own
                     else " (a domain that appears nowhere else in the message)."
                     if stranger
                     else "."
@@ -84,7 +98,7 @@ def header_findings(headers: Headers, path: Path, signals: ForwardingSignals) ->
                         f"Replies go to {a.address}, at {org}, a domain unrelated to From: "
                         f"{from_addr.domain if from_addr else '?'}" + why,
                         [_fev(headers.reply_to, f"Reply-To: {a.address}")],
-                        severity=None if free or stranger else Severity.LOW,
+                        severity=None if free or (stranger and not own) else Severity.LOW,
                     )
                 )
                 break
@@ -105,6 +119,14 @@ def header_findings(headers: Headers, path: Path, signals: ForwardingSignals) ->
     out.extend(_message_id(headers, path))
     out.extend(_date(headers, path))
     return out
+
+
+def _same_person(a: str | None, b: str | None) -> bool:
+    """Two local parts that name one person: equal (case aside), three characters or more, no role name."""
+    if not a or not b:
+        return False
+    x = a.lower()
+    return x == b.lower() and len(x) >= 3 and x not in _ROLE_MAILBOXES
 
 
 def _path_orgs(path: Path) -> set[str]:

@@ -14,6 +14,29 @@ def test_display_name_holding_another_address_is_kept_as_written() -> None:
     assert defects == ()
 
 
+def test_an_unquoted_display_name_holding_an_address_is_the_name_not_a_second_mailbox() -> None:
+    # mail readers show "purchasing@supplier.example" and reply to the address in <>; so does the parser
+    (addr,), defects = parse_address_list("purchasing@supplier.example <do-not-reply@relay.example>")
+    assert addr.address == "do-not-reply@relay.example"
+    assert addr.display_name == "purchasing@supplier.example"
+    assert [d.code for d in defects] == ["address.display_name_unquoted"]
+    two, _ = parse_address_list("a@b.example <c@d.example>, e@f.example")
+    assert [(a.display_name, a.address) for a in two] == [("a@b.example", "c@d.example"), (None, "e@f.example")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Team: Ann <ann@example.com>;", [("Ann", "ann@example.com")]),  # a group: the stdlib parser's reading
+        ('"Ann @ Home" <ann@example.com>', [("Ann @ Home", "ann@example.com")]),  # quoted: no defect
+    ],
+)
+def test_groups_and_quoted_names_keep_their_reading(text: str, expected: list[tuple[str, str]]) -> None:
+    addrs, defects = parse_address_list(text)
+    assert [(a.display_name, a.address) for a in addrs] == expected
+    assert "address.display_name_unquoted" not in [d.code for d in defects]
+
+
 def test_null_sender_is_valid() -> None:
     addr = parse_addr_spec("<>")
     assert addr.null and addr.valid and addr.address == "" and addr.domain is None

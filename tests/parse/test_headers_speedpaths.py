@@ -36,25 +36,32 @@ from mailtrace.parse.message import parse_message
 Result = tuple[tuple[Address, ...], tuple[Defect, ...]]
 
 
-def _reference_pairs(text: str) -> list[tuple[str, str]] | None:
-    """The whole-list fast reading used before the per-piece cache: every piece or none."""
+def _reference_pairs(text: str) -> list[tuple[str, str, bool]] | None:
+    """The whole-list fast reading used before the per-piece cache: every piece or none.
+
+    ``(name, addr-spec, loose)``; ``loose``: an unquoted name holding specials (``address.display_name_unquoted``).
+    """
     if "(" in text:
         return None
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, bool]] = []
     for part in addresses._split_list(text):
         if not part.strip():
             continue
         m = addresses._BARE.fullmatch(part)
         if m is not None:
-            out.append(("", m.group(1)))
+            out.append(("", m.group(1), False))
             continue
         m = addresses._NAMED.fullmatch(part)
         if m is None:
-            return None
+            loose = addresses._NAMED_LOOSE.fullmatch(part.strip())
+            if loose is None or not loose.group(1).strip():
+                return None
+            out.append((loose.group(1).strip(), loose.group(2), True))
+            continue
         name = m.group(1) if m.group(1) is not None else (m.group(2) or "").strip()
         if m.group(1) is not None and "\\" in name:
             name = re.sub(r"\\(.)", r"\1", name)
-        out.append((name, m.group(3)))
+        out.append((name, m.group(3), False))
     return out
 
 
@@ -74,13 +81,20 @@ def _reference_address_list(text: str) -> Result:
     if pairs is None:
         return addresses._parse_with_stdlib(text, defects)
     out: list[Address] = []
-    for name, spec in pairs:
+    for name, spec, loose in pairs:
         if name:
             decoded, word_defects = decode_encoded_words(name)
             defects.extend(word_defects)
             out.append(addresses._validated(decoded, spec))
         else:
             out.append(addresses._validated(None, spec))
+        if loose:
+            defects.append(
+                Defect(
+                    "address.display_name_unquoted",
+                    f"display name {name[:80]!r} holds characters that must be quoted; the address is <{spec[:80]}>",
+                )
+            )
     if not out:
         defects.append(Defect("address.unparseable", f"no address found in {text[:120]!r}"))
     return tuple(out), tuple(defects)
