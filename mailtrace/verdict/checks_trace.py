@@ -240,6 +240,10 @@ def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
     # with the crossing line missing, the line at the border is the recipient's own internal hand-off: its
     # client is a recipient host, never a sender-side claim
     gap = border is not None and crossing_line_missing(border, path.hops)
+    # with a mediator (a list or forwarder: two crossings or more), the lines at or below the earlier crossing
+    # are the author's leg, and the author may well be in the recipient's organisation (a list echoing a
+    # member's own post)
+    earlier = path.borders[-2].index if len(path.borders) >= 2 else None
     for h in path.hops:
         if h.received_index is None or h.received_index >= len(received):
             continue
@@ -247,12 +251,14 @@ def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
             continue
         r = received[h.received_index]
         helo = clean_host(r.from_.helo)
+        author_leg = earlier is not None and h.received_index >= earlier
         if helo is None:
             continue
         if (
             rdom
             and border is not None
             and h.position <= _pos(path, border.index)
+            and not author_leg
             and org_domain(helo) == rdom
             and not same_org(org_domain(r.from_.rdns), rdom)
             and (h.border or is_public_ip(h.from_ip))

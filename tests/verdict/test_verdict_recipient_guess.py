@@ -50,3 +50,14 @@ def test_majordomo_newsletter_is_not_forged(corpus: Path) -> None:
     report = mailtrace.analyze(path)
     assert not _CLAIMS & {f.code for f in report.findings}
     assert report.verdict.result is not VerdictResult.FORGED
+
+
+@pytest.mark.corpus
+def test_a_list_echoing_the_recipients_own_post_is_not_a_helo_claim(corpus: Path) -> None:
+    # SpamAssassin ham: the recipient (netnoteinc.com) posts from home (HELO mandark.labs.netnoteinc.com, an
+    # eircom dial-up address) to a SourceForge list, which delivers the post back to him
+    path = corpus / "spamassassin-public-corpus" / "easy-ham-1" / "01311.bcbaf39917e22619944a0e18eb7233f7.txt"
+    report = mailtrace.analyze(path)
+    assert len(report.path.borders) == 2
+    assert "trace.helo_recipient_domain" not in {f.code for f in report.findings}
+    assert report.verdict.result is VerdictResult.FORWARDED
