@@ -32,7 +32,7 @@ _ANGLE = re.compile(r"<([^<>]*)>")
 _SPEC = r"[^<>\s\"(),;:\\@\[\]]+@[^<>\s\"(),;:\\@]+"
 _BARE = re.compile(rf"\s*({_SPEC})\s*")
 _NAMED = re.compile(rf'\s*(?:"((?:[^"\\]|\\.)*)"|([^"<>,;:()\[\]\\@]*))\s*<({_SPEC})>\s*')
-#: ``name <addr-spec>`` whose unquoted name holds an ``@``, ``.`` run or brackets that RFC 5322 wants quoted
+#: ``name <addr-spec>`` whose unquoted name holds an ``@`` or brackets, specials that RFC 5322 wants quoted
 #: (``support@bank.example <x@elsewhere.example>``): mail readers show the text as the name and send to the
 #: address in ``<>``, and so does this parser (defect ``address.display_name_unquoted``). No ``"``, ``:`` or
 #: ``;`` (quoted names and groups stay with the stdlib parser); possessive, so linear.

@@ -251,9 +251,9 @@ def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
             continue
         r = received[h.received_index]
         helo = clean_host(r.from_.helo)
-        author_leg = earlier is not None and h.received_index >= earlier
         if helo is None:
             continue
+        author_leg = earlier is not None and h.received_index >= earlier
         if (
             rdom
             and border is not None
