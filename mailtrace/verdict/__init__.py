@@ -22,17 +22,20 @@ from mailtrace.verdict.checks_headers import header_findings
 from mailtrace.verdict.checks_trace import trace_findings
 from mailtrace.verdict.classify import Verdict, VerdictResult, classify
 from mailtrace.verdict.evidence import AuthView, build_view
+from mailtrace.verdict.from_identity import FromIdentity, from_identity
 
 __all__ = [
     "CATALOGUE",
     "AuthView",
     "Finding",
+    "FromIdentity",
     "Indication",
     "Severity",
     "Spec",
     "Verdict",
     "VerdictResult",
     "finding",
+    "from_identity",
     "judge",
 ]
 
@@ -52,14 +55,14 @@ def judge(
     """Return ``(findings, verdict)``; findings sorted by severity, highest first."""
     if not isinstance(path, Path):
         return (), None
-    from_addr = headers.from_.first if headers.from_ is not None else None
-    from_domain = from_addr.domain if from_addr is not None else None
+    identity = from_identity(headers)  # From: as receivers read it (issue 14), not the first RFC 5322 mailbox
+    from_domain = identity.domain
     signals = forwarding_signals(headers, message, own_seals(path))
     view = build_view(verification, authentication, path, policy.trusted_authserv_ids, from_domain)
     findings: list[Finding] = []
     findings.extend(trace_findings(path, received, policy.now, signals.any))
     findings.extend(auth_findings(view, path, verification, signals))
-    findings.extend(header_findings(headers, path, signals))
+    findings.extend(header_findings(headers, path, signals, identity))
     findings.extend(forwarding_findings(path, signals, view))
     findings.sort(key=lambda f: _ORDER[f.severity])
     verdict = classify(findings, view, path, signals, has_trace=bool(received), from_domain=from_domain)

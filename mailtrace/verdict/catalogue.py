@@ -278,6 +278,24 @@ _SPECS = (
         "the display name shows an address the mail is not from.",
     ),
     Spec(
+        code="header.from_malformed",
+        severity=S.MEDIUM,
+        indicates=N.SUSPICION,
+        title="Malformed From:",
+        example="From: is malformed (text without an address before or between the mailboxes ('Fgehen69')): a mail "
+        'client displays "Fgehen69, jehd <service@stayfriends.example>"; receivers authenticate stayfriends.example '
+        "(service@stayfriends.example).",
+    ),
+    Spec(
+        code="header.from_ambiguous",
+        severity=S.MEDIUM,
+        indicates=N.SUSPICION,
+        title="Several From: domains",
+        example="From: is ambiguous (mailboxes at several domains (a.example, b.example)): a mail client displays "
+        '"a@a.example". DMARC receivers may reject such a message or check every domain (RFC 7489 section 6.6.1); '
+        "mailtrace judges the first, a.example.",
+    ),
+    Spec(
         code="header.reply_to_unrelated",
         severity=S.MEDIUM,
         indicates=N.SUSPICION,

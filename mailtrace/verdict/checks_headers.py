@@ -12,6 +12,7 @@ from mailtrace.trace.forwarding import ForwardingSignals
 from mailtrace.trace.hosts import address_domain, org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.verdict.catalogue import Finding, Severity, finding
+from mailtrace.verdict.from_identity import FromIdentity, from_findings, from_identity
 
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
 _MSGID_DOMAIN = re.compile(r"@([A-Za-z0-9.-]{1,253})>?\s*$")
@@ -62,17 +63,20 @@ def _fev(f: AddressField, text: str) -> Evidence:
     return Evidence(text=text, header=f.name, header_index=f.index)
 
 
-def header_findings(headers: Headers, path: Path, signals: ForwardingSignals) -> list[Finding]:
-    out: list[Finding] = []
-    from_addr = headers.from_.first if headers.from_ is not None else None
+def header_findings(
+    headers: Headers, path: Path, signals: ForwardingSignals, identity: FromIdentity | None = None
+) -> list[Finding]:
+    identity = identity if identity is not None else from_identity(headers)
+    out: list[Finding] = from_findings(identity)
+    from_addr = identity.mailbox  # the mailbox receivers authenticate, not the first RFC 5322 one
     from_org = org_domain(from_addr.domain) if from_addr is not None else None
     related = {o for o in (from_org, *signals.domains) if o}
     if headers.sender is not None and headers.sender.first is not None:
         s = org_domain(headers.sender.first.domain)
         if s:
             related.add(s)
-    if headers.from_ is not None and from_addr is not None and from_addr.display_name:
-        out.extend(_display_name(headers.from_, from_addr.display_name, from_addr.address, signals))
+    if headers.from_ is not None and from_addr is not None and identity.display_name:
+        out.extend(_display_name(headers.from_, identity.display_name, from_addr.address, signals))
     if headers.reply_to is not None and from_org:
         for a in headers.reply_to.addresses:
             org = org_domain(a.domain)

@@ -1,0 +1,327 @@
+"""``From:`` as receivers read it: the mailbox a receiver authenticates, and what a reader sees.
+
+RFC 5322 parsing (:mod:`mailtrace.parse.addresses`) reads ``From:`` as an address list and takes
+its first mailbox. Receivers that apply DMARC do not: they look for the mailbox that holds an
+address and authenticate its domain (RFC 7489 section 6.6.1). On a malformed field the two
+readings part. ``From: Fgehen69, jehd <service@stayfriends.de>`` is, for the RFC parser, the
+invalid mailbox ``Fgehen69`` then ``jehd <service@stayfriends.de>``; Microsoft 365 stamps
+``header.from=stayfriends.de``, and a mail client shows the whole text as the sender's name.
+
+:func:`from_identity` reads the raw field once, left to right (linear, bounded by
+:data:`MAX_FROM_CHARS`), splitting it at the commas outside quotes, comments and angle brackets.
+Each piece is one of:
+
+* a *mailbox*: an address in ``<...>`` (outside quotes and comments), or a bare ``local@domain``;
+* a *fragment*: text that holds no address (a display name cut off by an unquoted comma, a quoted
+  string, an address inside a comment: receivers do not read those, and Microsoft stamps an empty
+  ``header.from=`` for ``Name,(<a@b.example>)``).
+
+The authenticated domain is the domain of the valid mailboxes. When none is valid, the domain
+after the last ``@`` of an invalid one is used if it is a host name (``<a@b.example.>``,
+``<mailto:a@b.example>``, ``<x@y@b.example>``: receivers read the domain there too). Choices
+for the cases RFC 7489 section 6.6.1 leaves to the receiver:
+
+* **several mailboxes, one domain**: that domain (DMARC evaluates one domain);
+* **several mailboxes at different domains**: ``ambiguous``. Receivers may reject the message or
+  evaluate every domain and apply the strictest result; mailtrace names the *first* mailbox's
+  domain as ``domain``, lists them all in ``domains``, and reports ``header.from_ambiguous``, so
+  that nothing rests on the choice silently;
+* **several ``From:`` fields**: the topmost is read (as everywhere in mailtrace), and the message
+  is ``ambiguous`` too;
+* **no address at all**: ``domain`` is ``None``; nothing can authenticate the ``From:`` domain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from mailtrace.model.addresses import Address
+from mailtrace.model.headers import AddressField, Headers
+from mailtrace.parse.addresses import parse_addr_spec
+from mailtrace.parse.encoded_words import decode_encoded_words
+from mailtrace.trace.model import Evidence
+from mailtrace.verdict.catalogue import Finding, Severity, finding
+
+#: Longest ``From:`` text read (hostile-input bound); the rest is ignored.
+MAX_FROM_CHARS = 4096
+#: Most pieces (comma-separated parts) read from one ``From:``.
+MAX_PIECES = 64
+#: Longest ``displayed`` text kept.
+MAX_DISPLAYED = 300
+
+#: A host name: LDH labels, at least two, the last starting with a letter (linear: labels are
+#: separated by a mandatory dot and cannot overlap).
+#: Underscores are let in: receivers read ``a@x__y.example.br`` (Microsoft stamps that domain).
+_HOST = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)+[A-Za-z][A-Za-z0-9-]{0,62}")
+#: The domain of a valid address: LDH labels (one or more; ``localhost`` and other special names
+#: are real in traces), so that text the address parser let through (``a@b,com``) is not a domain.
+_LABELS = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FromIdentity:
+    """``From:`` as a receiver authenticates it and as a mail client displays it.
+
+    ``address`` and ``domain`` are the mailbox a receiver authenticates (``domain`` in lower-case
+    ASCII, the DMARC ``RFC5322.From`` domain); ``displayed`` is what a mail client shows, the
+    display name and address as written; ``display_name`` its name part (every fragment and the
+    mailbox's own name). ``malformed`` is true when the field is not one clean list of mailboxes,
+    ``ambiguous`` when it names several domains (or the message several ``From:`` fields);
+    ``reason`` says what is wrong in words. ``mailbox`` is the authenticated mailbox (its
+    ``domain`` is ``domain``, also when read from an invalid address); ``mailboxes`` are the
+    pieces that hold an address, in field order, valid or not; ``fragments`` the pieces that
+    hold none.
+    """
+
+    address: str | None
+    domain: str | None
+    displayed: str
+    mailbox: Address | None = None
+    display_name: str | None = None
+    malformed: bool = False
+    ambiguous: bool = False
+    domains: tuple[str, ...] = ()
+    mailboxes: tuple[Address, ...] = ()
+    fragments: tuple[str, ...] = ()
+    reason: str | None = None
+    header_index: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "domain": self.domain,
+            "displayed": self.displayed,
+            "display_name": self.display_name,
+            "malformed": self.malformed,
+            "ambiguous": self.ambiguous,
+            "domains": list(self.domains),
+            "fragments": list(self.fragments),
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class _Piece:
+    text: str  #: the piece as written (stripped)
+    name: str  #: its text outside ``<...>`` and comments, quotes removed
+    spec: str | None  #: the address in ``<...>``, or a bare ``local@domain``
+    angled: bool
+
+
+def _split(value: str) -> list[_Piece]:
+    """The pieces of ``value`` between top-level commas; one pass over the text (linear)."""
+    pieces: list[_Piece] = []
+    text: list[str] = []
+    name: list[str] = []
+    spec: str | None = None
+    angle: list[str] | None = None
+    depth = 0  # comment nesting
+    quoted = False
+    escaped = False
+
+    def close() -> None:
+        nonlocal spec
+        raw = "".join(text).strip()
+        shown = "".join(name).strip()
+        if raw:
+            bare = spec
+            angled = bare is not None
+            if bare is None and " " not in shown and "@" in shown and '"' not in raw:
+                bare = shown
+            pieces.append(_Piece(raw, "" if bare == shown and not angled else shown, bare, angled))
+        text.clear()
+        name.clear()
+        spec = None
+
+    for ch in value:
+        if len(pieces) >= MAX_PIECES:
+            break
+        if escaped:
+            escaped = False
+            text.append(ch)
+            if angle is not None:
+                angle.append(ch)
+            elif depth == 0:
+                name.append(ch)
+            continue
+        if ch == "\\" and (quoted or depth):
+            escaped = True
+            text.append(ch)
+            continue
+        if quoted:
+            text.append(ch)
+            if ch == '"':
+                quoted = False
+            elif angle is not None:
+                angle.append(ch)
+            else:
+                name.append(ch)
+            continue
+        if depth:
+            text.append(ch)
+            depth += 1 if ch == "(" else -1 if ch == ")" else 0
+            continue
+        if angle is not None:
+            text.append(ch)
+            if ch == ">":
+                if spec is None:
+                    spec = "".join(angle).strip()
+                angle = None
+            else:
+                angle.append(ch)
+            continue
+        if ch == "," or (ch == ";" and spec is not None):
+            close()
+            continue
+        text.append(ch)
+        if ch == '"':
+            quoted = True
+        elif ch == "(":
+            depth = 1
+        elif ch == "<":
+            angle = []
+        else:
+            name.append(ch)
+    if angle is not None and spec is None:  # an unclosed <... at the end: read what is there
+        spec = "".join(angle).strip() or None
+    close()
+    return pieces
+
+
+def _mailbox(piece: _Piece) -> Address | None:
+    if piece.spec is None:
+        return None
+    spec = piece.spec
+    base = parse_addr_spec(spec)
+    name = _decoded(piece.name) or None
+    if base.null:
+        return Address(display_name=name, address="", local_part=None, domain=None, null=True, valid=False)
+    domain = base.domain
+    valid = (
+        base.valid
+        and domain is not None
+        and not spec.endswith(".")  # a trailing dot: invalid in a header address (RFC 5322 dot-atom)
+        and (domain.startswith("[") or _LABELS.fullmatch(domain) is not None)
+    )
+    if not valid:
+        # Receivers read the domain of an invalid address with one "@", a local part and a host
+        # name after it (a trailing dot, a "mailto:" prefix); not of "<@host>" or "a@b@host".
+        local, at, host = spec.partition("@")
+        host = host.strip().rstrip(".")
+        domain = host.lower() if at and local.strip() and _HOST.fullmatch(host) else None
+    return Address(
+        display_name=name,
+        address=base.address,
+        local_part=base.local_part,
+        domain=domain,
+        domain_unicode=base.domain_unicode if valid else domain,
+        valid=valid,
+        defects=base.defects,
+    )
+
+
+def _decoded(text: str) -> str:
+    decoded, _ = decode_encoded_words(text) if "=?" in text else (text, ())
+    return _SPACES.sub(" ", decoded).strip()
+
+
+def _duplicate_from(headers: Headers) -> bool:
+    return any(d.code == "header.duplicate" and " from fields" in d.message for d in headers.defects)
+
+
+def from_identity(headers: Headers) -> FromIdentity:
+    """Read ``headers.from_`` as receivers do (see the module docstring); never raises."""
+    field: AddressField | None = headers.from_
+    if field is None:
+        return FromIdentity(address=None, domain=None, displayed="", malformed=True, reason="no From: field")
+    pieces = _split(field.value[:MAX_FROM_CHARS])
+    boxes = [(p, m) for p in pieces if (m := _mailbox(p)) is not None]
+    loose = [p for p in pieces if p.spec is None]
+    fragments = tuple(_decoded(p.text) for p in loose)
+    valid = [m for _, m in boxes if m.valid and m.domain]
+    pool = valid or [m for _, m in boxes if m.domain]
+    domains = tuple(dict.fromkeys(m.domain for m in pool if m.domain))
+    chosen = pool[0] if pool else None
+    names = [n for p in loose if (n := _decoded(p.name) or _decoded(p.text))]
+    if chosen is not None and chosen.display_name:
+        names.append(chosen.display_name)
+    display_name = ", ".join(names)[:MAX_DISPLAYED] or None
+    if chosen is not None and chosen.address:
+        displayed = f"{display_name} <{chosen.address}>" if display_name else chosen.address
+    else:
+        displayed = _decoded(field.value)
+    displayed = displayed[:MAX_DISPLAYED]
+    problems: list[str] = []
+    if fragments:
+        shown = "; ".join(repr(f[:60]) for f in fragments[:3])
+        problems.append(f"text without an address before or between the mailboxes ({shown})")
+    invalid = [m for _, m in boxes if not m.valid]
+    if invalid:
+        shown = ", ".join(repr(m.address[:80]) if m.address else "the empty address <>" for m in invalid[:3])
+        problems.append(f"an invalid address ({shown})")
+    if not boxes:
+        problems.append("no address at all")
+    elif not valid and chosen is not None:
+        problems.append(f"no valid address; receivers read the domain {chosen.domain}")
+    ambiguous = len(domains) > 1 or _duplicate_from(headers)
+    if len(domains) > 1:
+        problems.append("mailboxes at several domains (" + ", ".join(domains[:4]) + ")")
+    if _duplicate_from(headers):
+        problems.append("several From: fields (the topmost is read)")
+    return FromIdentity(
+        address=chosen.address if chosen is not None else None,
+        mailbox=chosen,
+        domain=chosen.domain if chosen is not None else None,
+        displayed=displayed,
+        display_name=display_name,
+        malformed=bool(fragments or invalid or not boxes),
+        ambiguous=ambiguous,
+        domains=domains,
+        mailboxes=tuple(m for _, m in boxes),
+        fragments=fragments,
+        reason="; ".join(problems) or None,
+        header_index=field.index,
+    )
+
+
+def from_findings(identity: FromIdentity) -> list[Finding]:
+    """``header.from_malformed`` / ``header.from_ambiguous``: what a reader sees and what is authenticated."""
+    if not identity.malformed and not identity.ambiguous:
+        return []
+    if identity.header_index is None:
+        return [
+            finding(
+                "header.from_malformed",
+                "The message has no From: field: nothing names the author, and receivers find no domain to "
+                "authenticate.",
+            )
+        ]
+    ev = [Evidence(text=f"From: {identity.displayed[:160]}", header="From", header_index=identity.header_index)]
+    shown = f'a mail client displays "{identity.displayed}"'
+    if identity.domain is None:
+        checked = "receivers find no domain to authenticate"
+    else:
+        checked = f"receivers authenticate {identity.domain} ({identity.address})"
+    if identity.ambiguous:
+        return [
+            finding(
+                "header.from_ambiguous",
+                f"From: is ambiguous ({identity.reason}): {shown}. DMARC receivers may reject such a message or "
+                f"check every domain (RFC 7489 section 6.6.1); mailtrace judges the first, "
+                f"{identity.domain or 'none'}.",
+                ev,
+            )
+        ]
+    # Only an invalid address whose domain receivers still read, nothing else shown: a sloppy sender, low.
+    minor = not identity.fragments and identity.domain is not None
+    return [
+        finding(
+            "header.from_malformed",
+            f"From: is malformed ({identity.reason}): {shown}; {checked}.",
+            ev,
+            severity=Severity.LOW if minor else None,
+        )
+    ]
