@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
+from mailtrace.trace.providers import same_provider
+
 _PSL: PublicSuffixList | None = None
 _MAX_HOST = 253
 
@@ -119,28 +121,14 @@ def org_domain(name: str | None) -> str | None:
     return found if isinstance(found, str) else None
 
 
-#: Organisational domains that one large provider uses interchangeably for its mail hosts.
-PROVIDER_ALIASES: dict[str, str] = {
-    d: group[0]
-    for group in (
-        ("google.com", "gmail.com", "googlemail.com", "googlegroups.com", "1e100.net"),
-        ("outlook.com", "hotmail.com", "office365.com", "microsoft.com", "live.com", "msn.com"),
-        ("yahoo.com", "yahoodns.net", "yahoogroups.com", "yahoo.net", "aol.com"),
-        ("amazonses.com", "amazon.com", "amazonaws.com"),
-        ("icloud.com", "me.com", "mac.com", "apple.com"),
-        ("fastmail.com", "messagingengine.com", "fastmail.fm"),
-    )
-    for d in group
-}
-
-
 def same_org(a: str | None, b: str | None) -> bool:
-    """Two organisational domains of one organisation: equal, aliases of one provider
-    (:data:`PROVIDER_ALIASES`: ``gmail.com`` and ``google.com``), or the same registrable label under
-    different suffixes (``sourceforge.com`` and ``sourceforge.net``), a label of four characters or more."""
+    """Two organisational domains of one organisation: equal, domains of one provider of the table
+    (:func:`mailtrace.trace.providers.same_provider`: ``gmail.com`` and ``google.com``,
+    ``exchangelabs.com`` and ``outlook.com``), or the same registrable label under different suffixes
+    (``sourceforge.com`` and ``sourceforge.net``), a label of four characters or more."""
     if not a or not b:
         return False
-    if a == b or PROVIDER_ALIASES.get(a, a) == PROVIDER_ALIASES.get(b, b):
+    if a == b or same_provider(a, b):
         return True
     la, lb = a.split(".", 1)[0], b.split(".", 1)[0]
     return la == lb and len(la) >= 4
