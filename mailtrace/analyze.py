@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Literal, overload
 
 from mailtrace.auth import verify
-from mailtrace.defects import Defect
-from mailtrace.load.sources import Source, iter_messages, load_one
-from mailtrace.model.fields import HeaderField
+from mailtrace.defects import Defect, internal_error
+from mailtrace.enrich.extras import analysis_extras
+from mailtrace.errors import InputError
+from mailtrace.load.sources import ReadOptions, Source, iter_messages, load_one
+from mailtrace.model.fields import HeaderField, Message
+from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
+from mailtrace.parse.addresses import address_budget
 from mailtrace.parse.auth import parse_authentication
 from mailtrace.parse.headers import extract_headers
 from mailtrace.parse.message import parse_message
@@ -23,23 +28,94 @@ from mailtrace.verdict import judge
 
 
 def analyze(source: object, *, policy: Policy | None = None, name: str | None = None) -> Report:
-    """Analyse the one message in ``source`` (bytes, str, path or binary file object)."""
+    """Analyse the one message in ``source``.
+
+    ``bytes`` and ``str`` are the message's content (a ``str`` is never opened as a file), an
+    ``os.PathLike`` such as :class:`pathlib.Path` is a file to read, a binary file object is read.
+    Attached messages are not split off (``analyze_many`` analyses them too).
+    """
     policy = policy or DEFAULT_POLICY
     raw, src = load_one(source, name=name, limits=policy.limits)
     return analyze_bytes(raw, src, policy)
 
 
-def analyze_many(source: object, *, policy: Policy | None = None, name: str | None = None) -> Iterator[Report]:
-    """One report per message of an mbox, a Maildir, a folder, or a single message."""
+@overload
+def analyze_many(
+    source: object,
+    *,
+    policy: Policy | None = ...,
+    name: str | None = ...,
+    errors: Literal["raise"] = ...,
+    nested: bool = ...,
+    follow_symlinks: bool = ...,
+    mbox_variant: str = ...,
+) -> Iterator[Report]: ...
+@overload
+def analyze_many(
+    source: object,
+    *,
+    policy: Policy | None = ...,
+    name: str | None = ...,
+    errors: str,
+    nested: bool = ...,
+    follow_symlinks: bool = ...,
+    mbox_variant: str = ...,
+) -> Iterator[Report | InputError]: ...
+def analyze_many(
+    source: object,
+    *,
+    policy: Policy | None = None,
+    name: str | None = None,
+    errors: str = "raise",
+    nested: bool = True,
+    follow_symlinks: bool = False,
+    mbox_variant: str = "auto",
+) -> Iterator[Report | InputError]:
+    """One report per message of an mbox, a Maildir, a folder, or a single message, then per attached message.
+
+    ``errors="raise"`` (the default) raises at the first input that cannot be read or is not mail;
+    ``errors="report"`` yields an :class:`~mailtrace.errors.InputError` for it and goes on.
+    ``nested=False`` does not analyse attached messages; ``follow_symlinks=True`` follows a
+    folder's symlinks out of it; ``mbox_variant`` is ``auto``, ``mboxo`` or ``mboxrd``
+    (``docs/inputs.md``).
+    """
     policy = policy or DEFAULT_POLICY
-    for raw, src in iter_messages(source, name=name, limits=policy.limits):
-        yield analyze_bytes(raw, src, policy)
+    options = ReadOptions(nested=nested, follow_symlinks=follow_symlinks, mbox_variant=mbox_variant)
+    for item in iter_messages(source, name=name, limits=policy.limits, options=options, errors=errors):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            raw, src = item
+            yield analyze_bytes(raw, src, policy)
 
 
 def analyze_bytes(raw: bytes, source: Source, policy: Policy) -> Report:
-    """Analyse one message already read into memory."""
+    """Analyse one message already read into memory; never raises on its content.
+
+    The last line of defence: an unexpected exception in any stage becomes the defect
+    ``mailtrace.internal_error`` (the exception's type and the innermost mailtrace
+    ``file:line`` of its traceback) on a minimal report, so a batch goes on.
+    """
+    try:
+        return _analyze_stages(raw, source, policy)
+    except Exception as exc:  # noqa: BLE001 - the documented last line of defence, reported as a defect
+        return _internal_error_report(raw, source, policy, exc)
+
+
+def _internal_error_report(raw: bytes, source: Source, policy: Policy, exc: Exception) -> Report:
+    defect = internal_error(exc)
+    try:
+        message = parse_message(raw, policy.limits)
+    except Exception:  # noqa: BLE001 - the splitter itself failed: an empty message still carries the defect
+        message = Message(raw=raw[:0], fields=(), body_offset=0, newline="\n")
+    defects = (*source.defects, *message.defects, defect)
+    return Report(source=source, message=message, headers=Headers(), received=(), defects=defects)
+
+
+def _analyze_stages(raw: bytes, source: Source, policy: Policy) -> Report:
     message = parse_message(raw, policy.limits)
-    headers = extract_headers(message)
+    with address_budget(policy.limits.address_time_budget):
+        headers = extract_headers(message)
     received, hop_defects = _parse_trace(message.get_all("Received"), policy)
     authentication = parse_authentication(message)
     path = reconstruct_path(received, headers, authentication, message, policy)
@@ -63,6 +139,7 @@ def analyze_bytes(raw: bytes, source: Source, policy: Policy) -> Report:
         verification=verification,
         policy=policy,
     )
+    enrichment, indicators = analysis_extras(message, path, client_ip, verification, policy)
     return Report(
         source=source,
         message=message,
@@ -73,7 +150,9 @@ def analyze_bytes(raw: bytes, source: Source, policy: Policy) -> Report:
         verification=verification,
         findings=findings,
         verdict=verdict,
-        defects=(*message.defects, *hop_defects),
+        defects=(*source.defects, *message.defects, *hop_defects),
+        enrichment=enrichment,
+        indicators=indicators,
     )
 
 

@@ -13,6 +13,8 @@ from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 
 if TYPE_CHECKING:
+    from mailtrace.enrich.run import EnrichmentReport
+    from mailtrace.indicators.model import Indicators
     from mailtrace.auth.results import Verification
     from mailtrace.parse.auth import Authentication
     from mailtrace.trace.model import Path
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from mailtrace.verdict.classify import Verdict
 
 #: Bumped on any change of the JSON shape: major for removals/renames, minor for additions.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,10 +39,12 @@ class Report:
     findings: tuple[Finding, ...] = ()
     verdict: Verdict | None = None
     defects: tuple[Defect, ...] = ()
+    enrichment: EnrichmentReport | None = None  #: only when ``Policy.enrichment`` asked (``docs/enrichment.md``)
+    indicators: Indicators | None = None  #: only when ``Policy.indicators`` asked (``docs/indicators.md``)
 
     def to_dict(self) -> dict[str, Any]:
         msg = self.message
-        return {
+        doc: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "source": self.source.to_dict(),
             "message": {
@@ -59,7 +63,16 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "verdict": None if self.verdict is None else self.verdict.to_dict(),
             "defects": defects_to_list(self.defects),
+            "attachments": [a.to_dict() for a in self.source.attachments],
         }
+        if self.enrichment is not None:
+            doc["enrichment"] = self.enrichment.to_dict()
+        if self.indicators is not None:
+            doc["indicators"] = self.indicators.to_dict()
+        return doc
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
+        """The JSON text; C1, bidi and invisible characters are ``\\uXXXX`` escapes (``render/safe.py``)."""
+        from mailtrace.render.safe import json_safe
+
+        return json_safe(json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False))

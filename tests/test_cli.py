@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mailtrace.cli import main
+from mailtrace.report import SCHEMA_VERSION
 
 MSG = (
     b"Received: from mx.example.net (mx.example.net [203.0.113.9])\n\tby mx.example.org (Postfix) with ESMTPS id A1;"
@@ -57,7 +58,7 @@ def test_json_array_and_jsonl_for_several(eml: Path) -> None:
     _, text = run(["analyze", "--format", "json", str(eml), str(eml)])
     assert isinstance(json.loads(text), list) and len(json.loads(text)) == 2
     _, text = run(["analyze", "--format", "jsonl", str(eml), str(eml)])
-    assert [json.loads(line)["schema_version"] for line in text.splitlines()] == ["1.0", "1.0"]
+    assert [json.loads(line)["schema_version"] for line in text.splitlines()] == [SCHEMA_VERSION] * 2
 
 
 def test_unreadable_input_exits_3_but_analyses_the_rest(
@@ -65,7 +66,9 @@ def test_unreadable_input_exits_3_but_analyses_the_rest(
 ) -> None:
     code, text = run(["analyze", "--format", "jsonl", str(tmp_path / "missing.eml"), str(eml)])
     assert code == 3
-    assert len(text.splitlines()) == 1
+    error, report = (json.loads(line) for line in text.splitlines())
+    assert error["source"]["name"] == str(tmp_path / "missing.eml") and error["error"]["code"] == "input.unreadable"
+    assert report["source"]["name"] == str(eml) and "error" not in report
     assert "missing.eml" in capsys.readouterr().err
 
 

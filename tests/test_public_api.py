@@ -10,6 +10,8 @@ EXPECTED_ALL = [
     "SCHEMA_VERSION",
     "ConfigurationError",
     "Defect",
+    "EmptyInputError",
+    "InputError",
     "Limits",
     "MailtraceError",
     "Policy",
@@ -34,6 +36,7 @@ TOP_KEYS = [
     "findings",
     "verdict",
     "defects",
+    "attachments",
 ]
 HOP_KEYS = {
     "index", "header_index", "raw", "from", "by", "via", "with", "id", "for", "envelope_from",

@@ -1,11 +1,16 @@
-"""Turn what the caller gave into ``(raw bytes, Source)`` pairs.
+"""Turn what the caller gave into messages: ``(raw bytes, Source)`` pairs, or :class:`InputError` results.
 
-Accepted: ``bytes``/``bytearray``/``memoryview``; ``str`` (message text; a
-path when it is one line that names an existing file or holds no ``": "``); ``os.PathLike``; a binary
-file object. Paths may be an ``.eml`` file, an mbox file (any file whose first
-line is ``From ``), a Maildir (a folder with ``cur``/``new``) or any folder
-(every regular file below it, sorted). Refused formats (Outlook ``.msg``, PDF,
-archives) raise :class:`~mailtrace.errors.UnsupportedFormatError`.
+What a source means (``docs/python-api.md``, "Inputs"):
+
+* ``bytes``, ``bytearray``, ``memoryview`` and ``str`` are content: a message's text, or an mbox.
+  A ``str`` is never opened as a file: pass a path as :class:`pathlib.Path` (any ``os.PathLike``).
+* An ``os.PathLike`` is a path: a message file, an mbox, an Outlook ``.msg``, a Maildir or a folder
+  (:mod:`mailtrace.load.folders`).
+* A binary file object (``read(n) -> bytes``) is content, read in chunks.
+
+Every source is read in bounded memory (:mod:`mailtrace.load.mbox`). Inputs that cannot be read,
+are empty or are another format become :class:`~mailtrace.errors.InputError` results (raised as
+exceptions with ``errors="raise"``).
 """
 
 from __future__ import annotations
@@ -15,145 +20,219 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal, overload
 
-from mailtrace.errors import MailtraceError, UnreadableInputError, UnsupportedFormatError
+from mailtrace.defects import Defect
+from mailtrace.errors import ConfigurationError, EmptyInputError, InputError, MailtraceError, not_mail
 from mailtrace.limits import DEFAULT_LIMITS, Limits
-from mailtrace.load.mbox import iter_mbox, split_mbox
-from mailtrace.load.sniff import unsupported_format
-from mailtrace.model.frozen import fast_init
+from mailtrace.load.folders import Member, open_regular, unreadable, walk
+from mailtrace.load.mbox import CHUNK, VARIANTS, Window, read_mbox
+from mailtrace.load.msg import NO_ORIGINAL_BODY, read_msg
+from mailtrace.load.nested import expand
+from mailtrace.load.sniff import OLE2, unsupported_format
+from mailtrace.load.source import Source
+
+__all__ = ["ReadOptions", "Source", "iter_messages", "load_one"]
 
 _SNIFF_BYTES = 8
+Item = tuple[bytes, Source] | InputError
 
 
-@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
-    """Where a message came from."""
+class ReadOptions:
+    """How inputs are read (the keywords of ``analyze_many``; ``docs/inputs.md``)."""
 
-    name: str  #: the path, ``<stdin>``, ``<bytes>`` or a caller-given name
-    format: str  #: ``eml``, ``mbox``, ``maildir``, ``bytes``
-    position: int | None = None  #: 0-based index of the message in an mbox
-    offset: int | None = None  #: byte offset of the message in an mbox
+    #: Analyse each attached message (``message/rfc822``, ``text/rfc822-headers``...) as its own report.
+    nested: bool = True
+    #: Follow symlinks of a folder to targets outside it.
+    follow_symlinks: bool = False
+    #: ``auto`` (Content-Length framing when it checks, else mboxo), ``mboxo`` or ``mboxrd``.
+    mbox_variant: str = "auto"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "format": self.format, "position": self.position, "offset": self.offset}
-
-
-def _is_path_string(text: str) -> bool:
-    """One line naming an existing file, or one line that cannot be a header field (no ``": "``)."""
-    if "\n" in text or len(text) >= 4096:
-        return False
-    return os.path.isfile(text) or ": " not in text
+    def __post_init__(self) -> None:
+        if self.mbox_variant not in VARIANTS:
+            raise ConfigurationError(f"mbox_variant must be one of {', '.join(VARIANTS)}, got {self.mbox_variant!r}")
 
 
-def _check_format(name: str, head: bytes) -> None:
-    refused = unsupported_format(head)
-    if refused is not None:
-        raise UnsupportedFormatError(name, refused)
+DEFAULT_OPTIONS = ReadOptions()
 
 
-def _open(path: Path) -> BinaryIO:
-    try:
-        return path.open("rb")
-    except OSError as exc:
-        raise UnreadableInputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-
-
-def _iter_stream(stream: BinaryIO, name: str, fmt: str, limits: Limits) -> Iterator[tuple[bytes, Source]]:
-    head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if isinstance(stream, io.BufferedReader) else b""
-    if not head:
-        data = stream.read(limits.max_message_bytes + 1)
-        _check_format(name, data[:_SNIFF_BYTES])
-        if data.startswith(b"From "):
-            yield from _iter_mbox_bytes(data, name, limits)
-        else:
-            yield data, Source(name=name, format=fmt)
-        return
-    _check_format(name, head)
-    if head.startswith(b"From "):
-        yield from _iter_mbox_stream(stream, name, limits)
-    else:
-        yield stream.read(limits.max_message_bytes + 1), Source(name=name, format=fmt)
-
-
-def _iter_mbox_stream(stream: BinaryIO, name: str, limits: Limits) -> Iterator[tuple[bytes, Source]]:
-    for position, (offset, data) in enumerate(iter_mbox(stream, limits.max_message_bytes)):
-        yield data, Source(name=name, format="mbox", position=position, offset=offset)
-
-
-def _iter_mbox_bytes(data: bytes, name: str, limits: Limits) -> Iterator[tuple[bytes, Source]]:
-    for position, (offset, message) in enumerate(split_mbox(data, limits.max_message_bytes)):
-        yield message, Source(name=name, format="mbox", position=position, offset=offset)
-
-
-def _iter_file(path: Path, limits: Limits) -> Iterator[tuple[bytes, Source]]:
-    with _open(path) as stream:
-        try:
-            yield from _iter_stream(stream, str(path), "eml", limits)
-        except OSError as exc:
-            raise UnreadableInputError(f"{path}: read failed: {exc.strerror or exc}") from exc
-
-
-def _iter_dir(path: Path, limits: Limits) -> Iterator[tuple[bytes, Source]]:
-    maildir = (path / "cur").is_dir() or (path / "new").is_dir()
-    if maildir:
-        for sub in ("new", "cur"):
-            folder = path / sub
-            if folder.is_dir():
-                for entry in sorted(folder.iterdir()):
-                    if entry.is_file() and not entry.name.startswith("."):
-                        for data, source in _iter_file(entry, limits):
-                            yield (
-                                data,
-                                Source(
-                                    name=source.name, format="maildir", position=source.position, offset=source.offset
-                                ),
-                            )
-        return
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for file_name in sorted(files):
-            if file_name.startswith(".") or file_name in ("MANIFEST.tsv",):
-                continue
-            yield from _iter_file(Path(root) / file_name, limits)
-
-
+@overload
 def iter_messages(
-    source: object, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS
-) -> Iterator[tuple[bytes, Source]]:
-    """Yield every message in ``source`` as ``(raw bytes, Source)``."""
+    source: object,
+    *,
+    name: str | None = ...,
+    limits: Limits = ...,
+    options: ReadOptions = ...,
+    errors: Literal["raise"] = ...,
+) -> Iterator[tuple[bytes, Source]]: ...
+@overload
+def iter_messages(
+    source: object, *, name: str | None = ..., limits: Limits = ..., options: ReadOptions = ..., errors: str
+) -> Iterator[Item]: ...
+def iter_messages(
+    source: object,
+    *,
+    name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    options: ReadOptions = DEFAULT_OPTIONS,
+    errors: str = "raise",
+) -> Iterator[Item]:
+    """Every message in ``source``; with ``errors="report"`` an :class:`InputError` for each input problem."""
+    if errors not in ("raise", "report"):
+        raise ConfigurationError(f"errors must be 'raise' or 'report', got {errors!r}")
+    for item in _items(source, name, limits, options):
+        if isinstance(item, InputError):
+            if errors == "raise":
+                raise item.exception()
+            yield item
+        elif options.nested:
+            yield from expand(item[0], item[1], limits)
+        else:
+            yield item
+
+
+def load_one(source: object, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, Source]:
+    """The single message in ``source``; more than one is a usage error. Attached messages are not split off."""
+    found = iter_messages(source, name=name, limits=limits, options=ReadOptions(nested=False))
+    first = next(found, None)
+    if first is None:
+        label = name or (os.fspath(source) if isinstance(source, os.PathLike) else "<input>")
+        raise EmptyInputError(f"{label}: holds no message", source=str(label))
+    if next(found, None) is not None:
+        raise MailtraceError(f"{first[1].name}: holds more than one message ({first[1].format}); use analyze_many()")
+    return first
+
+
+def _items(source: object, name: str | None, limits: Limits, options: ReadOptions) -> Iterator[Item]:
+    if isinstance(source, str):
+        source = source.encode("utf-8", "surrogateescape")
+        name = name or "<text>"
     if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-        label = name or "<bytes>"
-        _check_format(label, data[:_SNIFF_BYTES])
-        if data.startswith(b"From "):
-            yield from _iter_mbox_bytes(data, label, limits)
-        else:
-            yield data, Source(name=label, format="bytes")
-        return
-    if isinstance(source, str) and not _is_path_string(source):
-        yield from iter_messages(source.encode("utf-8", "surrogateescape"), name=name or "<text>", limits=limits)
-        return
-    if isinstance(source, str | os.PathLike):
-        path = Path(os.fspath(source))
-        if path.is_dir():
-            yield from _iter_dir(path, limits)
-        elif path.exists():
-            yield from _iter_file(path, limits)
-        else:
-            raise UnreadableInputError(f"{path}: no such file or folder")
-        return
-    if hasattr(source, "read"):
+        yield from _from_bytes(bytes(source), name or "<bytes>", limits, options)
+    elif isinstance(source, os.PathLike):
+        yield from _from_path(Path(os.fspath(source)), limits, options)
+    elif hasattr(source, "read"):
         if isinstance(source, io.TextIOBase):
             raise TypeError("mailtrace reads messages as bytes: open the file in binary mode ('rb')")
         label = name or str(getattr(source, "name", "<stream>"))
-        stream: Any = source
-        if not isinstance(stream, io.BufferedReader):
-            stream = io.BufferedReader(_RawAdapter(stream))
-        yield from _iter_stream(stream, label, "eml", limits)
+        stream = source if isinstance(source, io.BufferedReader) else io.BufferedReader(_RawAdapter(source), CHUNK)
+        yield from _from_stream(stream, label, "eml", limits, options)
+    else:
+        raise TypeError(f"cannot analyse a {type(source).__name__}: pass bytes, str, a path or a binary file object")
+
+
+def _from_path(path: Path, limits: Limits, options: ReadOptions) -> Iterator[Item]:
+    """A path the caller named: followed if a symlink; a FIFO or device named explicitly is read as a stream."""
+    label = str(path)
+    try:
+        stream = None if path.is_dir() else path.open("rb")
+    except OSError as exc:
+        yield unreadable(label, exc)
         return
-    raise TypeError(f"cannot analyse a {type(source).__name__}: pass bytes, str, a path or a binary file object")
+    if stream is None:
+        for member in walk(path, follow_symlinks=options.follow_symlinks):
+            if isinstance(member, InputError):
+                yield member
+            else:
+                yield from from_member(member, limits, options)
+        return
+    with stream:
+        yield from _from_stream(stream, label, "eml", limits, options)
+
+
+def from_member(member: Member, limits: Limits, options: ReadOptions) -> Iterator[Item]:
+    """The messages of one regular file of a folder."""
+    stream = open_regular(member.path, member.label, member.position)
+    if isinstance(stream, InputError):
+        yield stream
+        return
+    with stream:
+        yield from _from_stream(stream, member.label, member.format, limits, options, member.position)
+
+
+def _from_bytes(data: bytes, label: str, limits: Limits, options: ReadOptions) -> Iterator[Item]:
+    """Content already in memory; a single message is passed whole (the parser cuts it to the limit).
+
+    Empty content is analysed (a report full of defects): only an empty file or stream is an error.
+    """
+    refused = _refused(data[:_SNIFF_BYTES], label, None) if data else None
+    if refused is not None:
+        yield refused
+    elif data.startswith(OLE2):
+        yield _msg(data[: limits.max_message_bytes], label, None)
+    elif data.startswith(b"From "):
+        yield from _mbox(Window(data), label, limits, options)
+    else:
+        yield data, Source(name=label, format="bytes")
+
+
+def _from_stream(
+    stream: BinaryIO, label: str, fmt: str, limits: Limits, options: ReadOptions, position: int | None = None
+) -> Iterator[Item]:
+    """A file or stream, read in chunks: never more than ``max_message_bytes`` of a message is held."""
+    count = 0
+    try:
+        peek = getattr(stream, "peek", None)
+        head = peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if peek is not None else b""
+        if peek is None:
+            stream = io.BufferedReader(_RawAdapter(stream), CHUNK)
+            head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+        refused = _refused(head, label, position)
+        if refused is not None:
+            yield refused
+        elif head.startswith(OLE2):
+            yield _msg(stream.read(limits.max_message_bytes), label, position)
+        elif head.startswith(b"From "):
+            for item in _mbox(Window(stream=stream), label, limits, options):
+                count += 1
+                yield item
+        else:
+            data = stream.read(limits.max_message_bytes)
+            yield data, Source(name=label, format=fmt, position=position, defects=_skip_rest(stream, limits))
+    except OSError as exc:
+        yield unreadable(label, exc, count if position is None else position)
+
+
+def _refused(head: bytes, label: str, position: int | None) -> InputError | None:
+    if not head:
+        return InputError(source=label, position=position, code="input.empty", message=f"{label}: empty (0 bytes)")
+    refused = unsupported_format(head)
+    return None if refused is None else not_mail(label, refused, position=position)
+
+
+def _msg(data: bytes, label: str, position: int | None) -> Item:
+    converted = read_msg(data, label, position)
+    if isinstance(converted, InputError):
+        return converted
+    return converted, Source(name=label, format="msg", position=position, defects=(NO_ORIGINAL_BODY,))
+
+
+def _mbox(window: Window, label: str, limits: Limits, options: ReadOptions) -> Iterator[Item]:
+    messages = read_mbox(
+        window, limits.max_message_bytes, variant=options.mbox_variant, max_header_bytes=limits.max_header_bytes
+    )
+    for position, found in enumerate(messages):
+        source = Source(
+            name=label,
+            format="mbox",
+            position=position,
+            offset=found.offset,
+            mbox_variant=found.variant,
+            defects=found.defects,
+        )
+        yield found.data, source
+
+
+def _skip_rest(stream: BinaryIO, limits: Limits) -> tuple[Defect, ...]:
+    """Read past what is left of a message longer than the limit; the defect that says so."""
+    skipped = 0
+    while chunk := stream.read(CHUNK):
+        skipped += len(chunk)
+    if not skipped:
+        return ()
+    text = f"message cut to {limits.max_message_bytes} bytes; the {skipped} bytes after them were skipped"
+    return (Defect("message.too_large", text),)
 
 
 class _RawAdapter(io.RawIOBase):
@@ -173,15 +252,3 @@ class _RawAdapter(io.RawIOBase):
             raise TypeError("mailtrace reads messages as bytes: the file object returned text")
         buffer[: len(data)] = data
         return len(data)
-
-
-def load_one(source: object, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, Source]:
-    """The single message in ``source``; more than one is a usage error."""
-    found = iter_messages(source, name=name, limits=limits)
-    first = next(found, None)
-    if first is None:
-        label = name or (str(source) if isinstance(source, str | os.PathLike) else "<input>")
-        raise MailtraceError(f"{label}: holds no message")
-    if next(found, None) is not None:
-        raise MailtraceError(f"{first[1].name}: holds more than one message ({first[1].format}); use analyze_many()")
-    return first

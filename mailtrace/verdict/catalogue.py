@@ -296,6 +296,30 @@ _SPECS = (
         "mailtrace judges the first, a.example.",
     ),
     Spec(
+        code="header.display_name_invisible",
+        severity=S.MEDIUM,
+        indicates=N.SUSPICION,
+        title="Invisible characters in the display name",
+        example="From: display name 'PayPal Service' holds 2 invisible character(s) a reader does not see: "
+        "U+200B ZERO WIDTH SPACE, U+202E RIGHT-TO-LEFT OVERRIDE.",
+    ),
+    Spec(
+        code="header.display_name_homoglyph",
+        severity=S.MEDIUM,
+        indicates=N.SUSPICION,
+        title="Look-alike letters in the display name",
+        example="From: display name 'PаyPal' mixes scripts in 'PаyPal': U+0430 CYRILLIC SMALL LETTER A for 'a'; "
+        "it reads 'PayPal'.",
+    ),
+    Spec(
+        code="header.display_name_brand",
+        severity=S.MEDIUM,
+        indicates=N.SUSPICION,
+        title="Display name names a brand the mail is not from",
+        example="From: display name 'Microsoft account team' names Microsoft, but the mail is from "
+        "access-security.example, not a domain of Microsoft.",
+    ),
+    Spec(
         code="header.reply_to_unrelated",
         severity=S.MEDIUM,
         indicates=N.SUSPICION,

@@ -12,6 +12,7 @@ from mailtrace.trace.forwarding import ForwardingSignals
 from mailtrace.trace.hosts import address_domain, org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.verdict.catalogue import Finding, Severity, finding
+from mailtrace.verdict.display_name import display_name_findings, visible_text
 from mailtrace.verdict.from_identity import FromIdentity, from_findings, from_identity
 
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
@@ -76,7 +77,10 @@ def header_findings(
         if s:
             related.add(s)
     if headers.from_ is not None and from_addr is not None and identity.display_name:
-        out.extend(_display_name(headers.from_, identity.display_name, from_addr.address, signals))
+        # the name as it shows (invisible characters and styling dropped): "ser\u034fvice@..." shows an address
+        out.extend(_display_name(headers.from_, visible_text(identity.display_name), from_addr.address, signals))
+        rewrite = " via " in identity.display_name.lower() and bool(signals.lists)
+        out.extend(display_name_findings(identity, list_rewrite=rewrite))
     if headers.reply_to is not None and from_org:
         for a in headers.reply_to.addresses:
             org = org_domain(a.domain)

@@ -31,12 +31,22 @@ def test_analyze_accepts_bytes_str_path_and_binary_file(tmp_path: Path) -> None:
     path.write_bytes(ONE)
     subjects = set()
     with path.open("rb") as fh:
-        for source in (ONE, ONE.decode(), path, str(path), io.BytesIO(ONE), fh):
+        for source in (ONE, ONE.decode(), path, io.BytesIO(ONE), fh):
             report = mailtrace.analyze(source)
             assert report.headers.subject is not None
             subjects.add(report.headers.subject.value)
     assert subjects == {"one"}
     assert mailtrace.analyze(path).source.name == str(path)
+
+
+def test_a_str_is_content_never_a_path(tmp_path: Path) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(ONE)
+    for text in ("/etc/hostname", str(path), str(tmp_path / "missing.eml")):
+        report = mailtrace.analyze(text)
+        assert report.source.name == "<text>" and report.message.raw == text.encode()
+        assert report.headers.subject is None
+        assert "message.no_header" in {d.code for d in report.defects}
 
 
 def test_text_mode_file_is_a_programmer_error(tmp_path: Path) -> None:
@@ -54,8 +64,11 @@ def test_mbox_yields_one_report_per_message_with_position(tmp_path: Path) -> Non
     assert [r.source.position for r in reports] == [0, 1, 2]
     assert all(r.source.format == "mbox" for r in reports)
     assert reports[1].source.offset == len(_mbox(1))
-    # mboxrd quoting is undone in the body
-    assert b"\nFrom the archive, quoted" in reports[0].message.body
+    # mboxo (assumed): a ">From " line is kept as the file holds it, with a defect that it may be quoting
+    assert b"\n>From the archive, quoted" in reports[0].message.body
+    assert "mbox.body_quoting" in {d.code for d in reports[0].defects}
+    assert reports[0].source.mbox_variant == "mboxo"
+    assert reports[0].to_dict()["source"]["mbox_variant"] == "mboxo"
 
 
 def test_analyze_refuses_an_mbox_with_several_messages(tmp_path: Path) -> None:
@@ -100,7 +113,7 @@ def test_maildir_and_folder(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("head", "name"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Outlook .msg"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "cannot be read as an Outlook .msg"),
         (b"%PDF-1.7\n%...", "PDF"),
     ],
 )
@@ -127,3 +140,48 @@ def test_header_only_and_crlf_input() -> None:
 def test_raw_bytes_are_kept_exactly() -> None:
     raw = b"From: a@example.com\r\nSubject: \xff\r\n\r\nbody\r\n"
     assert mailtrace.analyze(raw).message.raw == raw
+
+
+def test_a_stream_is_read_in_chunks_and_a_long_message_cut_with_a_defect() -> None:
+    limits = mailtrace.Limits(max_message_bytes=10_000)
+    raw = ONE + b"x" * 100_000 + b"\n"
+    (report,) = mailtrace.analyze_many(io.BytesIO(raw), policy=mailtrace.Policy(limits=limits), name="<stdin>")
+    assert report.source.name == "<stdin>" and len(report.message.raw) == 10_000
+    (defect,) = [d for d in report.defects if d.code == "message.too_large"]
+    assert f"the {len(raw) - 10_000} bytes after them were skipped" in defect.message
+
+
+def test_errors_report_yields_error_results_and_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "a.eml").write_bytes(ONE)
+    (tmp_path / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 50)
+    (tmp_path / "c.eml").write_bytes(b"")
+    (tmp_path / "d.pdf").write_bytes(b"%PDF-1.7\n")
+    (tmp_path / "e.eml").write_bytes(ONE.replace(b"one", b"five"))
+    results = list(mailtrace.analyze_many(tmp_path, errors="report"))
+    kinds = [r.code if isinstance(r, mailtrace.InputError) else "report" for r in results]
+    assert kinds == ["report", "input.not_mail", "input.empty", "input.not_mail", "report"]
+    png = results[1]
+    assert isinstance(png, mailtrace.InputError)
+    assert png.to_dict() == {
+        "source": {"name": str(tmp_path / "b.png"), "position": None},
+        "error": {"code": "input.not_mail", "message": png.message},
+    }
+    assert str(tmp_path / "b.png") in png.message and "a PNG image" in png.message
+    with pytest.raises(UnsupportedFormatError):
+        list(mailtrace.analyze_many(tmp_path))  # errors="raise", the default, stops at the PNG
+
+
+def test_empty_inputs_are_errors_with_a_clear_message(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"")
+    with pytest.raises(mailtrace.EmptyInputError, match=r"empty\.eml: empty"):
+        mailtrace.analyze(empty)
+    (error,) = mailtrace.analyze_many(io.BytesIO(b""), errors="report", name="<stdin>")
+    assert isinstance(error, mailtrace.InputError) and error.code == "input.empty"
+    assert error.message == "<stdin>: empty (0 bytes)"
+    # Content given in memory is content: empty bytes are analysed as an (empty) message.
+    assert mailtrace.analyze(b"").message.raw == b""
+    with pytest.raises(ValueError, match="errors must be"):
+        list(mailtrace.analyze_many(ONE, errors="ignore"))
+    with pytest.raises(mailtrace.ConfigurationError, match="mbox_variant"):
+        list(mailtrace.analyze_many(ONE, mbox_variant="mboxq"))
