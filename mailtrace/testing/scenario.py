@@ -59,6 +59,9 @@ class Scenario:
     srs: bool = True
     #: Display-name spoofing (scenario 10): the display name holds another address.
     display_name_address: str | None = None
+    #: The ``From:`` text before ``<address>`` exactly as written, unquoted: a malformed field
+    #: (``Fgehen69, jehd``, scenario 27), a second mailbox, look-alike or invisible characters.
+    from_display: str | None = None
     #: Reply-To hijack (scenario 12): replies go to this address at an unrelated domain.
     reply_to: str | None = None
     #: How the envelope domain's SPF record ends: ``-all`` (fail) or ``~all`` (softfail).
@@ -142,7 +145,10 @@ class Scenario:
             return ImpliedVerdict.FORGED
         if self.ip_outside_spf and self.dkim is DkimChoice.NONE:
             return ImpliedVerdict.FORGED
-        if self.tampered_header:
+        # scenario 29: the receiver's stamped DMARC pass (aligned SPF at one crossing) outranks the one signature
+        # that fails on its headers; without that stamp the failure decides
+        receiver_pass = self.receiver_stamps and not (self.ip_outside_spf or self.envelope_domain)
+        if self.tampered_header and not (receiver_pass and spec.crossings == 1):
             return ImpliedVerdict.FORGED
         if self.helo_literal or self.stamped_dkim not in (None, "pass"):
             return ImpliedVerdict.SUSPICIOUS
@@ -150,7 +156,7 @@ class Scenario:
             return ImpliedVerdict.SUSPICIOUS
         if spec.crossings >= 2:
             return ImpliedVerdict.FORWARDED
-        if self.display_name_address or self.reply_to:
+        if self.display_name_address or self.reply_to or self.from_display is not None:
             return ImpliedVerdict.SUSPICIOUS
         if self.unauthenticated:
             return ImpliedVerdict.INDETERMINATE

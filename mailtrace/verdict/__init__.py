@@ -19,10 +19,16 @@ from mailtrace.trace.model import Path
 from mailtrace.verdict.catalogue import CATALOGUE, Finding, Indication, Severity, Spec, finding
 from mailtrace.verdict.checks_auth import auth_findings, forwarding_findings
 from mailtrace.verdict.checks_headers import header_findings
+from mailtrace.verdict.checks_statements import statement_findings
 from mailtrace.verdict.checks_trace import trace_findings
-from mailtrace.verdict.classify import Verdict, VerdictResult, classify
+from mailtrace.verdict.classify import Parts, Verdict, VerdictResult, classify, corroborated_forwarding
 from mailtrace.verdict.evidence import AuthView, build_view
+from mailtrace.verdict.from_auth import from_authentication
 from mailtrace.verdict.from_identity import FromIdentity, from_identity
+from mailtrace.verdict.integrity import trace_integrity
+from mailtrace.verdict.mediation import mediation
+from mailtrace.verdict.origin import origin
+from mailtrace.verdict.receiver import receiver_judgement
 
 __all__ = [
     "CATALOGUE",
@@ -40,6 +46,16 @@ __all__ = [
 ]
 
 _ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2, Severity.INFO: 3}
+
+
+def original_from(message: Message) -> frozenset[str]:
+    """The addresses of ``X-Original-From:`` (where a list that rewrote From: keeps the author), lower case."""
+    from mailtrace.parse.addresses import parse_address_list
+
+    out: set[str] = set()
+    for f in message.get_all("X-Original-From")[:4]:
+        out.update((a.address or "").lower() for a in parse_address_list(f.value[:2048])[0] if a.address)
+    return frozenset(out)
 
 
 def judge(
@@ -62,8 +78,29 @@ def judge(
     findings: list[Finding] = []
     findings.extend(trace_findings(path, received, policy.now, signals.any))
     findings.extend(auth_findings(view, path, verification, signals))
-    findings.extend(header_findings(headers, path, signals, identity))
+    findings.extend(header_findings(headers, path, signals, identity, original_from(message)))
     findings.extend(forwarding_findings(path, signals, view))
+    judgement = receiver_judgement(authentication, message, path, policy.trusted_authserv_ids, from_domain)
+    fa = from_authentication(view, verification, judgement, path, from_domain, identity.displayed)
+    findings = statement_findings(findings, view, fa, judgement)
+    med = mediation(
+        path=path,
+        signals=signals,
+        headers=headers,
+        message=message,
+        authentication=authentication,
+        view=view,
+        from_domain=from_domain,
+        corroborated=corroborated_forwarding(path, signals),
+        failures=[f.code for f in findings],
+    )
     findings.sort(key=lambda f: _ORDER[f.severity])
-    verdict = classify(findings, view, path, signals, has_trace=bool(received), from_domain=from_domain)
+    parts = Parts(
+        origin=origin(path, received, view, from_domain),
+        from_auth=fa,
+        receiver=judgement,
+        mediation=med,
+        integrity=trace_integrity(findings),
+    )
+    verdict = classify(findings, view, path, signals, has_trace=bool(received), from_domain=from_domain, parts=parts)
     return tuple(findings), verdict

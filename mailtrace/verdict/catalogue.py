@@ -262,6 +262,23 @@ _SPECS = (
         "by the recipient's server at the border nor from a re-check against DNS.",
     ),
     Spec(
+        code="auth.compauth_fail",
+        severity=S.MEDIUM,
+        indicates=N.SUSPICION,
+        title="The receiver's composite authentication failed the From: domain",
+        example="The final receiver failed the From: domain example.com in its composite authentication "
+        "(compauth=fail reason 001: implicit authentication failure: the From: domain publishes no authentication "
+        "records, or only a weak policy (SPF softfail or neutral, DMARC p=none)).",
+    ),
+    Spec(
+        code="auth.unaligned_pass",
+        severity=S.LOW,
+        indicates=N.NEUTRAL,
+        title="Authenticated, but not as the From: domain",
+        example="Sent through sendgrid.net, authenticated as sendgrid.net (SPF), sendgrid.net (DKIM); the From: domain "
+        "example.com is not authenticated.",
+    ),
+    Spec(
         code="auth.stamp_disagreement",
         severity=S.MEDIUM,
         indicates=N.SUSPICION,

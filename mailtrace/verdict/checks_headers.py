@@ -65,8 +65,13 @@ def _fev(f: AddressField, text: str) -> Evidence:
 
 
 def header_findings(
-    headers: Headers, path: Path, signals: ForwardingSignals, identity: FromIdentity | None = None
+    headers: Headers,
+    path: Path,
+    signals: ForwardingSignals,
+    identity: FromIdentity | None = None,
+    original_from: frozenset[str] = frozenset(),
 ) -> list[Finding]:
+    """``original_from``: the addresses of ``X-Original-From:`` (lower case), where a list put the author."""
     identity = identity if identity is not None else from_identity(headers)
     out: list[Finding] = from_findings(identity)
     from_addr = identity.mailbox  # the mailbox receivers authenticate, not the first RFC 5322 one
@@ -81,9 +86,12 @@ def header_findings(
         out.extend(_display_name(headers.from_, visible_text(identity.display_name), from_addr.address, signals))
         rewrite = " via " in identity.display_name.lower() and bool(signals.lists)
         out.extend(display_name_findings(identity, list_rewrite=rewrite))
+    authors = _list_authors(headers, identity, from_org, signals, original_from)
     if headers.reply_to is not None and from_org:
         for a in headers.reply_to.addresses:
             org = org_domain(a.domain)
+            if (a.address or "").lower() in authors:
+                continue  # a list rewrote From: to its own address and kept the author here: mediation, not hijack
             if org and not any(same_org(org, r) for r in related):
                 free = org in FREEMAIL or org.split(".", 1)[0] in _FREEMAIL_LABELS
                 # a domain that no hop, bounce address or forwarder of the message belongs to
@@ -127,6 +135,28 @@ def header_findings(
     out.extend(_message_id(headers, path))
     out.extend(_date(headers, path))
     return out
+
+
+def _list_authors(
+    headers: Headers,
+    identity: FromIdentity,
+    from_org: str | None,
+    signals: ForwardingSignals,
+    original_from: frozenset[str],
+) -> frozenset[str]:
+    """The author's addresses when a list rewrote From: to its own (Mailman's DMARC mitigation, scenario 26).
+
+    The list's fields are present, From: is at the list's domain, and the author is kept elsewhere: the display
+    name reads "Name via List", or the author is in ``X-Original-From:`` or ``Cc:``. Every Reply-To address is
+    then the author's when the name says "via"; otherwise those found in ``X-Original-From:`` or ``Cc:``.
+    """
+    if not signals.lists or from_org is None or not any(same_org(from_org, d) for d in signals.list_domains):
+        return frozenset()
+    cc = {(a.address or "").lower() for a in headers.cc.addresses} if headers.cc is not None else set()
+    kept = (original_from | cc) - {""}
+    if " via " in f" {(identity.display_name or '').lower()} " and headers.reply_to is not None:
+        kept |= {(a.address or "").lower() for a in headers.reply_to.addresses}
+    return frozenset(kept)
 
 
 def _same_person(a: str | None, b: str | None) -> bool:

@@ -98,10 +98,9 @@ def trace_findings(
                     ev,
                 )
             )
-    out.extend(_links(path))
-    out.extend(_times(path, now))
-    out.extend(_helo(path, received))
-    out.extend(_below_border(path, received, forwarded))
+    rest = [*_times(path, now), *_helo(path, received), *_below_border(path, received, forwarded)]
+    out.extend(_weigh_links(_links(path), rest))
+    out.extend(rest)
     return out
 
 
@@ -172,6 +171,42 @@ def _links(path: Path) -> list[Finding]:
             )
         )
     return out
+
+
+#: Sender-side trace findings that agree with a broken link (an inserted or forged line).
+_AGREEING = (
+    "trace.time_backwards",
+    "trace.time_future",
+    "trace.implausible_hop",
+    "trace.claims_recipient_relay",
+    "trace.helo_recipient_domain",
+    "trace.helo_ip_mismatch",
+)
+
+
+def _weigh_links(links: list[Finding], others: Sequence[Finding]) -> list[Finding]:
+    """A broken link on the sender's side is ``low`` unless another trace finding there agrees with it.
+
+    Sender-side naming breaks links on its own (an internal host name against the external one, a NAT'd
+    relay): alone it is no sign of forgery. With a backwards time, an implausible line or a HELO lie, it is
+    (``medium``).
+    """
+    agree = any(f.code in _AGREEING and f.severity is not Severity.LOW for f in others)
+    if agree:
+        return links
+    return [
+        Finding(
+            code=f.code,
+            severity=Severity.LOW,
+            indicates=f.indicates,
+            title=f.title,
+            message=f.message + " Nothing else in the trace agrees (sender-side naming often breaks a link).",
+            evidence=f.evidence,
+        )
+        if f.severity is Severity.MEDIUM
+        else f
+        for f in links
+    ]
 
 
 def _times(path: Path, now: datetime | None) -> list[Finding]:

@@ -141,6 +141,10 @@ def _stamps(authentication: Any, path: Path, policy_ids: tuple[str, ...], from_d
                 kind = _DKIM_WORDS.get(word, "error")
                 if word == "fail" and "body hash" in text:
                     kind = "body_fail"
+                elif word == "fail" and ("no key" in text or "key not found" in text):
+                    kind = "unverifiable"  # Microsoft's "(no key for signature)": no key published, not a forgery
+                elif word == "fail" and ("syntax error" in text or "inappropriate" in text):
+                    kind = "error"  # a malformed signature (a permerror in RFC 8601 words)
                 word = kind
             elif method == "spf":
                 domain = _domain_of(_prop(res, "smtp", "mailfrom") or _prop(res, "smtp", "mail"))
@@ -283,6 +287,49 @@ def build_view(
         set_aside=set_aside,
         unverifiable_now=tuple(unverifiable_now),
     )
+
+
+def recheck_outcomes(
+    verification: Any, path: Path, from_domain: str | None
+) -> tuple[Outcome | None, Outcome | None, list[Outcome]]:
+    """SPF, DMARC and DKIM as the re-check alone reads them (``build_view`` prefers the stamp for SPF and DMARC).
+
+    SPF and DMARC only with a border: without one they ran against a guessed client.
+    """
+    if not getattr(verification, "checked", False):
+        return None, None, []
+    ev = Evidence(text="re-verification against DNS now", header=None)
+    spf = dmarc = None
+    if path.border is not None:
+        s = getattr(verification, "spf", None)
+        word = _str(getattr(s, "result", None))
+        if word and word != "not_checked":
+            spf = Outcome(
+                method="spf",
+                result=word,
+                domain=getattr(s, "domain", None),
+                source="re-verification",
+                evidence=ev,
+                identity=_str(getattr(s, "identity", None)),
+            )
+        d = getattr(verification, "dmarc", None)
+        word = _str(getattr(d, "result", None))
+        if word and word != "not_checked":
+            dmarc = Outcome(
+                method="dmarc", result=word, domain=getattr(d, "domain", None), source="re-verification", evidence=ev
+            )
+    dkim: list[Outcome] = []
+    for c in getattr(verification, "dkim", ()) or ():
+        word = _DKIM_WORDS.get(_str(getattr(c, "result", None)) or "", "")
+        domain = getattr(c, "domain", None)
+        if word:
+            aligned = _org(domain) == _org(from_domain) if domain and from_domain else None
+            dkim.append(
+                Outcome(
+                    method="dkim", result=word, domain=domain, source="re-verification", evidence=ev, aligned=aligned
+                )
+            )
+    return spf, dmarc, dkim
 
 
 def _set_aside(verification: Any, path: Path) -> tuple[str, ...]:

@@ -68,15 +68,30 @@ def test_scenario_4_forwarded_alias_with_srs_is_forwarded_not_forged() -> None:
     first = BORDER.replace("by mx.recipient.example", "by fwd.oldmail.example").replace(
         "bob@recipient.example", "bob@oldmail.example"
     )
+    # SPF and DMARC fail at the second crossing; the forwarder's own stamp shows both passed on receipt
     stamp = STAMP_FAIL.replace("198.51.100.10", "192.0.2.77")
+    earlier = (
+        "Authentication-Results: fwd.oldmail.example;\n\tspf=pass smtp.mailfrom=alice@sender.example;\n\t"
+        "dmarc=pass header.from=sender.example"
+    )
     rp = "Return-Path: <SRS0=abcd=VX=sender.example=alice@oldmail.example>"
-    report = run(rp, DELIVERED, LMTP, stamp, second, first, SUBMISSION, *ORIGINATOR)
+    report = run(rp, DELIVERED, LMTP, stamp, second, earlier, first, SUBMISSION, *ORIGINATOR)
     assert report.path.notation == FORWARDED
     assert [b.index for b in report.path.borders] == [2, 1]
     assert report.path.border.ip == "192.0.2.77"
     assert report.verdict.result is VerdictResult.FORWARDED
-    assert "auth.spf_fail" in report.verdict.explained
+    assert {"auth.spf_fail", "auth.dmarc_fail"} <= set(report.verdict.explained)
+    assert report.verdict.parts.mediation.before.source == "stamp by fwd.oldmail.example"
     assert {"forwarding.srs", "forwarding.second_crossing"} <= codes(report)
+    # issue 14: with nothing from before the forward (no DKIM, ARC or earlier stamp), the forward explains
+    # no failure: the stamped DMARC fail may be the author's as well as the forwarder's
+    bare = run(
+        rp, DELIVERED, LMTP, STAMP_FAIL.replace("198.51.100.10", "192.0.2.77"), second, first, SUBMISSION, *ORIGINATOR
+    )
+    med = bare.verdict.parts.mediation
+    assert med.kind == "forwarded" and med.before is None
+    assert "auth.dmarc_fail" in med.unexplained and not med.explains
+    assert bare.verdict.result is VerdictResult.SUSPICIOUS
 
 
 def test_scenario_5_mailing_list_that_broke_the_signature_is_never_forged() -> None:
@@ -175,7 +190,8 @@ def test_scenario_10_display_name_holding_another_address_is_suspicious() -> Non
     report = run(rp, DELIVERED, LMTP, stamp, border, spoof, TO, SUBJECT, DATE, MSGID)
     assert report.path.notation == "Author/Transmitter --> / --> Receiver/MDA ==> Recipient"
     assert report.verdict.result is VerdictResult.SUSPICIOUS
-    assert report.verdict.decided_by == ("header.display_name_address",)
+    # the display name names PayPal beside attacker.example: the brand finding decides too (issue 14)
+    assert report.verdict.decided_by == ("header.display_name_address", "header.display_name_brand")
 
 
 def test_scenario_12_reply_to_at_a_free_mail_domain_is_suspicious() -> None:

@@ -1,0 +1,58 @@
+"""Can the trace be believed? (``verdict.trace_integrity``)
+
+``forged``: the trace itself is forged (a HELO claiming the recipient's domain, the recipient's own
+relays claimed below the border); ``suspect``: a trace finding of medium or high severity that
+points to forgery or suspicion (a broken link the rest of the evidence agrees with, time going
+backwards beyond clock skew, an implausible line, an open relay, a HELO literal that is not the
+client's address); ``consistent`` otherwise. The findings behind it are listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mailtrace.verdict.catalogue import Finding, Indication, Severity
+
+CONSISTENT = "consistent"
+SUSPECT = "suspect"
+FORGED = "forged"
+
+#: Trace findings that show the trace itself forged.
+TRACE_FORGED = ("trace.helo_recipient_domain", "trace.claims_recipient_relay")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TraceIntegrity:
+    status: str
+    findings: tuple[str, ...] = ()
+    summary: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "findings": list(self.findings), "summary": self.summary}
+
+
+def trace_integrity(findings: Sequence[Finding]) -> TraceIntegrity:
+    forged = [f.code for f in findings if f.code in TRACE_FORGED]
+    if forged:
+        codes = tuple(dict.fromkeys(forged))
+        return TraceIntegrity(
+            status=FORGED,
+            findings=codes,
+            summary="The trace is forged: " + "; ".join(f.message for f in findings if f.code in codes)[:600],
+        )
+    suspect = [
+        f
+        for f in findings
+        if f.code.startswith("trace.")
+        and f.severity in (Severity.MEDIUM, Severity.HIGH)
+        and f.indicates in (Indication.FORGERY, Indication.SUSPICION)
+    ]
+    if suspect:
+        return TraceIntegrity(
+            status=SUSPECT,
+            findings=tuple(dict.fromkeys(f.code for f in suspect)),
+            summary="The trace is suspect: " + " ".join(f.message for f in suspect[:3])[:600],
+        )
+    return TraceIntegrity(status=CONSISTENT, summary="The trace is consistent: every line fits the ones around it.")
