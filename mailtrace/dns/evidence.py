@@ -3,7 +3,9 @@
 An investigation re-checks SPF, DKIM and DMARC against the DNS of the day;
 keys rotate and records change, so the answers themselves are evidence.
 :class:`RecordingResolver` wraps any resolver and appends every question,
-its answer and the UTC time of the lookup to a file; :class:`ReplayResolver`
+its answer and the UTC time of the lookup to a file (created new; an existing
+file is replaced only on request and only when it is earlier evidence, never a
+message; each answer is flushed as written, so a crash keeps what was recorded); :class:`ReplayResolver`
 answers only from such a file, so the same analysis can be repeated later,
 byte for byte, without touching the network.
 
@@ -32,6 +34,7 @@ from mailtrace.dns.answer import Answer, Status, normalize_name, normalize_type
 from mailtrace.dns.resolver import Resolver
 from mailtrace.dns.zone import ZoneMissError
 from mailtrace.errors import ConfigurationError, UnreadableInputError
+from mailtrace.outputs import holds_message
 
 FORMAT = "mailtrace-dns-evidence"
 VERSION = 1
@@ -44,16 +47,20 @@ def _utcnow() -> datetime:
 class RecordingResolver:
     """Passes questions to ``inner`` and writes each answer, with its time, to ``sink``."""
 
-    def __init__(self, inner: Resolver, sink: str | Path | IO[str], *, now: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(
+        self,
+        inner: Resolver,
+        sink: str | Path | IO[str],
+        *,
+        now: Callable[[], datetime] = _utcnow,
+        overwrite: bool = False,
+    ) -> None:
         self.inner = inner
         self._now = now
         self._lock = threading.Lock()
         self._owned = not hasattr(sink, "write")
         if self._owned:
-            try:
-                self._out: IO[str] = Path(str(sink)).open("w", encoding="utf-8", newline="\n")  # noqa: SIM115
-            except OSError as exc:
-                raise UnreadableInputError(f"{sink}: cannot write the DNS evidence file: {exc}") from None
+            self._out: IO[str] = open_evidence_file(Path(str(sink)), overwrite=overwrite)
         else:
             self._out = sink  # type: ignore[assignment]
         self._write({"format": FORMAT, "version": VERSION, "created": self._now().isoformat()})
@@ -79,6 +86,44 @@ class RecordingResolver:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def is_evidence_file(path: Path) -> bool:
+    """True when ``path`` starts with the header line of a DNS evidence file."""
+    try:
+        with path.open("rb") as stream:
+            first = stream.readline(4096)
+        header = json.loads(first)
+    except (OSError, ValueError):
+        return False
+    return isinstance(header, dict) and header.get("format") == FORMAT
+
+
+def open_evidence_file(path: Path, *, overwrite: bool = False) -> IO[str]:
+    """Open ``path`` for recording, never destroying evidence.
+
+    A new file is created exclusively. An existing file is refused unless
+    ``overwrite`` is true, and even then only an empty file or an earlier DNS
+    evidence file is replaced: a file holding a message (or anything else) never
+    is. Each answer is written and flushed as it comes, so a crash keeps every
+    answer recorded before it.
+    """
+    if path.exists():
+        if holds_message(path):
+            raise ConfigurationError(
+                f"{path}: holds a message, not DNS evidence; refusing to record over it "
+                "(did you forget the FILE after --record / --dns record?)"
+            )
+        if not overwrite:
+            raise ConfigurationError(f"{path}: exists; pass --overwrite-record (overwrite=True) to replace it")
+        if path.is_file() and path.stat().st_size and not is_evidence_file(path):
+            raise ConfigurationError(f"{path}: is not a DNS evidence file; refusing to replace it")
+    try:
+        return path.open("w" if overwrite else "x", encoding="utf-8", newline="\n")
+    except FileExistsError:
+        raise ConfigurationError(f"{path}: exists; pass --overwrite-record (overwrite=True) to replace it") from None
+    except OSError as exc:
+        raise UnreadableInputError(f"{path}: cannot write the DNS evidence file: {exc}") from None
 
 
 class ReplayResolver:

@@ -14,11 +14,13 @@ for a TTL cache (``resolver_from_options`` does).
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Sequence
 
 import dns.exception
 import dns.name
+import dns.nameserver
 import dns.rdatatype
 import dns.resolver
 
@@ -27,8 +29,32 @@ from mailtrace.dns.rdata import rdata_text
 from mailtrace.errors import ConfigurationError
 
 
+def parse_nameserver(text: str) -> tuple[str, int]:
+    """``192.0.2.53``, ``192.0.2.53:5353``, ``2001:db8::53`` or ``[2001:db8::53]:5353`` as (address, port)."""
+    spec = text.strip()
+    host, port = spec, 53
+    if spec.startswith("["):
+        host, _, rest = spec[1:].partition("]")
+        if rest:
+            if not rest.startswith(":") or not rest[1:].isascii() or not rest[1:].isdigit():
+                raise ConfigurationError(f"--nameserver {text!r}: expected [IPv6]:PORT")
+            port = int(rest[1:])
+    elif spec.count(":") == 1:
+        host, _, number = spec.partition(":")
+        if not number.isascii() or not number.isdigit():
+            raise ConfigurationError(f"--nameserver {text!r}: the port must be a number")
+        port = int(number)
+    try:
+        address = str(ipaddress.ip_address(host))
+    except ValueError:
+        raise ConfigurationError(f"--nameserver {text!r}: not an IP address (names are not accepted)") from None
+    if not 0 < port < 65536:
+        raise ConfigurationError(f"--nameserver {text!r}: port out of range")
+    return address, port
+
+
 class LiveResolver:
-    """Asks real name servers (the system's, or ``nameservers``)."""
+    """Asks real name servers (the system's, or ``nameservers``: ``IP`` or ``IP:PORT`` strings)."""
 
     def __init__(
         self,
@@ -45,7 +71,7 @@ class LiveResolver:
         except dns.exception.DNSException as exc:
             raise ConfigurationError(f"no usable system DNS configuration: {exc}") from None
         if nameservers:
-            resolver.nameservers = list(nameservers)
+            resolver.nameservers = [dns.nameserver.Do53Nameserver(*parse_nameserver(ns)) for ns in nameservers]
         resolver.timeout = timeout
         resolver.lifetime = lifetime
         if edns_payload:

@@ -24,6 +24,7 @@ from mailtrace.dns import (
     Status,
     resolver_from_options,
 )
+from mailtrace.dns.health import HealthMonitor
 from mailtrace.errors import ConfigurationError
 
 
@@ -110,7 +111,8 @@ def test_options_live_is_cached() -> None:
         resolver = resolver_from_options("live", None, None)
     except ConfigurationError:  # no /etc/resolv.conf here
         pytest.skip("no system DNS configuration")
-    assert isinstance(resolver, CachingResolver) and isinstance(resolver.inner, LiveResolver)
+    assert isinstance(resolver, CachingResolver) and isinstance(resolver.inner, HealthMonitor)
+    assert isinstance(resolver.inner.inner, LiveResolver)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,169 @@
+"""Watching a live resolver over a batch: a dead server fails fast, a sinkhole is named.
+
+:class:`HealthMonitor` sits between the answer cache and the live resolver, so it
+sees only the questions actually sent. It counts them, and:
+
+* after ``dead_after`` (3) consecutive timeouts it declares the resolver dead:
+  every later question is answered TIMEOUT at once (the checks that needed it read
+  ``temperror``) instead of waiting out each message's DNS budget, and one warning
+  is given. A single answer in between resets the count.
+* it notes answers that look like a sinkhole: NXDOMAIN for a name that must exist
+  (the mail records of the large providers in :data:`MUST_EXIST`), or NXDOMAIN for
+  every one of at least :data:`SINKHOLE_MIN_QUERIES` questions.
+
+:func:`dns_statistics` collects the counters of a resolver chain for the one line a
+run ends with.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mailtrace.dns.answer import Answer, Status, normalize_name, normalize_type
+from mailtrace.dns.resolver import Resolver
+
+_LOG = logging.getLogger("mailtrace.dns")
+
+#: Names whose TXT (SPF, DMARC) records every working resolver finds: NXDOMAIN for them is a sinkhole.
+MUST_EXIST = frozenset(
+    {
+        "gmail.com",
+        "_dmarc.gmail.com",
+        "google.com",
+        "_dmarc.google.com",
+        "outlook.com",
+        "_dmarc.outlook.com",
+        "microsoft.com",
+        "_dmarc.microsoft.com",
+        "yahoo.com",
+        "_dmarc.yahoo.com",
+        "icloud.com",
+        "_dmarc.icloud.com",
+        "amazonses.com",
+        "sendgrid.net",
+        "_spf.google.com",
+        "spf.protection.outlook.com",
+    }
+)
+#: Every answer NXDOMAIN over at least this many questions reads as a sinkhole.
+SINKHOLE_MIN_QUERIES = 20
+DEAD_AFTER = 3
+
+
+class HealthMonitor:
+    """Counts what ``inner`` answers; fails fast once it stops answering."""
+
+    def __init__(
+        self,
+        inner: Resolver,
+        *,
+        dead_after: int = DEAD_AFTER,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        self.inner = inner
+        self.dead_after = dead_after
+        self._warn = warn or _LOG.warning
+        self._lock = threading.Lock()
+        self.queries = 0  #: questions sent to ``inner``
+        self.failures = 0  #: TIMEOUT or SERVFAIL answers (including the ones given without asking)
+        self.nxdomain = 0
+        self.skipped = 0  #: questions answered TIMEOUT without asking, after the resolver was declared dead
+        self.must_exist_missing: list[str] = []
+        self.warnings = 0
+        self._consecutive_timeouts = 0
+        self.dead = False
+
+    def resolve(self, name: str, rtype: str, *, timeout: float | None = None) -> Answer:
+        with self._lock:
+            dead = self.dead
+            if dead:
+                self.skipped += 1
+                self.failures += 1
+            else:
+                self.queries += 1
+        if dead:
+            return Answer(
+                name=normalize_name(name),
+                rtype=normalize_type(rtype),
+                status=Status.TIMEOUT,
+                detail=f"resolver not answering ({self.dead_after} consecutive timeouts): not asked",
+            )
+        answer = self.inner.resolve(name, rtype, timeout=timeout)
+        message = None
+        with self._lock:
+            if answer.status is Status.TIMEOUT:
+                self._consecutive_timeouts += 1
+                if self._consecutive_timeouts >= self.dead_after and not self.dead:
+                    self.dead = True
+                    self.warnings += 1
+                    message = (
+                        f"DNS: the resolver did not answer {self._consecutive_timeouts} questions in a row; "
+                        "the rest of the run is not asked (results read temperror)"
+                    )
+            else:
+                self._consecutive_timeouts = 0
+            if answer.temporary:
+                self.failures += 1
+            if answer.status is Status.NXDOMAIN:
+                self.nxdomain += 1
+                if answer.name in MUST_EXIST and len(self.must_exist_missing) < 5:
+                    self.must_exist_missing.append(f"{answer.rtype} {answer.name}")
+        if message:
+            self._warn(message)
+        return answer
+
+    @property
+    def sinkhole(self) -> str | None:
+        """Why the answers look like a sinkhole, or ``None``."""
+        if self.must_exist_missing:
+            return "NXDOMAIN for names that exist: " + ", ".join(self.must_exist_missing)
+        if self.queries >= SINKHOLE_MIN_QUERIES and self.nxdomain == self.queries:
+            return f"every one of {self.queries} answers was NXDOMAIN"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DnsStatistics:
+    """What a run asked DNS, for the line it ends with."""
+
+    queries: int
+    cache_hits: int
+    failures: int
+    skipped: int
+    dead: bool
+    sinkhole: str | None
+
+    def line(self) -> str:
+        parts = [
+            f"DNS: {self.queries} queries sent",
+            f"{self.cache_hits} cache hits",
+            f"{self.failures} failures",
+        ]
+        if self.dead:
+            parts.append(f"resolver not answering ({self.skipped} questions not asked)")
+        parts.append(f"sinkhole suspected: {self.sinkhole}" if self.sinkhole else "no sign of a sinkhole")
+        return ", ".join(parts)
+
+
+def dns_statistics(resolver: object) -> DnsStatistics | None:
+    """The counters of the :class:`HealthMonitor` in ``resolver``'s chain (``.inner`` links), if any."""
+    hits = 0
+    current: object | None = resolver
+    for _ in range(8):
+        if current is None:
+            break
+        if isinstance(current, HealthMonitor):
+            return DnsStatistics(
+                queries=current.queries,
+                cache_hits=hits,
+                failures=current.failures,
+                skipped=current.skipped,
+                dead=current.dead,
+                sinkhole=current.sinkhole,
+            )
+        hits += int(getattr(current, "hits", 0) or 0)
+        current = getattr(current, "inner", None)
+    return None
