@@ -127,6 +127,26 @@ RECIPES: tuple[Recipe, ...] = (
         subject="Your account is limited",
     ),
     _r(
+        "scenarios/10-display-name-homoglyph",
+        "builder: scenario 10 with a Cyrillic a (U+0430) and a zero-width space (U+200B) in 'PayPal Service'",
+        PLAIN,
+        scenario=Scenario(from_display="P\u0430yPal Serv\u200bice"),
+        from_addr="alerts@attacker.example",
+    ),
+    _r(
+        "scenarios/27-malformed-from",
+        "builder: scenario 27, From: Fgehen69, jehd <service@sender.example> (phishing-pot-dev sample-1403's shape)",
+        PLAIN,
+        scenario=Scenario(from_display="Fgehen69, jehd"),
+        from_addr="service@sender.example",
+    ),
+    _r(
+        "scenarios/27-ambiguous-from",
+        "builder: scenario 27, From: names mailboxes at two domains (RFC 7489 section 6.6.1)",
+        PLAIN,
+        scenario=Scenario(from_display="Alice <alice@other.example>, Alice"),
+    ),
+    _r(
         "scenarios/12-reply-to",
         "builder: scenario 12, Reply-To at an unrelated free-mail domain",
         PLAIN,

@@ -95,6 +95,8 @@ class Walk(AuthSteps, DnsPlanning):
             display = f"{from_name} <{self.scenario.display_name_address}>"
         mid_host = self.from_domain
         quoted = '"' + display + '"' if "<" in display or "," in display else display
+        if self.scenario.from_display is not None:
+            quoted = self.scenario.from_display  # as written: the scenario wants it malformed or deceptive
         msgid = self.message_id or f"<{hashlib.sha1(repr(rng.random()).encode()).hexdigest()[:20]}@{mid_host}>"
         author_fields = [
             ("Date", _date(date + skew + timedelta(minutes=self.scenario.date_offset_minutes), first.dialect)),
