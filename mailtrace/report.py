@@ -13,9 +13,9 @@ from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 
 if TYPE_CHECKING:
+    from mailtrace.auth.results import Verification
     from mailtrace.enrich.run import EnrichmentReport
     from mailtrace.indicators.model import Indicators
-    from mailtrace.auth.results import Verification
     from mailtrace.parse.auth import Authentication
     from mailtrace.trace.model import Path
     from mailtrace.verdict.catalogue import Finding
@@ -76,3 +76,9 @@ class Report:
         from mailtrace.render.safe import json_safe
 
         return json_safe(json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False))
+
+    def to_row(self) -> dict[str, str]:
+        """One flat row: the columns of ``--format csv`` (``docs/cli.md``), values unescaped."""
+        from mailtrace.render.row import row_from_dict
+
+        return row_from_dict(self.to_dict())

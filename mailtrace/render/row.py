@@ -25,6 +25,7 @@ COLUMNS = (
     "origin_provider",
     "border_method",
     "verdict",
+    "authenticated_as",
     "dkim_domains",
     "spf_domain",
     "spf_result",
@@ -67,7 +68,7 @@ def row_from_dict(doc: Mapping[str, Any]) -> dict[str, str]:
         "position": _position(doc.get("source") or {}),
         "date": _text(_get(originator, "date", "timestamp") or _get(originator, "date", "value")),
         "from_address": _text(sender.get("address")),
-        "from_domain": _text(sender.get("domain")),
+        "from_domain": _text(_get(doc, "verdict", "from_authentication", "domain") or sender.get("domain")),
         "from_authentication": _from_authentication(doc),
         "origin_ip": origin["ip"],
         "origin_rdns": origin["rdns"],
@@ -75,6 +76,7 @@ def row_from_dict(doc: Mapping[str, Any]) -> dict[str, str]:
         "origin_provider": origin["provider"],
         "border_method": _text(_get(doc, "path", "border", "method")),
         "verdict": _text(_get(doc, "verdict", "result")),
+        "authenticated_as": " ".join(authenticated_as(doc)),
         "dkim_domains": " ".join(f"{d}:{r}" for d, r in dkim_results(doc)),
         "spf_domain": _spf_domain(doc),
         "spf_result": _effective(doc, "spf", _get(doc, "verification", "spf", "result")),
@@ -154,31 +156,49 @@ def _return_path(doc: Mapping[str, Any]) -> str:
 
 
 def _from_authentication(doc: Mapping[str, Any]) -> str:
-    """The verdict's From: authentication result, or DMARC's (re-checked, else stamped)."""
+    """The verdict's From: authentication status and where it comes from (``aligned_pass (stamp)``)."""
     given = _get(doc, "verdict", "from_authentication")
     if isinstance(given, Mapping):
-        return " ".join(_text(given.get(k)) for k in ("result", "source") if given.get(k)) or ""
-    if isinstance(given, str):
-        return given
-    # Until the verdict carries it: DMARC is the From: domain's authentication result.
+        status, source = _text(given.get("status")), _text(given.get("source"))
+        return f"{status} ({source})" if status and source and source != "none" else status
+    # A report without the statement (an older report's JSON): DMARC is the From: domain's result.
     result = _effective(doc, "dmarc", _get(doc, "verification", "dmarc", "result"))
     return f"dmarc={result}" if result else ""
+
+
+def authenticated_as(doc: Mapping[str, Any]) -> list[str]:
+    """``method:domain`` of every identity that passed (the verdict's list, else DKIM and SPF passes)."""
+    given = _get(doc, "verdict", "from_authentication", "authenticated_as")
+    out: list[str] = []
+    if isinstance(given, list):
+        pairs = [(_text(i.get("method")), _text(i.get("domain")).lower()) for i in given if isinstance(i, Mapping)]
+    else:
+        pairs = [("dkim", d) for d, r in dkim_results(doc) if r.split(" ", 1)[0] == "pass"]
+        spf = _spf_domain(doc)
+        if spf and _effective(doc, "spf", _get(doc, "verification", "spf", "result")).split(" ", 1)[0] == "pass":
+            pairs.append(("spf", spf))
+    for method, domain in pairs:
+        if domain and f"{method}:{domain}" not in out:
+            out.append(f"{method}:{domain}")
+    return out
 
 
 def _origin(doc: Mapping[str, Any]) -> dict[str, str]:
     """Origin IP, reverse name, HELO and provider: the verdict's ``origin``, else the border crossing."""
     given = _get(doc, "verdict", "origin")
-    border = _get(doc, "path", "border") or {}
-    index = border.get("index")
-    hop = _get(doc, "received", index) if isinstance(index, int) else None
-    client = _get(hop, "from") or {}
     if isinstance(given, Mapping):
+        provider = given.get("provider")
+        name = provider.get("name") if isinstance(provider, Mapping) else provider
         return {
             "ip": _text(given.get("ip")),
             "rdns": _text(given.get("rdns")),
-            "helo": _text(given.get("helo") or client.get("helo")),
-            "provider": _text(given.get("provider")),
+            "helo": _text(given.get("helo")),
+            "provider": _text(name),
         }
+    border = _get(doc, "path", "border") or {}
+    index = border.get("index")
+    client = _get(doc, "received", index, "from") if isinstance(index, int) else None
+    client = client or {}
     return {
         "ip": _text(border.get("ip")),
         "rdns": _text(client.get("rdns")),

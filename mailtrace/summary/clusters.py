@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mailtrace.summary.counts import authenticated_dkim, passed
+from mailtrace.summary.counts import identities
 from mailtrace.summary.patterns import generalise, message_id_pattern, network
 
 EXAMPLES = 3
@@ -76,11 +76,7 @@ def cluster_keys(row: Mapping[str, str]) -> list[tuple[str, str]]:
     net = network(row.get("origin_ip", ""))
     if net:
         keys.append(("network", net))
-    identities = authenticated_dkim(row)
-    spf = row.get("spf_domain", "")
-    if spf and passed(row.get("spf_result", "")) and spf not in identities:
-        identities.append(spf)
-    keys.extend(("identity", domain) for domain in identities)
+    keys.extend(("identity", domain) for domain in identities(row))
     helo = generalise(row.get("origin_helo", ""))
     if helo:
         keys.append(("helo", helo))

@@ -12,25 +12,20 @@ TABLES = {
     "verdict": "Verdicts",
     "origin_network": "Origin networks (/24, /48)",
     "origin_provider": "Origin providers",
-    "dkim_domain": "DKIM signing domains that pass (d=)",
-    "spf_domain": "SPF domains that pass",
+    "dkim_domain": "Authenticated identities: DKIM d= that pass",
+    "spf_domain": "Authenticated identities: SPF domains that pass",
     "from_domain": "From: domains",
     "return_path_domain": "Return-Path domains",
 }
 NONE = "(none)"
 
 
-def passed(result: str) -> bool:
-    """``pass`` re-checked or stamped (``pass (stamped)``)."""
-    return result.split(" ", 1)[0] == "pass"
-
-
-def authenticated_dkim(row: Mapping[str, str]) -> list[str]:
-    """The d= domains of the row's DKIM signatures that pass."""
+def identities(row: Mapping[str, str], method: str | None = None) -> list[str]:
+    """The domains of the row's ``authenticated_as`` column (``dkim:d.example spf:s.example``)."""
     out: list[str] = []
-    for pair in row.get("dkim_domains", "").split(" "):
-        domain, _, result = pair.partition(":")
-        if domain and passed(result) and domain not in out:
+    for pair in row.get("authenticated_as", "").split():
+        kind, _, domain = pair.partition(":")
+        if domain and (method is None or kind == method) and domain not in out:
             out.append(domain)
     return out
 
@@ -38,13 +33,12 @@ def authenticated_dkim(row: Mapping[str, str]) -> list[str]:
 def row_keys(row: Mapping[str, str]) -> dict[str, list[str]]:
     """The keys this row counts under, per table."""
     return_path = row.get("return_path", "")
-    spf = row.get("spf_domain", "")
     return {
         "verdict": [row.get("verdict") or NONE],
         "origin_network": [network(row.get("origin_ip", "")) or NONE],
         "origin_provider": [row.get("origin_provider") or NONE],
-        "dkim_domain": authenticated_dkim(row) or [NONE],
-        "spf_domain": [spf if spf and passed(row.get("spf_result", "")) else NONE],
+        "dkim_domain": identities(row, "dkim") or [NONE],
+        "spf_domain": identities(row, "spf") or [NONE],
         "from_domain": [row.get("from_domain") or NONE],
         "return_path_domain": [return_path.rpartition("@")[2].lower() if "@" in return_path else return_path or NONE],
     }
