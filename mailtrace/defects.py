@@ -9,7 +9,11 @@ CPython's ``email.errors.MessageDefect`` so that a strict caller may raise one.
 
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
 from typing import Any
+
+_PACKAGE = Path(__file__).resolve().parent
 
 
 class Defect(ValueError):
@@ -47,3 +51,18 @@ class Defect(ValueError):
 
 def defects_to_list(defects: tuple[Defect, ...]) -> list[dict[str, str]]:
     return [d.to_dict() for d in defects]
+
+
+def internal_error(exc: BaseException) -> Defect:
+    """The defect ``mailtrace.internal_error`` for an unexpected exception: its type and where it arose.
+
+    The place is the innermost frame of the traceback inside the mailtrace package, as
+    ``mailtrace/path.py:line`` (the exception's text is left out: it may quote the message).
+    """
+    where = "outside mailtrace"
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(_PACKAGE):
+            where = f"mailtrace/{path.relative_to(_PACKAGE).as_posix()}:{frame.lineno}"
+            break
+    return Defect("mailtrace.internal_error", f"{type(exc).__name__} at {where}; the analysis stopped there")

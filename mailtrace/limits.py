@@ -26,6 +26,20 @@ class Limits:
     max_dns_lookups: int = 60
     #: Seconds of DNS time one analysis may spend in total.
     dns_time_budget: float = 20.0
+    #: Seconds the address parsers may spend on one message's fields; past it, addresses are read
+    #: but not validated (defect ``address.not_checked``) and a list's general reader stops
+    #: (defect ``address.time_limit``).
+    address_time_budget: float = 0.3
+    #: MIME parts the indicator walk visits; the rest are skipped (defect ``mime.too_many_parts``).
+    max_mime_parts: int = 1000
+    #: Multipart/message nesting the indicator walk descends (defect ``mime.too_deep``).
+    max_mime_depth: int = 20
+    #: Decoded body bytes the indicator walk keeps across all parts (defect ``mime.decoded_limit``).
+    max_decoded_bytes: int = 32 * 1024 * 1024
+    #: Seconds one message's indicator walk may take (defect ``mime.time_limit``).
+    mime_time_budget: float = 5.0
+    #: URLs, addresses and IPs kept per message, each (defect ``indicators.too_many``).
+    max_indicators: int = 5000
 
     def __post_init__(self) -> None:
         for name in self.__slots__:

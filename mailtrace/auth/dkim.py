@@ -35,6 +35,7 @@ from mailtrace.defects import Defect
 from mailtrace.dns.resolver import Resolver
 from mailtrace.errors import MailtraceError
 from mailtrace.model.fields import Message
+from mailtrace.parse.numbers import ascii_int
 
 _MIN_SAFE_BITS = 1024
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
@@ -81,10 +82,7 @@ def _text(value: bytes | None) -> str | None:
 
 
 def _int(value: bytes | None) -> int | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return int(value) if 0 < len(value) <= 20 and value.isdigit() else None
+    return None if value is None else ascii_int(value.strip(), 20)
 
 
 def _static(

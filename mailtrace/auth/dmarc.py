@@ -13,7 +13,6 @@ when either aligned identifier passed.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -21,6 +20,8 @@ from typing import Any
 from mailtrace.auth.results import DkimCheck, DkimResult, DmarcCheck, DmarcResult, SpfCheck, SpfResult
 from mailtrace.defects import Defect
 from mailtrace.dns.resolver import Resolver
+from mailtrace.memo import bounded_cache
+from mailtrace.parse.numbers import ascii_int
 
 _psl_lock = threading.Lock()
 _psl: Any = None
@@ -32,7 +33,7 @@ def organizational_domain(domain: str) -> str:
     return _organizational(domain.strip().rstrip(".").lower())
 
 
-@functools.lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096, max_len=255)  # a DNS name is at most 255 octets
 def _organizational(domain: str) -> str:
     global _psl
     if _psl is None:
@@ -112,8 +113,9 @@ def check_dmarc(
     policy = (sub or requested) if from_subdomain else requested
     adkim = "s" if tags.get("adkim", "r").lower() == "s" else "r"
     aspf = "s" if tags.get("aspf", "r").lower() == "s" else "r"
-    pct_text = tags.get("pct", "100")
-    pct = int(pct_text) if pct_text.isdigit() and int(pct_text) <= 100 else 100
+    pct, pct_defect = _pct(tags.get("pct"))
+    if pct_defect is not None:
+        defects = (*defects, pct_defect)
     spf_identifier = spf.domain
     spf_ok = spf.result is SpfResult.PASS and aligned(spf_identifier, domain, aspf)
     dkim_domain = next(
@@ -142,6 +144,22 @@ def check_dmarc(
         defects=defects,
         **base,
     )
+
+
+def _pct(text: str | None) -> tuple[int, Defect | None]:
+    """``pct=`` (section 6.3: an integer 0 to 100, default 100); a bad value is ignored with a defect.
+
+    Section 6.3 tells receivers to ignore what they do not understand; an invalid or
+    out-of-range ``pct=`` therefore leaves the default (the policy applies to all mail),
+    and the record is still evaluated. Only ASCII digits count (never ``int()`` on what
+    ``str.isdigit()`` accepts: ``²`` or a 5,000-digit number would raise).
+    """
+    if text is None:
+        return 100, None
+    value = ascii_int(text.strip(), 3)
+    if value is not None and value <= 100:
+        return value, None
+    return 100, Defect("dmarc.bad_pct", f"pct={text[:20]!r} is not an integer from 0 to 100; 100 is used")
 
 
 def _discover(resolver: Resolver, domain: str, org: str) -> tuple[str | None, str, str | None]:

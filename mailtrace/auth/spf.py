@@ -29,6 +29,7 @@ from mailtrace.defects import Defect
 from mailtrace.dns.answer import normalize_name
 from mailtrace.dns.resolver import Resolver
 from mailtrace.errors import MailtraceError
+from mailtrace.parse.numbers import ascii_int
 
 _current: contextvars.ContextVar[_Counting | None] = contextvars.ContextVar("mailtrace_spf_resolver", default=None)
 _install_lock = threading.Lock()
@@ -63,7 +64,7 @@ def _dispatch(name: str, qtype: str, strict: Any = True, timeout: float = 20) ->
             out.append((key, (record.encode("utf-8"),)))
         elif qtype == "MX":
             pref, _, host = record.partition(" ")
-            out.append((key, (int(pref) if pref.isdigit() else 0, host)))
+            out.append((key, (ascii_int(pref, 5) or 0, host)))
         else:
             out.append((key, record))
     return out

@@ -10,32 +10,86 @@ real in traces, and a forensic tool must read them. Domains are IDNA-normalised.
 from __future__ import annotations
 
 import re
-from email.utils import getaddresses
-from functools import lru_cache
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from email_validator import EmailNotValidError, validate_email
 
 from mailtrace.defects import Defect
+from mailtrace.memo import bounded_cache
 from mailtrace.model.addresses import Address, make_address
+from mailtrace.parse.address_list import read_address_list
 from mailtrace.parse.encoded_words import decode_encoded_words
 
 #: Longest address-list text read; longer text is cut (hostile input bound).
 MAX_ADDRESS_LIST_CHARS = 16 * 1024
-#: Comment nesting deeper than this is flattened before parsing (the stdlib
-#: parser recurses once per level).
-MAX_COMMENT_DEPTH = 16
 
 _ANGLE = re.compile(r"<([^<>]*)>")
+#: Longest text whose result is cached (longer ones are parsed every time: the caches stay small).
+_MAX_CACHED_CHARS = 1024
+_BUDGET_SPENT = "the message's address time budget (Limits.address_time_budget) was spent"
 
-# Fast paths for the common forms; anything else goes to the stdlib parser.
-# Each pattern is linear: no quantified group can match the same text two ways.
+
+class _Budget:
+    __slots__ = ("deadline", "spent")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.spent = False
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("mailtrace_address_budget", default=None)
+
+
+@contextmanager
+def address_budget(seconds: float) -> Iterator[None]:
+    """Bound the time the address parsers spend on one message (``Limits.address_time_budget``).
+
+    Once spent, addresses are still read (linear, C-level patterns and the general reader)
+    but not validated (defect ``address.not_checked``), and the general reader stops
+    (defect ``address.time_limit``). Results made past the deadline are incomplete, so the
+    address caches are emptied on exit: another message never reuses them.
+    """
+    budget = _Budget(time.perf_counter() + seconds)
+    token = _BUDGET.set(budget)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+        if budget.spent:
+            clear_caches()
+
+
+def over_budget() -> bool:
+    """Whether the current message's address budget is spent (``False`` outside :func:`address_budget`)."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return False
+    if not budget.spent and time.perf_counter() > budget.deadline:
+        budget.spent = True
+    return budget.spent
+
+
+def clear_caches() -> None:
+    """Empty the address caches."""
+    parse_addr_spec.cache_clear()
+    parse_address_list.cache_clear()
+    parse_mailbox.cache_clear()
+
+
+# Fast paths for the common forms; anything else goes to the general reader (address_list.py).
+# Each pattern is linear: no quantified group can match the same text two ways, and a display
+# name (which may end in white space) is read possessively, so white space before a missing "<"
+# is not re-read from every position (16 kB of spaces took 2.5 s).
 _SPEC = r"[^<>\s\"(),;:\\@\[\]]+@[^<>\s\"(),;:\\@]+"
 _BARE = re.compile(rf"\s*({_SPEC})\s*")
-_NAMED = re.compile(rf'\s*(?:"((?:[^"\\]|\\.)*)"|([^"<>,;:()\[\]\\@]*))\s*<({_SPEC})>\s*')
+_NAMED = re.compile(rf'\s*(?:"((?:[^"\\]|\\.)*+)"|([^"<>,;:()\[\]\\@]*+))\s*<({_SPEC})>\s*')
 #: ``name <addr-spec>`` whose unquoted name holds an ``@`` or brackets, specials that RFC 5322 wants quoted
 #: (``support@bank.example <x@elsewhere.example>``): mail readers show the text as the name and send to the
 #: address in ``<>``, and so does this parser (defect ``address.display_name_unquoted``). No ``"``, ``:`` or
-#: ``;`` (quoted names and groups stay with the stdlib parser); possessive, so linear.
+#: ``;`` (quoted names and groups stay with the general reader); possessive, so linear.
 _NAMED_LOOSE = re.compile(rf'([^"<>,;:()\\]*+)<({_SPEC})>\s*')
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -45,31 +99,8 @@ _PLAIN_ADDRESS = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*@(?:{_LABEL}\.)+[A-Za-z]
 #: of nearly all mail, read in one match (see :func:`_one_plain_address`).
 _PLAIN_PARTS = rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?)"
 _ONE_PLAIN = re.compile(_PLAIN_PARTS)
-_ONE_NAMED_PLAIN = re.compile(rf'(?:"([^"\\]*)"|([^"<>,;:()\[\]\\@]*))\s*<({_PLAIN_PARTS})>')
+_ONE_NAMED_PLAIN = re.compile(rf'(?:"([^"\\]*+)"|([^"<>,;:()\[\]\\@]*+))\s*<({_PLAIN_PARTS})>')
 _SPECIAL_TLDS = ("local", "test", "invalid", "example", "localhost", "internal", "lan", "localdomain", "home", "corp")
-
-
-def _flatten_comments(text: str) -> str:
-    depth = 0
-    deepest = 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch == ")" and depth:
-            depth -= 1
-    if deepest <= MAX_COMMENT_DEPTH:
-        return text
-    out: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
 
 
 def _idna(domain: str) -> tuple[str, str, tuple[Defect, ...]]:
@@ -89,7 +120,7 @@ def _idna(domain: str) -> tuple[str, str, tuple[Defect, ...]]:
         return lower, lower, (Defect("address.bad_idna", f"cannot IDNA-encode {lower!r}"),)
 
 
-@lru_cache(maxsize=8192)
+@bounded_cache(maxsize=8192, max_len=_MAX_CACHED_CHARS)
 def parse_addr_spec(text: str) -> Address:
     """Parse one bare address (``a@b``, ``<a@b>``, ``<>``)."""
     spec = text.strip()
@@ -118,6 +149,12 @@ def _validated(display: str | None, spec: str) -> Address:
             valid=False,
             defects=(Defect("address.invalid", f"{spec[:120]!r} is not an address: missing local part or domain"),),
         )
+    if over_budget():
+        # The message's address budget is spent: IDNA and email-validator (up to 2 ms per
+        # address) are skipped; the parts are kept as written.
+        lower = domain.lower()
+        defect = Defect("address.not_checked", f"{spec[:120]!r} not validated: {_BUDGET_SPENT}")
+        return make_address(display, spec, local, lower, lower, False, False, (defect,))
     ascii_domain, unicode_domain, defects = _idna(domain)
     # A plain ASCII dot-atom at an LDH domain is valid by construction: no need for email-validator.
     dot_atom = len(local) <= 64 and len(spec) <= 254 and _PLAIN_ADDRESS.fullmatch(spec) is not None
@@ -150,7 +187,7 @@ def _validator_reason(local: str, spec: str, ascii_domain: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096, max_len=_MAX_CACHED_CHARS)
 def parse_address_list(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ...]]:
     """Parse an address list (``From``, ``To``, ``Reply-To``...); never raises."""
     defects: list[Defect] = []
@@ -170,10 +207,14 @@ def parse_address_list(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
         # across the lists of a mailing list). The same result as reading the whole list's pieces in
         # turn, which this path did before: each piece's reading never depended on the others. A
         # piece that is neither a bare addr-spec nor ``name <addr-spec>`` sends the whole list to
-        # the stdlib parser, as before (tests/parse/test_headers_speedpaths.py compares the two).
+        # the general reader, as before (tests/parse/test_headers_speedpaths.py compares the two).
         out: list[Address] = []
         piece_defects: list[Defect] = []
-        for part in _split_list(stripped):
+        for count, part in enumerate(_split_list(stripped), 1):
+            if count % 64 == 0 and over_budget():
+                defects.extend(piece_defects)
+                defects.append(Defect("address.time_limit", f"the rest of the list is not read: {_BUDGET_SPENT}"))
+                return tuple(out), tuple(defects)
             piece = part.strip()
             if not piece:
                 continue
@@ -187,13 +228,15 @@ def parse_address_list(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
             if not out:
                 defects.append(Defect("address.unparseable", f"no address found in {text[:120]!r}"))
             return tuple(out), tuple(defects)
-    return _parse_with_stdlib(text, defects)
+    return _parse_general(text, defects)
 
 
-def _parse_with_stdlib(text: str, defects: list[Defect]) -> tuple[tuple[Address, ...], tuple[Defect, ...]]:
-    """The general path of :func:`parse_address_list`: the stdlib parser, then each address validated."""
+def _parse_general(text: str, defects: list[Defect]) -> tuple[tuple[Address, ...], tuple[Defect, ...]]:
+    """The general path of :func:`parse_address_list`: the general reader, then each address validated."""
     out: list[Address] = []
-    pairs = getaddresses([_flatten_comments(text)])
+    pairs, complete = read_address_list(text, over_budget)
+    if not complete:
+        defects.append(Defect("address.time_limit", f"the rest of the list is not read: {_BUDGET_SPENT}"))
     for name, spec in pairs:
         if not name and not spec:
             continue
@@ -233,7 +276,9 @@ def _parse_with_stdlib(text: str, defects: list[Defect]) -> tuple[tuple[Address,
 
 
 #: Tokens of an address list: quoted strings, <paths>, (comments) and plain runs; linear.
-_LIST_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|<[^<>]*>|\([^()]*\)|[^",<(]+|,|.', re.DOTALL)
+#: An unclosed quote runs to the end (a piece holding it is read by the general reader anyway):
+#: retrying it from every later '"' made 16 kB of '\"' quadratic.
+_LIST_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+(?:"|\Z)|<[^<>]*>|\([^()]*\)|[^",<(]+|,|.', re.DOTALL)
 
 
 def _split_list(text: str) -> list[str]:
@@ -261,7 +306,7 @@ def _one_plain_address(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
     then :func:`_validated`), without its intermediate steps: ``text`` (stripped) is one RFC 5322
     dot-atom address at an LDH domain with no ``xn--`` label, alone or after a display name that is an
     unquoted phrase or a quoted string without quoted-pairs or parentheses (text with ``(`` goes to
-    the stdlib parser, as before).
+    the general reader, as before).
     """
     display: str | None = None
     word_defects: tuple[Defect, ...] = ()
@@ -284,12 +329,12 @@ def _one_plain_address(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
     return (make_address(display, spec, local, lower, lower, False, True, ()),), word_defects
 
 
-@lru_cache(maxsize=8192)
+@bounded_cache(maxsize=8192, max_len=_MAX_CACHED_CHARS)
 def parse_mailbox(text: str) -> tuple[Address, tuple[Defect, ...]] | None:
     """One list piece (stripped, no comment), bare ``a@b`` or ``name <a@b>``, with its name's defects.
 
     ``None`` when ``text`` is neither: :func:`parse_address_list` then reads the whole list with the
-    stdlib parser. The fast patterns give a bare addr-spec (no space, no angle bracket, no source
+    general reader. The fast patterns give a bare addr-spec (no space, no angle bracket, no source
     route), which :func:`parse_addr_spec` would validate as it stands: it is validated with its
     display name. :func:`_one_plain_address` is the same result for the commonest pieces, sooner.
     """

@@ -21,9 +21,9 @@ import re
 import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
 
 from mailtrace.defects import Defect
+from mailtrace.memo import bounded_cache
 
 #: Longest date text looked at; longer text is cut first (hostile input bound).
 MAX_DATE_CHARS = 256
@@ -51,6 +51,10 @@ _TZINFOS = {name: timezone(timedelta(hours=h), name) for name, h in _ZONES.items
 _MIN_YEAR = 1970
 _NO_DATE = datetime(1, 1, 1)
 _MAX_YEAR = 2200
+#: A date is kept only inside these years (with ``date.implausible`` outside the plausible range):
+#: a year away from datetime's own range, so that any conversion or delay computed later is total.
+_SAFE_MIN_YEAR = 2
+_SAFE_MAX_YEAR = 9998
 
 
 def _strip_comments(text: str) -> str:
@@ -112,7 +116,7 @@ def _fast(raw: str) -> datetime | None:
         return None
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096, max_len=MAX_DATE_CHARS)
 def parse_date(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
     """Parse ``text`` into an aware datetime, or ``None`` with a defect saying why."""
     raw = text.strip()
@@ -145,6 +149,10 @@ def _parse_full(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
         value = value.replace(tzinfo=UTC)
     if not _MIN_YEAR <= value.year <= _MAX_YEAR:
         defects.append(Defect("date.implausible", f"year {value.year} is outside {_MIN_YEAR}..{_MAX_YEAR}"))
+        if not _SAFE_MIN_YEAR <= value.year <= _SAFE_MAX_YEAR:
+            # Year 1 or 9999: converting to UTC or adding a day would overflow datetime's range,
+            # and no check can use such a date anyway. Not kept (the defect says which year).
+            return None, tuple(defects)
     return value, tuple(defects)
 
 

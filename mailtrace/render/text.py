@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from mailtrace.model.headers import AddressField
 from mailtrace.model.received import Received
+from mailtrace.render.safe import visible
 from mailtrace.render.table import render_table, wrap_cell
 from mailtrace.report import Report
 
@@ -34,7 +35,10 @@ def _fmt_time(stamp: datetime | None) -> str:
     """Hop times in UTC, so that a column of them reads in order."""
     if stamp is None:
         return "(no date)"
-    return stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    try:
+        return stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    except (OverflowError, ValueError):  # a date at the edge of datetime's range: shown as written
+        return stamp.isoformat(sep=" ")
 
 
 def _fmt_local(stamp: datetime) -> str:
@@ -116,7 +120,9 @@ def render_text(report: Report) -> str:
     out.extend(_verification(report))
     out.extend(_findings(report))
     out.extend(_defects(report))
-    return "\n".join(out) + "\n"
+    # Every line through one gate: a control, bidi or invisible character from the message or DNS
+    # (a line break inside a value too) is shown as an escape; only the "\n" put here break lines.
+    return "\n".join(map(visible, out)) + "\n"
 
 
 def _verdict(report: Report) -> list[str]:

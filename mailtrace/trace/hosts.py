@@ -7,14 +7,16 @@ the same notion DMARC uses (RFC 7489 section 3.2).
 from __future__ import annotations
 
 import ipaddress
-from functools import lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
+from mailtrace.memo import bounded_cache
 from mailtrace.trace.providers import same_provider
 
 _PSL: PublicSuffixList | None = None
 _MAX_HOST = 253
+#: Longest text whose result is cached: a host name with brackets, a zone or a trailing dot.
+_CACHED_CHARS = 300
 
 
 def _psl() -> PublicSuffixList:
@@ -36,7 +38,7 @@ def clean_host(name: str | None) -> str | None:
     return text
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096, max_len=_CACHED_CHARS)
 def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The address in ``text`` (brackets, ``IPv6:``, a ``%zone`` and ``::ffff:`` mapping removed), or ``None``.
 
@@ -97,7 +99,7 @@ _INTERNAL_V6 = (ipaddress.IPv6Network("fc00::/7"),)
 _RESERVED_TLDS = frozenset({"example", "test", "invalid"})
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096, max_len=_CACHED_CHARS)
 def org_domain(name: str | None) -> str | None:
     """The organisational domain of a host name (RFC 7489 section 3.2), or ``None``.
 

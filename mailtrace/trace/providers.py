@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from functools import lru_cache
+
+from mailtrace.memo import bounded_cache
 
 MAILBOX = "mailbox"  #: hosts people's mailboxes (and usually their submission and inbound MX)
 ESP = "esp"  #: an email service provider sending on behalf of its customers
@@ -224,7 +225,7 @@ def _suffixes(host: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels))]
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096, max_len=300)  # a host name is at most 253 characters
 def provider_of(name: str | None) -> Provider | None:
     """The provider whose domain ``name`` (a host name or a domain) equals or is below, or ``None``.
 

@@ -79,7 +79,7 @@ def _reference_address_list(text: str) -> Result:
         return (addresses.parse_addr_spec("<>"),), ()
     pairs = _reference_pairs(stripped)
     if pairs is None:
-        return addresses._parse_with_stdlib(text, defects)
+        return addresses._parse_general(text, defects)
     out: list[Address] = []
     for name, spec, loose in pairs:
         if name:

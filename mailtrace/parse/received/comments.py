@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from mailtrace.parse.numbers import ascii_int
 from mailtrace.parse.received.draft import Draft
 
 _USING = re.compile(r"using\s+(\S{1,32})\s+with\s+cipher\s+(\S{1,100})(?:\s+\((\d{1,5})/\d{1,5}\s+bits\))?", re.I)
@@ -88,9 +89,7 @@ def _kv_tls(text: str, draft: Draft) -> None:
         elif key == "cipher":
             draft.tls_cipher = draft.tls_cipher or value
         elif key == "bits":
-            head = value.split("/", 1)[0]
-            if head.isdigit() and len(head) <= 5:
-                draft.tls_bits = draft.tls_bits or int(head)
+            draft.tls_bits = draft.tls_bits or ascii_int(value.split("/", 1)[0], 5)
         else:
             draft.tls_details.append((key, value))
 

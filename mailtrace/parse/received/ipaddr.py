@@ -11,13 +11,15 @@ text (IPv6 compressed, lower-case), or ``None`` for anything that is not an IP.
 from __future__ import annotations
 
 import ipaddress
-from functools import lru_cache
+
+from mailtrace.memo import bounded_cache
+from mailtrace.parse.numbers import ascii_int
 
 _MAX_IP_CHARS = 64
 _IP_CHARS = frozenset("0123456789abcdefABCDEF:.")
 
 
-@lru_cache(maxsize=8192)
+@bounded_cache(maxsize=8192, max_len=_MAX_IP_CHARS)
 def normalise_ip(text: str) -> str | None:
     """Return the canonical form of the address in ``text``, or ``None``."""
     if not text or len(text) > _MAX_IP_CHARS:
@@ -59,6 +61,7 @@ def split_port(text: str) -> tuple[str, int | None]:
     """``192.0.2.1:2525`` (Amazon Farcaster writes ports inside the literal) to address and port."""
     if text.count(":") == 1 and "." in text:
         host, _, port = text.partition(":")
-        if port.isdigit() and len(port) <= 5 and 0 < int(port) < 65536:
-            return host, int(port)
+        number = ascii_int(port, 5)
+        if number is not None and 0 < number < 65536:
+            return host, number
     return text, None

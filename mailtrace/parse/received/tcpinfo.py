@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from mailtrace.parse.numbers import ascii_int
 from mailtrace.parse.received.ipaddr import normalise_ip, split_port
 
 _ITEM = re.compile(
@@ -60,10 +61,8 @@ class TcpInfo:
 
 
 def _port(text: str | None) -> int | None:
-    if not text:
-        return None
-    value = int(text)
-    return value if 0 < value < 65536 else None
+    value = ascii_int(text, 5)
+    return value if value is not None and 0 < value < 65536 else None
 
 
 def read_tcpinfo(comment: str) -> TcpInfo:
@@ -85,7 +84,7 @@ def read_tcpinfo(comment: str) -> TcpInfo:
             elif k == "ident":
                 info.ident = value or None
             elif k == "port":
-                info.port = _port(value) if value.isdigit() and len(value) <= 5 else None
+                info.port = _port(value)
             else:
                 info.words.append(m.group())
             continue
