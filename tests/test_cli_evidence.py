@@ -23,6 +23,13 @@ def run(argv: list[str]) -> tuple[int, str]:
     return code, out.getvalue()
 
 
+def _checks(doc: dict[str, object]) -> dict[str, object]:
+    """The re-check results (``verification.dns`` says which resolver answered: it differs on replay)."""
+    verification = dict(doc["verification"])  # type: ignore[call-overload]
+    verification.pop("dns")
+    return verification
+
+
 @pytest.fixture
 def case(tmp_path: Path) -> tuple[Path, Path, Path]:
     victim, other, zone = tmp_path / "victim.eml", tmp_path / "other.eml", tmp_path / "zone.json"
@@ -81,11 +88,11 @@ def test_old_and_new_spellings_record_then_replay(case: tuple[Path, Path, Path],
         assert code == 0, name
         lines = (out_dir / name).read_text().splitlines()
         assert json.loads(lines[0])["format"] == "mailtrace-dns-evidence" and len(lines) > 1
-        results.append(json.loads(text)["verification"])
+        results.append(_checks(json.loads(text)))
     assert results[0] == results[1] == results[2] and results[0]["spf"]["result"] == "pass"
     for spelling in (["--dns", "replay"], ["--dns=replay"], ["--replay"]):
         code, text = run(["analyze", "--format", "json", *spelling, str(out_dir / "a.jsonl"), str(victim)])
-        assert code == 0 and json.loads(text)["verification"] == results[0]
+        assert code == 0 and _checks(json.loads(text)) == results[0]
 
 
 def test_existing_evidence_needs_overwrite_record(case: tuple[Path, Path, Path], tmp_path: Path) -> None:
