@@ -338,6 +338,8 @@ class DnsUsage:
     max_lookups: int = 0
     time_budget: float = 0.0
     refused: int = 0  #: questions refused because a bound was reached
+    #: what answered, in words: ``live DNS, now``, ``DNS replayed from FILE``, ``offline zone FILE``
+    resolver: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -345,6 +347,7 @@ class DnsUsage:
             "max_lookups": self.max_lookups,
             "time_budget": self.time_budget,
             "refused": self.refused,
+            "resolver": self.resolver,
         }
 
 

@@ -24,6 +24,7 @@ from mailtrace.auth.spf import check_spf, not_checked_spf
 from mailtrace.auth.stamped import collect, compare
 from mailtrace.defects import Defect
 from mailtrace.dns.budget import BudgetedResolver
+from mailtrace.dns.describe import describe_resolver
 from mailtrace.errors import MailtraceError
 from mailtrace.model.fields import Message
 from mailtrace.model.headers import Headers
@@ -136,6 +137,7 @@ def run_verification(
             max_lookups=budget.max_lookups,
             time_budget=budget.time_budget,
             refused=budget.refused,
+            resolver=describe_resolver(policy.resolver),
         ),
         defects=tuple(defects),
     )

@@ -132,6 +132,7 @@ class ReplayResolver:
     def __init__(self, answers: Iterable[Answer], *, strict: bool = False, created: str | None = None) -> None:
         self.strict = strict
         self.created = created
+        self.source: str | None = None  #: the evidence file read (``from_file``), for the report
         self._lock = threading.Lock()
         self._answers: dict[tuple[str, str], list[Answer]] = {}
         self._served: dict[tuple[str, str], int] = {}
@@ -145,9 +146,11 @@ class ReplayResolver:
         except (OSError, UnicodeDecodeError) as exc:
             raise UnreadableInputError(f"{path}: cannot read the DNS evidence file: {exc}") from None
         try:
-            return cls.from_lines(lines, strict=strict)
+            replay = cls.from_lines(lines, strict=strict)
         except ConfigurationError as exc:
             raise ConfigurationError(f"{path}: {exc}") from None
+        replay.source = str(path)
+        return replay
 
     @classmethod
     def from_lines(cls, lines: Iterable[str], *, strict: bool = False) -> ReplayResolver:

@@ -50,11 +50,12 @@ class ZoneMissError(ConfigurationError):
 class OfflineZone:
     """A fixed set of answers. Thread-safe (read-only after construction)."""
 
-    __slots__ = ("_entries", "_memo", "strict")
+    __slots__ = ("_entries", "_memo", "source", "strict")
 
     def __init__(self, entries: Mapping[str, _Entry], *, strict: bool = False) -> None:
         self._entries: dict[str, _Entry] = dict(entries)
         self.strict = strict
+        self.source: str | None = None  #: the zone file read (``from_file``), for the report
         #: answers already computed, by the question as asked (the zone never changes; Answers are immutable)
         self._memo: dict[tuple[str, str], Answer] = {}
 
@@ -122,11 +123,15 @@ class OfflineZone:
         except (OSError, UnicodeDecodeError) as exc:
             raise UnreadableInputError(f"{path}: cannot read zone: {exc}") from None
         try:
-            if text.lstrip().startswith("{"):
-                return cls.from_json(text, strict=strict)
-            return cls.from_zone_text(text, strict=strict)
+            zone = (
+                cls.from_json(text, strict=strict)
+                if text.lstrip().startswith("{")
+                else cls.from_zone_text(text, strict=strict)
+            )
         except ConfigurationError as exc:
             raise ConfigurationError(f"{path}: {exc}") from None
+        zone.source = str(path)
+        return zone
 
     # -- queries --------------------------------------------------------------------------------
     def names(self) -> tuple[str, ...]:

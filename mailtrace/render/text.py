@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 
 from mailtrace.model.headers import AddressField
 from mailtrace.model.received import Received
+from mailtrace.render.glance import glance
 from mailtrace.render.safe import visible
 from mailtrace.render.table import render_table, wrap_cell
 from mailtrace.report import Report
+from mailtrace.verdict.from_identity import from_identity
 
 WIDTH = 100
 
@@ -48,6 +50,9 @@ def _fmt_local(stamp: datetime) -> str:
 def _addr(field: AddressField | None) -> str:
     if field is None:
         return "(none)"
+    if not field.addresses or any(not a.valid and not a.null for a in field.addresses):
+        # not a valid address list: the value as written, never a fragment ("@gmail.com")
+        return " ".join(field.value.split()) + " (as written: not a valid address)"
     parts = []
     for a in field.addresses:
         if a.null:
@@ -101,6 +106,7 @@ def _wrapped(text: str, indent: int = 2) -> list[str]:
 def render_text(report: Report) -> str:
     where = f" (message {report.source.position} of the mbox)" if report.source.position is not None else ""
     out: list[str] = [f"mailtrace: {report.source.name}{where}"]
+    out.extend(_glance(report))
     out.extend(_verdict(report))
     path = report.path
     if path is not None and path.notation:
@@ -125,6 +131,15 @@ def render_text(report: Report) -> str:
     return "\n".join(map(visible, out)) + "\n"
 
 
+def _glance(report: Report) -> list[str]:
+    """The analyst's four questions first (:mod:`mailtrace.render.glance`)."""
+    out = _section("At a glance")
+    for label, text in glance(report):
+        lines = wrap_cell(text, WIDTH - 17)
+        out.extend([f"  {label:<14} {lines[0]}", *[f"  {'':<14} {x}" for x in lines[1:]]])
+    return out
+
+
 def _verdict(report: Report) -> list[str]:
     verdict = report.verdict
     if verdict is None:
@@ -142,7 +157,13 @@ def _verdict(report: Report) -> list[str]:
 def _originator(report: Report) -> list[str]:
     h = report.headers
     out = _section("Originator")
-    out.extend(_kv("From", _addr(h.from_)))
+    ident = from_identity(h)
+    if h.from_ is not None and (ident.malformed or ident.ambiguous):
+        # what a mail client shows, and the domain receivers authenticate (scenario 27)
+        shown = f"{ident.displayed} (malformed; receivers authenticate {ident.domain or 'no domain'})"
+        out.extend(_kv("From", shown))
+    else:
+        out.extend(_kv("From", _addr(h.from_)))
     if h.sender:
         out.extend(_kv("Sender", _addr(h.sender)))
     if h.reply_to:
@@ -227,18 +248,24 @@ def _verification(report: Report) -> list[str]:
     v = report.verification
     if v is None or not v.checked:
         return []
-    out = _section("Re-verification (DNS now)")
+    # the resolver as it really was: "live DNS, now", "DNS replayed from FILE", "offline zone FILE"
+    out = _section(f"Re-verification: {v.dns.resolver or 'DNS'}")
     spf = v.spf
-    out.extend(_wrapped(f"SPF   {spf.result.value}: {spf.ip or '?'} for {spf.domain or '?'} ({spf.explanation or ''})"))
+    out.extend(_wrapped(f"SPF   {spf.result.value}: {spf.ip or '?'} for {spf.domain or '?'}{_paren(spf.explanation)}"))
     for d in v.dkim:
-        out.extend(_wrapped(f"DKIM  {d.result.value}: d={d.domain} s={d.selector} {d.reason or ''}"))
+        out.extend(_wrapped(f"DKIM  {d.result.value}: d={d.domain} s={d.selector}{_paren(d.reason)}"))
     if v.arc.instances or v.arc.cv.value != "none":
         out.extend(_wrapped(f"ARC   {v.arc.cv.value}: {len(v.arc.instances)} set(s)"))
     dmarc = v.dmarc
     out.extend(
-        _wrapped(f"DMARC {dmarc.result.value}: {dmarc.domain or '?'} p={dmarc.policy or '-'} ({dmarc.reason or ''})")
+        _wrapped(f"DMARC {dmarc.result.value}: {dmarc.domain or '?'} p={dmarc.policy or '-'}{_paren(dmarc.reason)}")
     )
     return out
+
+
+def _paren(text: str | None) -> str:
+    """`` (text)``, or nothing for no text: never an empty ``()``."""
+    return f" ({text})" if text and text.strip() else ""
 
 
 def _findings(report: Report) -> list[str]:

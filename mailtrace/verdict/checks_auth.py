@@ -147,12 +147,15 @@ def _disagreements(view: AuthView, verification: Any) -> list[Finding]:
             for c2 in getattr(verification, "dkim", ()) or ()
         )
         soft = method in ("dmarc", "spf") and keyless
+        # one sentence: the comparison's note (lower case, "the re-check differs: ...") in parentheses
+        note = (getattr(c, "note", "") or "").strip().removeprefix("the re-check differs: ")
         text = (
             f"The receiver stamped {method}={getattr(c, 'stamped', '?')}"
             + (f" for {subject}" if subject else "")
-            + f" at delivery; the re-check now gives {getattr(c, 'rechecked', '?')}. "
-            + (getattr(c, "note", "") or "")
-        ).strip()
+            + f" at delivery; the re-check now gives {getattr(c, 'rechecked', '?')}"
+            + (f" ({note.rstrip('.')})" if note else "")
+            + "."
+        )
         ev = Evidence(
             text=f"{method}: stamped {getattr(c, 'stamped', '?')} / re-checked {getattr(c, 'rechecked', '?')}",
             header="Authentication-Results",
