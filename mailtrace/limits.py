@@ -26,6 +26,17 @@ class Limits:
     max_dns_lookups: int = 60
     #: Seconds of DNS time one analysis may spend in total.
     dns_time_budget: float = 20.0
+    #: DKIM signatures verified per message; the rest are ``not_checked`` (defect ``dkim.too_many``).
+    max_dkim_signatures: int = 10
+    #: ARC sets (instances) a chain may have to be validated; a longer chain is ``not_checked``
+    #: (defect ``arc.too_many_sets``). RFC 8617 allows 50; real chains have 1 to 4.
+    max_arc_sets: int = 10
+    #: Largest RSA key (modulus bits) used for DKIM or ARC; a larger one (or an exponent above
+    #: 2**32 + 1) is refused before verification: DKIM ``key_too_large``, ARC ``arc.key_too_large``.
+    max_rsa_key_bits: int = 8192
+    #: CPU seconds DKIM and ARC verification may spend on one message, beside the DNS budget;
+    #: signatures past it are ``not_checked`` (defect ``dkim.cpu_budget`` / ``arc.cpu_budget``).
+    verify_cpu_budget: float = 2.0
     #: Seconds the address parsers may spend on one message's fields; past it, addresses are read
     #: but not validated (defect ``address.not_checked``) and a list's general reader stops
     #: (defect ``address.time_limit``).

@@ -17,6 +17,8 @@ from mailtrace.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from mailtrace.dns import Resolver
+    from mailtrace.enrich.config import Enrichment
+    from mailtrace.indicators.model import IndicatorOptions
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -35,6 +37,11 @@ class Policy:
     * ``now``: the analysis clock for DKIM ``x=`` expiry. ``None`` means the
       receiver's timestamp at the border (or the topmost hop's).
     * ``limits``: size and count bounds (:class:`~mailtrace.limits.Limits`).
+    * ``enrichment``: origin enrichment (:class:`~mailtrace.enrich.Enrichment`):
+      ``None`` (the default) asks nothing; its lookups go through ``resolver``
+      and count against the DNS budget (``docs/enrichment.md``).
+    * ``indicators``: extract body indicators (:class:`~mailtrace.indicators.IndicatorOptions`);
+      ``None`` (the default) does not walk the bodies (``docs/indicators.md``).
     """
 
     resolver: Resolver | None = None
@@ -43,6 +50,8 @@ class Policy:
     trusted_authserv_ids: tuple[str, ...] = ()
     now: datetime | None = None
     limits: Limits = DEFAULT_LIMITS
+    enrichment: Enrichment | None = None
+    indicators: IndicatorOptions | None = None
     networks: tuple[IPNetwork, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:

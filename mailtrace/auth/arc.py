@@ -16,11 +16,12 @@ import re
 
 import dkim as dkimpy
 
-from mailtrace.auth._dkimpy import LOGGER, DnsTemporaryFailure, dnsfunc_for
+from mailtrace.auth._dkimpy import LOGGER, CpuBudget, DnsTemporaryFailure, KeyTooLarge, dnsfunc_for
 from mailtrace.auth.results import ArcCheck, ArcInstance, ArcResult
 from mailtrace.defects import Defect
 from mailtrace.dns.resolver import Resolver
 from mailtrace.errors import MailtraceError
+from mailtrace.limits import DEFAULT_LIMITS, Limits
 from mailtrace.model.fields import Message
 
 _ARC_FIELDS = ("arc-seal", "arc-message-signature", "arc-authentication-results")
@@ -42,13 +43,31 @@ def recorded_results(message: Message) -> dict[int, str]:
     return out
 
 
-def verify_arc(message: Message, resolver: Resolver) -> ArcCheck:
-    """Validate the ARC chain; never raises for bad mail."""
+def verify_arc(
+    message: Message, resolver: Resolver, *, limits: Limits = DEFAULT_LIMITS, cpu: CpuBudget | None = None
+) -> ArcCheck:
+    """Validate the ARC chain; never raises for bad mail.
+
+    Bounded: a chain of more than ``limits.max_arc_sets`` ARC-Seals, or one met after the
+    verification CPU budget is spent, is ``not_checked`` (``arc.too_many_sets``,
+    ``arc.cpu_budget``); an RSA key too costly to verify stops the validation before dkimpy
+    uses it (``not_checked`` with ``arc.key_too_large``).
+    """
     if not has_arc(message):
         return ArcCheck(cv=ArcResult.NONE, reason="no ARC sets")
     aar = recorded_results(message)
+    seals = len(message.get_all("ARC-Seal"))
+    cpu = cpu or CpuBudget(limits.verify_cpu_budget)
+    refused: Defect | None = None
+    if seals > limits.max_arc_sets:
+        why = f"{seals} ARC-Seals: more than Limits.max_arc_sets ({limits.max_arc_sets}); not validated"
+        refused = Defect("arc.too_many_sets", why)
+    elif cpu.spent():
+        refused = Defect("arc.cpu_budget", f"the verification CPU budget ({limits.verify_cpu_budget:g} s) is spent")
+    if refused is not None:
+        return ArcCheck(cv=ArcResult.NOT_CHECKED, reason=refused.message, instances=_bare(aar), defects=(refused,))
     missing: list[str] = []
-    lookup = dnsfunc_for(resolver)
+    lookup = dnsfunc_for(resolver, limits.max_rsa_key_bits)
 
     def dnsfunc(name: bytes, timeout: float = 5.0) -> bytes | None:
         found = lookup(name, timeout)
@@ -60,6 +79,10 @@ def verify_arc(message: Message, resolver: Resolver) -> ArcCheck:
         cv, results, reason = dkimpy.arc_verify(message.raw, logger=LOGGER, dnsfunc=dnsfunc, minkey=1024)
     except DnsTemporaryFailure as exc:
         return ArcCheck(cv=ArcResult.TEMPERROR, reason=f"key lookup failed: {exc}", instances=_bare(aar))
+    except KeyTooLarge as exc:
+        why = f"key refused before verification: {exc}"
+        defect = Defect("arc.key_too_large", why)
+        return ArcCheck(cv=ArcResult.NOT_CHECKED, reason=why, instances=_bare(aar), defects=(defect,))
     except MailtraceError:
         raise
     except Exception as exc:  # dkimpy raises on some malformed chains

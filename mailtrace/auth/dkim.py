@@ -29,23 +29,38 @@ import nacl.signing
 from dkim.crypto import UnparsableKeyError, parse_public_key
 from dkim.util import InvalidTagValueList, parse_tag_value
 
-from mailtrace.auth._dkimpy import KEY_TIMEOUT, LOGGER, DnsTemporaryFailure
+from mailtrace.auth._dkimpy import KEY_TIMEOUT, LOGGER, CpuBudget, DnsTemporaryFailure, rsa_cost_refusal
 from mailtrace.auth.results import DkimCheck, DkimResult
 from mailtrace.defects import Defect
 from mailtrace.dns.resolver import Resolver
 from mailtrace.errors import MailtraceError
-from mailtrace.model.fields import Message
+from mailtrace.limits import DEFAULT_LIMITS, Limits
+from mailtrace.model.fields import HeaderField, Message
 from mailtrace.parse.numbers import ascii_int
 
 _MIN_SAFE_BITS = 1024
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 
 
-def verify_dkim(message: Message, resolver: Resolver, *, clock: datetime | None) -> tuple[DkimCheck, ...]:
-    """One :class:`DkimCheck` per ``DKIM-Signature`` field, in header order."""
+def verify_dkim(
+    message: Message,
+    resolver: Resolver,
+    *,
+    clock: datetime | None,
+    limits: Limits = DEFAULT_LIMITS,
+    cpu: CpuBudget | None = None,
+) -> tuple[DkimCheck, ...]:
+    """One :class:`DkimCheck` per ``DKIM-Signature`` field, in header order.
+
+    Bounded: the first ``limits.max_dkim_signatures`` are verified (the rest are
+    ``not_checked`` with ``dkim.too_many``), none after ``cpu`` (default: a budget of
+    ``limits.verify_cpu_budget`` CPU seconds) is spent (``dkim.cpu_budget``), and an RSA key
+    too costly to verify is refused first (``key_too_large``).
+    """
     fields = message.get_all("DKIM-Signature")
     if not fields:
         return ()
+    cpu = cpu or CpuBudget(limits.verify_cpu_budget)
     try:
         signer = dkimpy.DKIM(message.raw, logger=LOGGER, minkey=1, timeout=KEY_TIMEOUT)
         raw_sigs = [(n, v) for n, v in signer.headers if n.lower() == b"dkim-signature"]
@@ -57,8 +72,12 @@ def verify_dkim(message: Message, resolver: Resolver, *, clock: datetime | None)
         if idx >= len(raw_sigs):
             out.append(_static(field.index, None, DkimResult.PERMERROR, "signature not found by dkimpy"))
             continue
+        skipped = _skipped(idx, limits, cpu)
+        if skipped is not None:
+            out.append(_unverified(field, *skipped))
+            continue
         try:
-            out.append(_verify_one(signer, raw_sigs[idx], field.index, resolver, clock))
+            out.append(_verify_one(signer, raw_sigs[idx], field.index, resolver, clock, limits.max_rsa_key_bits))
         except MailtraceError:
             raise
         except Exception as exc:  # never raise for bad mail
@@ -66,13 +85,33 @@ def verify_dkim(message: Message, resolver: Resolver, *, clock: datetime | None)
     return tuple(out)
 
 
+def _skipped(idx: int, limits: Limits, cpu: CpuBudget) -> tuple[str, Defect] | None:
+    """Why signature ``idx`` (0-based) is not verified: past the count bound or the CPU budget."""
+    if idx >= limits.max_dkim_signatures:
+        why = f"not verified: only the first {limits.max_dkim_signatures} signatures are (Limits.max_dkim_signatures)"
+        return why, Defect("dkim.too_many", why)
+    if cpu.spent():
+        why = f"not verified: the verification CPU budget ({limits.verify_cpu_budget:g} s) is spent"
+        return why, Defect("dkim.cpu_budget", why)
+    return None
+
+
+def _unverified(field: HeaderField, reason: str, defect: Defect) -> DkimCheck:
+    return _static(field.index, _tags(field), DkimResult.NOT_CHECKED, reason, defects=(defect,))
+
+
+def _tags(field: HeaderField) -> dict[bytes, bytes] | None:
+    try:
+        tags: dict[bytes, bytes] = parse_tag_value(field.value.encode("utf-8", "replace"))
+    except Exception:
+        return None
+    return tags
+
+
 def not_checked_dkim(message: Message) -> tuple[DkimCheck, ...]:
     out = []
     for f in message.get_all("DKIM-Signature"):
-        try:
-            sig = parse_tag_value(f.value.encode("utf-8", "replace"))
-        except Exception:
-            sig = None
+        sig = _tags(f)
         out.append(_static(f.index, sig, DkimResult.NOT_CHECKED, "no resolver: DKIM not re-checked"))
     return tuple(out)
 
@@ -110,7 +149,12 @@ def _static(
 
 
 def _verify_one(
-    signer: Any, raw_sig: tuple[bytes, bytes], header_index: int, resolver: Resolver, clock: datetime | None
+    signer: Any,
+    raw_sig: tuple[bytes, bytes],
+    header_index: int,
+    resolver: Resolver,
+    clock: datetime | None,
+    max_rsa_bits: int,
 ) -> DkimCheck:
     try:
         sig: dict[bytes, bytes] = parse_tag_value(raw_sig[1])
@@ -202,6 +246,9 @@ def _verify_one(
         return done(DkimResult.PERMERROR, f"key unusable: {exc}", **key_more)
     seqtlsrpt = False  # s= holds email or * (checked above); dkimpy's strict tlsrpt mode is not used
     key_more["key_bits"] = keysize
+    refusal = rsa_cost_refusal(int(pk["modulus"]), int(pk["publicExponent"]), max_rsa_bits) if ktag == b"rsa" else None
+    if refusal is not None:
+        return done(DkimResult.KEY_TOO_LARGE, f"key refused before verification: {refusal}", **key_more)
     if ktag == b"rsa" and keysize is not None and keysize < _MIN_SAFE_BITS:
         defects.append(Defect("dkim.weak_key", f"RSA key of {keysize} bits (RFC 8301 requires at least 1024)"))
     if ktag is not None and ktag.decode() not in sig[b"a"].decode("ascii", "replace").lower():
@@ -247,12 +294,17 @@ def _load_key(tags: dict[bytes, bytes], p_bytes: bytes, key_type: str) -> tuple[
     version = tags.get(b"v")
     if version is not None and version.strip() != b"DKIM1":
         raise _KeyError("v= is not DKIM1")
-    return _parse_key(key_type, p_bytes)
+    if len(p_bytes) > _MAX_CACHED_KEY_BYTES:
+        return _parse_key(key_type, p_bytes)
+    return _parse_key_cached(key_type, p_bytes)
 
 
-@functools.lru_cache(maxsize=512)
+#: Longest key (DER bytes) whose parsed form is cached: an 8,192-bit RSA key is about 1,050 bytes.
+_MAX_CACHED_KEY_BYTES = 1100
+
+
 def _parse_key(key_type: str, p_bytes: bytes) -> tuple[Any, int, bytes]:
-    """Parse a public key; cached (keyed by the key bytes), as one mailbox sees the same keys again and again.
+    """Parse a public key. Cached below (keyed by the key bytes), as one mailbox sees the same keys again and again.
 
     The parsed key objects are only read afterwards, so sharing them between threads is safe.
     """
@@ -268,6 +320,9 @@ def _parse_key(key_type: str, p_bytes: bytes) -> tuple[Any, int, bytes]:
         except (UnparsableKeyError, KeyError, TypeError, ValueError, IndexError) as exc:
             raise _KeyError(f"could not parse RSA public key: {exc}") from None
     raise _KeyError(f"unknown key type k={key_type}")
+
+
+_parse_key_cached = functools.lru_cache(maxsize=512)(_parse_key)
 
 
 def _qp_decode(value: bytes) -> bytes:

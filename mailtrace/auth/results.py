@@ -37,7 +37,10 @@ class DkimResult(StrEnum):
     empty record: unverifiable now, not forged); ``key_revoked`` (``p=``
     empty, RFC 6376 section 3.6.1); ``expired`` (``x=`` before the analysis
     clock); ``temperror`` (DNS timeout or SERVFAIL); ``permerror`` (a
-    malformed signature or key record); ``not_checked``.
+    malformed signature or key record); ``key_too_large`` (an RSA key above
+    ``Limits.max_rsa_key_bits`` or with an exponent above 2**32 + 1, refused
+    before any verification: its cost is the attack); ``not_checked`` (no
+    resolver, or past ``Limits.max_dkim_signatures`` or the CPU budget).
     """
 
     PASS = "pass"
@@ -48,6 +51,7 @@ class DkimResult(StrEnum):
     EXPIRED = "expired"
     TEMPERROR = "temperror"
     PERMERROR = "permerror"
+    KEY_TOO_LARGE = "key_too_large"
     NOT_CHECKED = "not_checked"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mailtrace.auth._dkimpy import CpuBudget
 from mailtrace.auth.arc import has_arc, recorded_results, verify_arc
 from mailtrace.auth.dkim import not_checked_dkim, verify_dkim
 from mailtrace.auth.dmarc import check_dmarc
@@ -84,6 +85,7 @@ def run_verification(
     budget = BudgetedResolver(
         policy.resolver, max_lookups=policy.limits.max_dns_lookups, time_budget=policy.limits.dns_time_budget
     )
+    cpu = CpuBudget(policy.limits.verify_cpu_budget)  # DKIM and ARC cryptography, beside the DNS budget
     try:
         spf = check_spf(
             budget,
@@ -100,7 +102,7 @@ def run_verification(
         spf = SpfCheck(result=SpfResult.PERMERROR, ip=client_ip, explanation=str(exc), border_note=border_note)
         defects.append(Defect("verification.spf_failed", f"{type(exc).__name__}: {exc}"))
     try:
-        dkim = verify_dkim(message, budget, clock=clock)
+        dkim = verify_dkim(message, budget, clock=clock, limits=policy.limits, cpu=cpu)
     except MailtraceError:
         raise
     except Exception as exc:  # pragma: no cover - verify_dkim already contains its failures
@@ -109,7 +111,7 @@ def run_verification(
             for f in message.get_all("DKIM-Signature")
         )
         defects.append(Defect("verification.dkim_failed", f"{type(exc).__name__}: {exc}"))
-    arc = verify_arc(message, budget)
+    arc = verify_arc(message, budget, limits=policy.limits, cpu=cpu)
     try:
         dmarc = check_dmarc(budget, domain, spf, dkim, from_count=from_count)
     except MailtraceError:

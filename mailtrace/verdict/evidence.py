@@ -26,6 +26,7 @@ _DKIM_WORDS = {
     "expired": "unverifiable",
     "temperror": "unverifiable",
     "permerror": "error",
+    "key_too_large": "error",  # refused before verification: the key's cost is an attack
     "fail": "header_fail",
     "neutral": "error",
     "policy": "error",
