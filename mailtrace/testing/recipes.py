@@ -201,6 +201,21 @@ RECIPES: tuple[Recipe, ...] = (
         scenario=Scenario(envelope_domain="bounce.mailer.example"),
     ),
     _r(
+        "scenarios/24-esp-unaligned",
+        "builder: scenario 24, an ESP that authenticates only itself: SPF passes for its bounce domain, nothing "
+        "signs, the From: domain publishes no DMARC record (issue 14: not authentic, the ESP named)",
+        PLAIN,
+        scenario=Scenario(envelope_domain="bounce.esp.example", dkim="none", no_dmarc=True),
+    ),
+    _r(
+        "scenarios/25-spoofed-to-exchange",
+        "builder: scenarios 8 and 25, a bot spoofs bank.example into Microsoft 365, which stamps dmarc=fail and "
+        "compauth=fail reason=000",
+        "Author/Transmitter --> / --> Receiver/MDA ==> Recipient",
+        dialect=["postfix", "exchange"],
+        scenario=Scenario(spoofed_from="bank.example"),
+    ),
+    _r(
         "scenarios/ed25519",
         "builder: RSA and Ed25519 signatures side by side (RFC 8463 section 5)",
         PLAIN,

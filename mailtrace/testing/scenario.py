@@ -79,6 +79,9 @@ class Scenario:
     #: The envelope sender's domain when it is not the ``From:`` domain (a bounce-handling service);
     #: its SPF record authorises the Transmitter, so SPF passes unaligned.
     envelope_domain: str | None = None
+    #: The ``From:`` domain publishes no DMARC record (scenario 24, with ``envelope_domain`` and
+    #: ``dkim="none"``: an ESP that authenticates only itself): receivers stamp ``dmarc=none``.
+    no_dmarc: bool = False
     #: A header field the Transmitter signed (``Subject``) is altered in transit after signing:
     #: the receiver stamps ``dkim=fail`` and the re-check finds the signature broken over its headers.
     tampered_header: str | None = None
@@ -160,6 +163,8 @@ class Scenario:
             return ImpliedVerdict.SUSPICIOUS
         if self.unauthenticated:
             return ImpliedVerdict.INDETERMINATE
+        if self.no_dmarc and self.envelope_domain and self.dkim is DkimChoice.NONE:
+            return ImpliedVerdict.INDETERMINATE  # scenario 24: only the ESP is authenticated, not the From: domain
         return ImpliedVerdict.AUTHENTIC
 
     def to_dict(self) -> dict[str, Any]:

@@ -47,7 +47,9 @@ def authentication_results(dialect: str, authserv_id: str | None, o: Outcome) ->
         if o.arc is not None:
             parts.append(f"arc={o.arc}")
         parts.append(f"dmarc={o.dmarc} action=none header.from={o.from_domain}")
-        parts.append(f"compauth={'pass reason=100' if o.dmarc == 'pass' else 'fail reason=000'}")
+        # Microsoft's reason codes: 100 a pass, 000 an explicit DMARC failure, 001 an implicit one (no DMARC record)
+        compauth = {"pass": "pass reason=100", "none": "fail reason=001"}.get(o.dmarc, "fail reason=000")
+        parts.append(f"compauth={compauth}")
         text = ";".join(parts)
         return f"{authserv_id}; {text}" if authserv_id else text
     who = "google.com" if dialect == "gmail" else authserv_id

@@ -382,7 +382,7 @@ class Walk(AuthSteps, DnsPlanning):
             aligned = (o.spf == "pass" and org_of(o.mail_from.rsplit("@", 1)[-1]) == org_of(self.from_domain)) or any(
                 org_of(d) == org_of(self.from_domain) for d in passing
             )
-            dmarc = "pass" if aligned else "fail"
+            dmarc = "none" if self.scenario.no_dmarc else "pass" if aligned else "fail"
         return Expected(
             notation=self.spec.notation,
             border_index=min(crossings) if crossings else None,

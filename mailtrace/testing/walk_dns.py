@@ -53,8 +53,9 @@ class DnsPlanning(WalkBase):
                 z.add(f"_dmarc.{self.sites[i].domain}", "TXT", "v=DMARC1; p=none")
         if self.scenario.unauthenticated:
             return
-        self.dmarc_policy[self.from_domain] = "reject"
-        z.add(f"_dmarc.{self.from_domain}", "TXT", f"v=DMARC1; p=reject; rua=mailto:dmarc@{self.from_domain}")
+        if not self.scenario.no_dmarc:
+            self.dmarc_policy[self.from_domain] = "reject"
+            z.add(f"_dmarc.{self.from_domain}", "TXT", f"v=DMARC1; p=reject; rua=mailto:dmarc@{self.from_domain}")
         if self.scenario.spoofed_from:
             z.spf(self.from_domain, "ip4:203.0.113.240")
             self._spf_allowed.setdefault(self.from_domain, set()).add("203.0.113.240")

@@ -58,6 +58,8 @@ INTENDED = {
     "scenarios/forged-bad-queue-ids": "trace.implausible_hop",
     "scenarios/forwarder-delivers": "forwarding.multiple_deliveries",
     "scenarios/14-resent": "forwarding.resent",
+    "scenarios/24-esp-unaligned": "auth.unaligned_pass",
+    "scenarios/25-spoofed-to-exchange": "auth.compauth_fail",
 }
 
 
