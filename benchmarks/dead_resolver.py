@@ -17,28 +17,16 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 
-
-def message(i: int) -> bytes:
-    return (
-        b"Received: from mx.example.net (mx.example.net [192.0.2.9])\n\tby mx.example.org (Postfix) with ESMTPS id A1;"
-        b" Mon, 13 May 2024 10:00:05 +0000\n"
-        b"Received: from client (unknown [198.51.100.4])\n\tby mx.example.net with ESMTPSA id B2;"
-        b" Mon, 13 May 2024 10:00:00 +0000\n"
-        b"Return-Path: <bounce@d%d.example.net>\n"
-        b"DKIM-Signature: v=1; a=rsa-sha256; d=d%d.example.net; s=sel; h=from; bh=abc=; b=def=\n"
-        b"From: Alice <alice@d%d.example.net>\nTo: bob@example.org\nSubject: hi\n"
-        b"Date: Mon, 13 May 2024 09:59:59 +0000\nMessage-ID: <%d@example.net>\n\nbody\n" % (i, i, i, i)
-    )
+from mailtrace.testing.silent_dns import dns_asking_message, silent_dns_server  # noqa: E402
 
 
 def main() -> int:
@@ -47,37 +35,17 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--dns-timeout", type=float, default=None, help="default: mailtrace's own (8 s)")
     args = parser.parse_args()
-    sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sink.bind(("127.0.0.1", 0))
-    sink.settimeout(0.1)
-    received: list[bytes] = []
-    stop = threading.Event()
-
-    def drain() -> None:
-        while not stop.is_set():
-            try:
-                received.append(sink.recv(4096))
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=drain, daemon=True)
-    thread.start()
-    try:
-        with tempfile.TemporaryDirectory(prefix="mailtrace-dead-") as tmp:
-            folder = Path(tmp)
-            for i in range(args.messages):
-                (folder / f"m{i:05d}.eml").write_bytes(message(i))
-            argv = [sys.executable, "-m", "mailtrace", "analyze", "--format", "csv", "--no-progress", "--dns", "live"]
-            argv += ["--nameserver", f"127.0.0.1:{sink.getsockname()[1]}", "--jobs", str(args.jobs), str(folder)]
-            if args.dns_timeout is not None:
-                argv += ["--dns-timeout", str(args.dns_timeout)]
-            start = time.perf_counter()
-            proc = subprocess.run(argv, capture_output=True, check=False, cwd=REPO)
-            wall = time.perf_counter() - start
-    finally:
-        stop.set()
-        thread.join()
-        sink.close()
+    with silent_dns_server() as (port, received), tempfile.TemporaryDirectory(prefix="mailtrace-dead-") as tmp:
+        folder = Path(tmp)
+        for i in range(args.messages):
+            (folder / f"m{i:05d}.eml").write_bytes(dns_asking_message(i))
+        argv = [sys.executable, "-m", "mailtrace", "analyze", "--format", "csv", "--no-progress", "--dns", "live"]
+        argv += ["--nameserver", f"127.0.0.1:{port}", "--jobs", str(args.jobs), str(folder)]
+        if args.dns_timeout is not None:
+            argv += ["--dns-timeout", str(args.dns_timeout)]
+        start = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, check=False, cwd=REPO)
+        wall = time.perf_counter() - start
     err = proc.stderr.decode("utf-8", "replace").splitlines()
     rows = proc.stdout.count(b"\r\n") - 1
     warnings = [line for line in err if "warning" in line]

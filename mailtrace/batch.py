@@ -87,16 +87,16 @@ _WORKER_POLICY: Policy | None = None
 
 
 def _init_worker(policy_blob: bytes) -> None:
-    global _WORKER_POLICY
-    _WORKER_POLICY = pickle.loads(policy_blob)
+    global _WORKER_POLICY  # one policy per worker process, set once when it starts
+    _WORKER_POLICY = pickle.loads(policy_blob)  # pickled by the parent process, never from outside
 
 
 def _analyze_one(raw: bytes, source: Source, policy: Policy, render: Callable[[Report], R]) -> R | InputError:
-    from mailtrace.analyze import analyze_bytes  # late: mailtrace.analyze imports this module
+    from mailtrace.analyze import analyze_bytes  # late: analyze_many(jobs=) imports this module
 
     try:
         return render(analyze_bytes(raw, source, policy))
-    except Exception as exc:
+    except Exception as exc:  # a last line of defence beside analyze_bytes' own: the batch goes on
         return InputError(
             source=source.name,
             code="mailtrace.internal_error",

@@ -5,9 +5,9 @@ keys rotate and records change, so the answers themselves are evidence.
 :class:`RecordingResolver` wraps any resolver and appends every question,
 its answer and the UTC time of the lookup to a file (created new; an existing
 file is replaced only on request and only when it is earlier evidence, never a
-message; each answer is flushed as written, so a crash keeps what was recorded); :class:`ReplayResolver`
-answers only from such a file, so the same analysis can be repeated later,
-byte for byte, without touching the network.
+message; each answer is flushed as written, so a crash keeps what was
+recorded); :class:`ReplayResolver` answers only from such a file, so the same
+analysis can be repeated later, byte for byte, without touching the network.
 
 The file is JSON Lines (UTF-8): a header object, then one object per lookup::
 

@@ -7,8 +7,6 @@ The dead-resolver test talks to a UDP socket the test opens on 127.0.0.1 and nev
 from __future__ import annotations
 
 import io
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,22 +17,7 @@ from mailtrace.dns import Answer, OfflineZone, Status, resolver_from_options
 from mailtrace.dns.health import HealthMonitor, dns_statistics
 from mailtrace.dns.live import LiveResolver, parse_nameserver
 from mailtrace.errors import ConfigurationError
-
-_REAL_SOCKET = socket.socket
-
-
-def message(i: int) -> bytes:
-    """A message whose re-check asks four questions (MX, SPF TXT, DKIM key, DMARC) about its own domain."""
-    return (
-        b"Received: from mx.example.net (mx.example.net [192.0.2.9])\n\tby mx.example.org (Postfix) with ESMTPS id A1;"
-        b" Mon, 13 May 2024 10:00:05 +0000\n"
-        b"Received: from client (unknown [198.51.100.4])\n\tby mx.example.net with ESMTPSA id B2;"
-        b" Mon, 13 May 2024 10:00:00 +0000\n"
-        b"Return-Path: <bounce@d%d.example.net>\n"
-        b"DKIM-Signature: v=1; a=rsa-sha256; d=d%d.example.net; s=sel; h=from; bh=abc=; b=def=\n"
-        b"From: Alice <alice@d%d.example.net>\nTo: bob@example.org\nSubject: hi\n"
-        b"Date: Mon, 13 May 2024 09:59:59 +0000\nMessage-ID: <%d@example.net>\n\nbody\n" % (i, i, i, i)
-    )
+from mailtrace.testing.silent_dns import dns_asking_message, silent_dns_server
 
 
 class _Scripted:
@@ -141,30 +124,8 @@ def test_healthy_answers_are_no_sinkhole_and_statistics_walk_the_chain() -> None
 
 @pytest.fixture
 def dead_server() -> Iterator[tuple[int, list[bytes]]]:
-    """A UDP socket on 127.0.0.1 that reads every query and answers none."""
-    sink = _REAL_SOCKET(socket.AF_INET, socket.SOCK_DGRAM)
-    sink.bind(("127.0.0.1", 0))
-    sink.settimeout(0.05)
-    received: list[bytes] = []
-    stop = threading.Event()
-
-    def drain() -> None:
-        while not stop.is_set():
-            try:
-                received.append(sink.recv(4096))
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-
-    thread = threading.Thread(target=drain, daemon=True)
-    thread.start()
-    try:
-        yield sink.getsockname()[1], received
-    finally:
-        stop.set()
-        thread.join()
-        sink.close()
+    with silent_dns_server() as server:
+        yield server
 
 
 @pytest.mark.parametrize("jobs", [1, 3])
@@ -175,7 +136,7 @@ def test_dead_resolver_costs_a_few_queries_not_a_budget_per_message(
     folder = tmp_path / "batch"
     folder.mkdir()
     for i in range(40):
-        (folder / f"m{i:03d}.eml").write_bytes(message(i))
+        (folder / f"m{i:03d}.eml").write_bytes(dns_asking_message(i))
     out = io.StringIO()
     argv = ["analyze", "--format", "csv", "--dns", "live", "--nameserver", f"127.0.0.1:{port}"]
     code = main([*argv, "--dns-timeout", "0.2", "--jobs", str(jobs), str(folder)], stdout=out)
