@@ -63,20 +63,43 @@ def _text(field: dict[str, Any] | None) -> str:
     return str(field.get("decoded") or field.get("value") or "")
 
 
-def answer_text(value: Any) -> str:
-    """A short answer of ``verdict`` as one sentence, whatever shape it has."""
+_MEDIATION = {
+    "forwarded": "Yes, forwarded",
+    "list": "Yes, through a mailing list",
+    "resent": "Yes, resent",
+    "bounce": "It is a bounce",
+}
+
+
+def answer_text(key: str, value: Any) -> str:
+    """A statement of ``verdict`` (``origin``, ``mediation``...) as one sentence, whatever its shape."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, dict):
-        for key in ("summary", "answer", "text", "message", "result"):
-            if isinstance(value.get(key), str) and value[key]:
-                return str(value[key])
-        return "; ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, [], {}, ""))
-    if isinstance(value, list):
-        return "; ".join(answer_text(v) for v in value)
-    return str(value)
+    if not isinstance(value, dict):
+        return str(value)
+    if key == "mediation" and value.get("kind"):
+        if value["kind"] == "none":
+            return "No forwarding evidence."
+        by = ", ".join(str(b) for b in value.get("by") or [])
+        text = _MEDIATION.get(value["kind"], str(value["kind"])) + (f" by {by}" if by else "") + "."
+        return f"{text} {value['note']}" if value.get("note") else text
+    for name in ("summary", "note", "text", "message"):
+        if isinstance(value.get(name), str) and value[name]:
+            return str(value[name])
+    return "; ".join(f"{k}: {v}" for k, v in value.items() if isinstance(v, str | int | float) and v != "")
+
+
+def _status(key: str, value: Any) -> str:
+    """The one word a statement comes to (``aligned_pass``, ``forwarded``, ``consistent``...), or ``""``."""
+    if not isinstance(value, dict):
+        return ""
+    if key == "receiver_judgement":
+        dmarc = value.get("dmarc") or {}
+        return f"dmarc {dmarc['result']}" if isinstance(dmarc, dict) and dmarc.get("result") else ""
+    word = value.get({"from_authentication": "status", "mediation": "kind", "trace_integrity": "status"}.get(key, ""))
+    return str(word) if isinstance(word, str) and word != "none" else ""
 
 
 def _fallback_answers(doc: dict[str, Any]) -> dict[str, str]:
@@ -128,13 +151,36 @@ def _fallback_answers(doc: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def answers(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evidence items with an anchor, one per header line."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item["anchor"] and item["anchor"] not in seen:
+            seen.add(item["anchor"])
+            out.append(item)
+    return out
+
+
+def answers(doc: dict[str, Any], lines: dict[int, int]) -> list[dict[str, Any]]:
+    """The short answers at the top: the verdict's statements, else read from the path and the checks."""
     verdict = doc.get("verdict") or {}
     fallback = _fallback_answers(doc)
     rows = []
     for key, question in QUESTIONS:
-        given = answer_text(verdict.get(key))
-        rows.append({"key": key, "question": question, "answer": given or fallback[key], "derived": not given})
+        value = verdict.get(key)
+        given = answer_text(key, value)
+        evidence = value.get("evidence") if isinstance(value, dict) else None
+        rows.append(
+            {
+                "key": key,
+                "question": question,
+                "answer": given or fallback[key],
+                "status": _status(key, value),
+                "derived": not given,
+                "evidence": _distinct(_evidence(evidence if isinstance(evidence, list) else [], lines))[:3],
+            }
+        )
     return rows
 
 
@@ -277,7 +323,7 @@ def message_view(report: Report) -> dict[str, Any]:
         "reasons": verdict.get("reasons") or [],
         "evidence_source": verdict.get("evidence_source") or "",
         "decided_by": verdict.get("decided_by") or [],
-        "answers": answers(doc),
+        "answers": answers(doc, first_line),
         "originator": [
             (label, value)
             for label, value in (
