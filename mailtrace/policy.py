@@ -8,6 +8,7 @@ Change it with :meth:`Policy.clone` (as in CPython's ``email.policy``)::
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,15 @@ class Policy:
       sender's DNS servers (which can tip off the sender of a phishing mail).
     * ``trusted_networks``, ``internal_domains``, ``trusted_authserv_ids``:
       what the recipient side owns, the strongest evidence for the border (as
-      SpamAssassin's ``trusted_networks``).
+      SpamAssassin's ``trusted_networks``). A setting counts only where the
+      trace shows it: one that matches nothing in a message is reported as the
+      defect ``policy.unmatched`` and the border comes from the other methods.
+    * ``trust_nothing``: no hop of the trace is the recipient's own: the border
+      is the topmost line's client (loopback aside). Said explicitly, never
+      inferred from an empty list; it excludes the three settings above.
+    * ``submission_networks``: networks of the author's own submission servers
+      (SpamAssassin's ``msa_networks``): a relay there accepts mail from its
+      users' clients, so the hop into it is a submission, not a crossing.
     * ``now``: the analysis clock for DKIM ``x=`` expiry. ``None`` means the
       receiver's timestamp at the border (or the topmost hop's).
     * ``limits``: size and count bounds (:class:`~mailtrace.limits.Limits`).
@@ -48,23 +57,27 @@ class Policy:
     trusted_networks: tuple[str, ...] = ()
     internal_domains: tuple[str, ...] = ()
     trusted_authserv_ids: tuple[str, ...] = ()
+    trust_nothing: bool = False
+    submission_networks: tuple[str, ...] = ()
     now: datetime | None = None
     limits: Limits = DEFAULT_LIMITS
     enrichment: Enrichment | None = None
     indicators: IndicatorOptions | None = None
     networks: tuple[IPNetwork, ...] = field(init=False, repr=False, compare=False, default=())
+    msa_networks: tuple[IPNetwork, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
-        nets: list[IPNetwork] = []
-        for text in self.trusted_networks:
-            try:
-                nets.append(ipaddress.ip_network(text.strip(), strict=False))
-            except ValueError as exc:
-                raise ConfigurationError(f"trusted_networks: {text!r} is not an IP network: {exc}") from None
-        object.__setattr__(self, "networks", tuple(nets))
-        object.__setattr__(
-            self, "internal_domains", tuple(d.strip().rstrip(".").lower() for d in self.internal_domains if d.strip())
-        )
+        object.__setattr__(self, "networks", _networks("trusted_networks", self.trusted_networks))
+        object.__setattr__(self, "msa_networks", _networks("submission_networks", self.submission_networks))
+        domains = tuple(d.strip().rstrip(".").lower() for d in self.internal_domains if d.strip())
+        for d in domains:
+            if not _DOMAIN.fullmatch(d):
+                raise ConfigurationError(f"internal_domains: {d!r} is not a domain name")
+        object.__setattr__(self, "internal_domains", domains)
+        if self.trust_nothing and (self.trusted_networks or self.internal_domains or self.trusted_authserv_ids):
+            raise ConfigurationError(
+                "trust_nothing contradicts trusted_networks, internal_domains and trusted_authserv_ids: give one"
+            )
         object.__setattr__(
             self, "trusted_authserv_ids", tuple(a.strip().lower() for a in self.trusted_authserv_ids if a.strip())
         )
@@ -76,13 +89,37 @@ class Policy:
         return replace(self, **changes)
 
     def is_trusted_ip(self, ip: str | None) -> bool:
-        if not ip or not self.networks:
-            return False
+        return _in(ip, self.networks)
+
+    def is_submission_ip(self, ip: str | None) -> bool:
+        """``ip`` is in ``submission_networks``."""
+        return _in(ip, self.msa_networks)
+
+
+_LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+_DOMAIN = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*")
+
+
+def _networks(setting: str, texts: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    nets: list[IPNetwork] = []
+    for text in texts:
         try:
-            addr = ipaddress.ip_address(ip)
-        except ValueError:
-            return False
-        return any(addr in net for net in self.networks if net.version == addr.version)
+            nets.append(ipaddress.ip_network(text.strip(), strict=False))
+        except (ValueError, AttributeError) as exc:
+            raise ConfigurationError(f"{setting}: {text!r} is not an IP network: {exc}") from None
+    return tuple(nets)
+
+
+def _in(ip: str | None, networks: tuple[IPNetwork, ...]) -> bool:
+    if not ip or not networks:
+        return False
+    try:
+        addr = ipaddress.ip_address(ip.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    return any(addr in net for net in networks if net.version == addr.version)
 
 
 DEFAULT_POLICY = Policy()

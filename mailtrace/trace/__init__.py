@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from mailtrace.defects import Defect
 from mailtrace.model.fields import Message
 from mailtrace.model.frozen import fast_replace
 from mailtrace.model.headers import Headers
@@ -86,16 +87,17 @@ def reconstruct_path(
     legs = _legs(hops, blocks)
     all_borders: list[Border] = []
     all_notes: list[str] = []
+    defects: list[Defect] = []
     actors: tuple[Actor, ...] = ()
     for k, (leg, low, high, starts) in enumerate(legs):
         last = k == len(legs) - 1
         inside = _between(low, high)
-        borders, notes = find_borders(
+        borders, notes, leg_defects = find_borders(
             leg,
             received,
             tuple(s for s in stamps if inside(s.header_index)),
             tuple(i for i in ids if inside(i[0])),
-            policy if last else Policy(limits=policy.limits),
+            policy if last else Policy(limits=policy.limits, submission_networks=policy.submission_networks),
             signals.domains,
             early_domain if last else None,
         )
@@ -113,6 +115,7 @@ def reconstruct_path(
         actors = leg_actors if starts is None else join(actors, leg_actors, starts)
         all_borders.extend(borders)
         all_notes.extend(notes)
+        defects.extend(leg_defects)
     borders = tuple(all_borders)
     hops = _mark(hops, borders)
     if len(legs) == 1 and actors:
@@ -133,6 +136,7 @@ def reconstruct_path(
         recipient_domain=_recipient_domain(headers, received, borders),
         internal=internal,
         notes=tuple(dict.fromkeys(all_notes)),
+        defects=tuple(dict.fromkeys(defects)),
     )
 
 

@@ -34,22 +34,23 @@ below are unverified claims and no earlier crossing is read from them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from mailtrace.defects import Defect
 from mailtrace.model.received import Received
 from mailtrace.policy import Policy
+from mailtrace.trace.configured import configured_border
 from mailtrace.trace.hosts import (
     clean_host,
     is_internal_ip,
-    is_loopback,
     is_public_ip,
     org_domain,
     same_ip,
     same_org,
-    within,
 )
 from mailtrace.trace.model import NON_NETWORK, Border, BorderMethod, Evidence, HopKind, HopView, LinkStatus, Stamp
+from mailtrace.trace.providers import is_entry, provider_of
 from mailtrace.trace.stamps import stamp_writer
 
 
@@ -57,11 +58,19 @@ def _network(h: HopView) -> bool:
     return not h.synthetic and h.kind not in NON_NETWORK and h.received_index is not None
 
 
-def client_inside(h: HopView, below: HopView | None, received: Sequence[Received]) -> str | None:
+def client_inside(
+    h: HopView, below: HopView | None, received: Sequence[Received], submissions: frozenset[int] = frozenset()
+) -> str | None:
     """Why the client of ``h`` is inside the receiving organisation, or ``None`` when it is outside.
 
     A HELO claim alone is accepted only when the hop below was written by a
-    host of the same organisation (a forger can HELO as anyone).
+    host of the same organisation (a forger can HELO as anyone). ``submissions``:
+    ``received[]`` indices of hops into a configured submission server
+    (``Policy.submission_networks``). A provider's tenant front door
+    (:func:`~mailtrace.trace.providers.is_entry`, Exchange Online Protection's
+    ``*.mail.protection.outlook.com``) receives from outside the tenant only:
+    its client is never inside by name, even when it is the provider's own
+    outbound host (another tenant).
     """
     if not h.from_ip and not h.from_host:
         return "the hop names no client"
@@ -71,6 +80,11 @@ def client_inside(h: HopView, below: HopView | None, received: Sequence[Received
         return f"client {h.from_ip} is a private or loopback address"
     if same_ip(h.from_ip, h.by_ip):
         return "client and receiving host are the same address"
+    if h.received_index in submissions:
+        return f"{h.by_host or h.by_ip or 'the receiving host'} is in submission_networks: the client is its user"
+    provider = provider_of(h.by_host)
+    if provider is not None and is_entry(provider, h.by_host):
+        return None
     org = h.organisation
     if org is None:
         return None
@@ -101,67 +115,40 @@ def _ev(text: str, h: HopView) -> Evidence:
     return Evidence(text=text, header="Received", header_index=h.header_index, hop=h.received_index)
 
 
-def _below(net: list[HopView], i: int) -> HopView | None:
-    return net[i + 1] if i + 1 < len(net) else None
+def _judge(
+    net: list[HopView], hops: Sequence[HopView], received: Sequence[Received], policy: Policy
+) -> Callable[[HopView, int], str | None]:
+    """``inside(hop, i)``: :func:`client_inside` for ``net[i]``, with the hop below it and the submissions.
+
+    The hop below is the next network hop; for the lowest one, the line just below it whatever its kind (a
+    provider's own MAPI or local line written by a host of the same organisation).
+    """
+    by_index = {h.received_index: h for h in hops if h.received_index is not None and not h.synthetic}
+    submissions = _submissions(net, policy)
+
+    def inside(h: HopView, i: int) -> str | None:
+        below = net[i + 1] if i + 1 < len(net) else by_index.get((h.received_index or 0) + 1)
+        return client_inside(h, below, received, submissions)
+
+    return inside
 
 
-def _by_config(net: list[HopView], policy: Policy) -> Border | None:
-    """Top-down walk while the client is trusted by configuration; ``None`` when not configured."""
-    if policy.networks:
-        for h in net:
-            if policy.is_trusted_ip(h.from_ip) or is_loopback(h.from_ip):
-                continue
-            text = f"first client ({h.from_ip or 'no IP'}) outside trusted_networks, reading from the top"
-            return _border(h, BorderMethod.TRUSTED_NETWORKS, [_ev(text, h)], recipient=True)
-        return None
-    if policy.internal_domains:
-        doms = policy.internal_domains
-        for h in net:
-            if not within(h.by_host, doms):
-                continue
-            if is_loopback(h.from_ip) or within(h.from_host, doms):
-                continue
-            text = f"{h.by_host} is in internal_domains; its client {h.from_host or h.from_ip or '?'} is not"
-            return _border(h, BorderMethod.INTERNAL_DOMAINS, [_ev(text, h)], recipient=True)
-    return None
-
-
-def _by_authserv(
-    net: list[HopView], stamps: Sequence[Stamp], ids: Sequence[tuple[int, str | None]], policy: Policy
-) -> Border | None:
-    trusted = policy.trusted_authserv_ids
-    if not trusted:
-        return None
-    for s in stamps:
-        if s.authserv_id and s.authserv_id in trusted:
-            for h in net:
-                if (h.header_index or 0) > s.header_index and same_ip(h.from_ip, s.ip):
-                    ev = Evidence(
-                        text=f"{s.header} by trusted authserv-id {s.authserv_id} names client IP {s.ip}",
-                        header=s.header,
-                        header_index=s.header_index,
-                        hop=h.received_index,
-                    )
-                    return _border(
-                        h, BorderMethod.TRUSTED_AUTHSERV_ID, [ev, _ev("the crossing line", h)], recipient=True
-                    )
-    for index, authserv in ids:
-        if authserv and authserv in trusted:
-            for h in net:
-                if (h.header_index or 0) > index:
-                    ev = Evidence(
-                        text=f"first Received line below the Authentication-Results of trusted {authserv}",
-                        header="Authentication-Results",
-                        header_index=index,
-                        hop=h.received_index,
-                    )
-                    return _border(h, BorderMethod.TRUSTED_AUTHSERV_ID, [ev], recipient=True)
-    return None
-
-
-def _topmost_crossing(net: list[HopView], received: Sequence[Received]) -> int | None:
+def _submissions(net: list[HopView], policy: Policy) -> frozenset[int]:
+    """``received[]`` indices of hops into a server in ``Policy.submission_networks``: its address is the hop's
+    ``by`` IP, or the client IP of the hop above it (the server handing the message on)."""
+    if not policy.msa_networks:
+        return frozenset()
+    out = set()
     for i, h in enumerate(net):
-        if client_inside(h, _below(net, i), received) is None:
+        above = net[i - 1] if i > 0 else None
+        if policy.is_submission_ip(h.by_ip) or (above is not None and policy.is_submission_ip(above.from_ip)):
+            out.add(h.received_index or 0)
+    return frozenset(out)
+
+
+def _topmost_crossing(net: list[HopView], inside: Callable[[HopView, int], str | None]) -> int | None:
+    for i, h in enumerate(net):
+        if inside(h, i) is None:
             return i
     return None
 
@@ -201,7 +188,7 @@ def _stamp_for(
     stamps: Sequence[Stamp],
     top: int | None,
     hops: Sequence[HopView],
-    received: Sequence[Received] = (),
+    inside: Callable[[HopView, int], str | None],
 ) -> tuple[int, Stamp] | None:
     """The topmost stamp written by the final receiver: its hop is at or above the topmost crossing ``top``.
 
@@ -210,7 +197,7 @@ def _stamp_for(
     owners = stamp_hops(net, stamps, hops)
     for k, s in enumerate(stamps):
         i = owners.get(k)
-        if i is None or _contradicts_writer(net, i, s, hops, received):
+        if i is None or _contradicts_writer(net, i, s, hops, inside):
             continue
         if top is None or i <= top or s.header_index < (net[top].header_index or 0):
             return i, s
@@ -218,7 +205,7 @@ def _stamp_for(
 
 
 def _contradicts_writer(
-    net: list[HopView], i: int, s: Stamp, hops: Sequence[HopView], received: Sequence[Received]
+    net: list[HopView], i: int, s: Stamp, hops: Sequence[HopView], inside: Callable[[HopView, int], str | None]
 ) -> bool:
     """Does stamp ``s`` name the client of a lower hop ``net[i]`` that is no crossing, while the line its writer
     wrote records another public client from outside the writer's organisation?
@@ -241,7 +228,7 @@ def _contradicts_writer(
         return False
     if same_org(w.from_organisation, w.organisation):
         return False
-    return client_inside(h, _below(net, i), received) is not None
+    return inside(h, i) is not None
 
 
 def _unshown_stamp(
@@ -389,8 +376,9 @@ def find_borders(
     policy: Policy,
     forwarders: frozenset[str] = frozenset(),
     recipient_domain: str | None = None,
-) -> tuple[tuple[Border, ...], tuple[str, ...]]:
-    """Every crossing in time order (the last is the recipient's) and notes on how they were found.
+) -> tuple[tuple[Border, ...], tuple[str, ...], tuple[Defect, ...]]:
+    """Every crossing in time order (the last is the recipient's), notes on how they were found, and the
+    defects of the configuration (``policy.unmatched``: a setting that matches nothing in the message).
 
     ``forwarders`` are organisational domains that forwarding evidence names
     (list, SRS, ARC, several deliveries); an earlier crossing found by chain
@@ -398,15 +386,17 @@ def find_borders(
     """
     net = sorted((h for h in hops if _network(h)), key=lambda h: h.received_index or 0)  # top-down
     notes: list[str] = []
+    inside = _judge(net, hops, received, policy)
+    config = configured_border(net, stamps, authserv, policy, inside)
     if not net:
-        return (), ("no network hop: no border can be placed",)
-    border = _by_config(net, policy) or _by_authserv(net, stamps, authserv, policy)
-    if border is None and (policy.networks or policy.internal_domains):
+        return (), ("no network hop: no border can be placed",), config.defects
+    border = config.border
+    if border is None and config.applied:
         notes.append("every client is inside the configured trusted networks or internal domains")
-        return (), tuple(notes)
-    top = _topmost_crossing(net, received)
+        return (), tuple(notes), config.defects
+    top = _topmost_crossing(net, inside)
     if border is None:
-        found = _stamp_for(net, stamps, top, hops, received)
+        found = _stamp_for(net, stamps, top, hops, inside)
         unshown = _unshown_stamp(net, hops, stamps, received, top) if found is None else None
         mx, mx_note = mx_hosts(policy, recipient_domain) if found is None and unshown is None else (frozenset(), None)
         if mx_note:
@@ -424,17 +414,14 @@ def find_borders(
             border = by_mx
         elif top is not None:
             h = net[top]
-            skipped = [
-                f"received[{x.received_index}]: {client_inside(x, _below(net, j), received)}"
-                for j, x in enumerate(net[:top])
-            ]
+            skipped = [f"received[{x.received_index}]: {inside(x, j)}" for j, x in enumerate(net[:top])]
             text = f"first client outside the receiving organisation {h.organisation or h.by_host or '?'}"
             if skipped:
                 text += " (inside: " + "; ".join(skipped) + ")"
             border = _border(h, BorderMethod.ORGANISATION, [_ev(text, h)], recipient=True)
     if border is None:
         notes.append("no crossing: every client is inside the receiving organisation")
-        return (), tuple(notes)
+        return (), tuple(notes), config.defects
     real = [h for h in hops if not h.synthetic]
     submission_last = bool(real) and real[0] is net[-1]
     at = next((h for h in net if h.received_index == border.index), None)
@@ -449,16 +436,16 @@ def find_borders(
                 f"the client at the border ({at.from_host or at.from_ip or '?'}) is not the host that wrote the line "
                 "below it: the lines below the border are unverified claims"
             )
-        return (border,), tuple(notes)
-    earlier = _earlier_crossings(net, hops, border, received, stamps, submission_last, forwarders)
-    return (*earlier, border), tuple(notes)
+        return (border,), tuple(notes), config.defects
+    earlier = _earlier_crossings(net, hops, border, inside, stamps, submission_last, forwarders)
+    return (*earlier, border), tuple(notes), config.defects
 
 
 def _earlier_crossings(
     net: list[HopView],
     hops: Sequence[HopView],
     border: Border,
-    received: Sequence[Received],
+    inside: Callable[[HopView, int], str | None],
     stamps: Sequence[Stamp],
     submission_last: bool,
     forwarders: frozenset[str],
@@ -468,7 +455,7 @@ def _earlier_crossings(
     The earliest hop of all, when it is a network hop, is the author's
     submission: a crossing there needs a receiver's stamp, or forwarding
     evidence naming its receiver. An authenticated or HTTP hop is never a
-    crossing.
+    crossing, and neither is a hop into a configured submission server.
     """
     up = next((i for i, h in enumerate(net) if h.received_index == border.index), None)
     if up is None:
@@ -478,7 +465,8 @@ def _earlier_crossings(
     stamped_hop = {i: stamps[k] for k, i in sorted(owners.items(), reverse=True)}
     for i in range(up + 1, len(net)):
         h, upper = net[i], net[up]
-        if h.authenticated or h.kind is HopKind.HTTP:
+        why = inside(h, i)
+        if h.authenticated or h.kind is HopKind.HTTP or (why is not None and "submission_networks" in why):
             continue
         stamp = stamped_hop.get(i)
         if stamp is not None:
@@ -486,7 +474,7 @@ def _earlier_crossings(
             up = i
             continue
         org = h.organisation
-        if org is None or client_inside(h, _below(net, i), received) is not None:
+        if org is None or why is not None:
             continue
         named = next((d for d in forwarders if same_org(d, org)), None)
         # the earliest hop is the author's submission unless forwarding evidence names its receiver (a list

@@ -15,6 +15,7 @@ from mailtrace.parse.received.dialects import (
     communigate,
     courier,
     domino,
+    ecelerity,
     exchange,
     exim,
     fetch,
@@ -51,8 +52,10 @@ FAMILIES: tuple[Dialect, ...] = (
     proofpoint.DIALECT,
     mimecast.DIALECT,
     barracuda.DIALECT,
-    # Recognised by what the MTA itself writes, most common first.
+    # Recognised by what the MTA itself writes, most common first; Momentum before Exim, whose
+    # "[ip]:port helo=" client part it resembles.
     exchange.DIALECT,
+    ecelerity.DIALECT,
     postfix.DIALECT,
     sendmail.DIALECT,
     exim.DIALECT,

@@ -2,9 +2,15 @@
 
 ``from 192.0.2.8 (SquirrelMail authenticated user alice) by webmail.example.org
 with HTTP``: the ``from`` address is the browser's, seen by the web server.
+
+A marker found only in a host name, on a line whose client has a public address, is no web
+submission: ``from webmail.example.com.br (203.0.113.4) by X.mail.protection.outlook.com with
+Microsoft SMTP Server`` is an SMTP hand-over from a relay that happens to be called webmail.
 """
 
 from __future__ import annotations
+
+import ipaddress
 
 from mailtrace.parse.received.dialects.base import Dialect, with_word
 from mailtrace.parse.received.draft import Draft, Line
@@ -29,7 +35,24 @@ def _matches(line: Line) -> bool:
     )
 
 
+def _named_only(line: Line, draft: Draft) -> bool:
+    """The line's only web marker is a host name (``webmail.example.org``) and its client is on a public
+    address: a relay that happens to be called webmail handing over by SMTP, not a web application."""
+    if with_word(line).startswith("http") or "via http" in line.low:
+        return False
+    notes = " ".join(line.comments).lower()
+    if any(m in notes for m in _MARKERS):
+        return False
+    try:
+        addr = ipaddress.ip_address(draft.ip or "")
+    except ValueError:
+        return False
+    return addr.is_global
+
+
 def _apply(line: Line, draft: Draft) -> None:
+    if _named_only(line, draft):
+        return
     draft.kind = "http"
     if draft.helo is not None and draft.helo[:1].isdigit():
         # "from 192.0.2.8 (...) by webmail": the browser's address, not a HELO.
