@@ -68,3 +68,12 @@ def test_corpus_files_named_msg_are_rfc5322_text_and_read_as_such(corpus: Path) 
     for path in files[:20]:
         report = mailtrace.analyze(path)
         assert report.source.format == "eml" and report.message.fields
+
+
+def test_a_real_outlook_msg_from_the_corpus(corpus: Path) -> None:
+    pytest.importorskip("extract_msg")
+    report = mailtrace.analyze(corpus / "mail-parser-tests" / "mail_outlook_1")
+    assert report.source.format == "msg" and report.message.header_only
+    assert len(report.received) == 10
+    assert (report.received[0].from_.ip, report.received[0].by.host) == ("10.191.70.10", "EX-01.auenland.lkt")
+    assert [d.code for d in report.defects] == ["msg.no_original_body"]
