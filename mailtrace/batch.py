@@ -29,12 +29,13 @@ import os
 import pickle
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO, Generic, TypeVar
 
 from mailtrace.errors import InputError
+from mailtrace.load.nested import expand
 from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions, Source, iter_messages
 from mailtrace.policy import DEFAULT_POLICY, Policy
 from mailtrace.report import Report
@@ -105,15 +106,29 @@ def _analyze_one(raw: bytes, source: Source, policy: Policy, render: Callable[[R
         )
 
 
-def _process_chunk(render: Callable[[Report], R], chunk: list[tuple[bytes, Source]]) -> list[R | InputError]:
+def _analyze_all(
+    raw: bytes, source: Source, policy: Policy, render: Callable[[Report], R], attached: bool
+) -> list[R | InputError]:
+    """The results of one message as read: its own, then (``attached``) each attached message's."""
+    if not attached:
+        return [_analyze_one(raw, source, policy, render)]
+    return [
+        item if isinstance(item, InputError) else _analyze_one(item[0], item[1], policy, render)
+        for item in expand(raw, source, policy.limits)
+    ]
+
+
+def _process_chunk(
+    render: Callable[[Report], R], attached: bool, chunk: list[tuple[bytes, Source]]
+) -> list[list[R | InputError]]:
     policy = _WORKER_POLICY or DEFAULT_POLICY
-    return [_analyze_one(raw, source, policy, render) for raw, source in chunk]
+    return [_analyze_all(raw, source, policy, render, attached) for raw, source in chunk]
 
 
 def _thread_chunk(
-    policy: Policy, render: Callable[[Report], R], chunk: list[tuple[bytes, Source]]
-) -> list[R | InputError]:
-    return [_analyze_one(raw, source, policy, render) for raw, source in chunk]
+    policy: Policy, render: Callable[[Report], R], attached: bool, chunk: list[tuple[bytes, Source]]
+) -> list[list[R | InputError]]:
+    return [_analyze_all(raw, source, policy, render, attached) for raw, source in chunk]
 
 
 def effective_jobs(jobs: int) -> int:
@@ -140,7 +155,7 @@ class _Chunk(Generic[R]):
     """A run of stream items; only the messages go to a worker, errors wait here in their place."""
 
     items: list[Item]
-    future: Future[list[R | InputError]] | None = None
+    future: Future[list[list[R | InputError]]] | None = None
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -164,17 +179,24 @@ def run(
     policy: Policy | None = None,
     jobs: int = 1,
     executor: str = "auto",
+    attached: bool = False,
 ) -> Iterator[R | InputError]:
     """Analyse the messages of ``items``; yield ``render(report)`` or the error record, in input order.
 
     ``executor``: ``auto`` (processes when the policy pickles, threads otherwise),
-    ``process`` or ``thread``.
+    ``process`` or ``thread``. ``attached``: the items were read without splitting off
+    attached messages (``ReadOptions(nested=False)``); the workers do it (as
+    :func:`~mailtrace.load.nested.expand`, in the same order), which keeps that MIME walk out
+    of the reading process.
     """
     policy = policy or DEFAULT_POLICY
     workers = effective_jobs(jobs)
     if workers == 1:
         for item in items:
-            yield item if isinstance(item, InputError) else _analyze_one(item[0], item[1], policy, render)
+            if isinstance(item, InputError):
+                yield item
+            else:
+                yield from _analyze_all(item[0], item[1], policy, render, attached)
         return
     use_processes = executor == "process" or (executor == "auto" and policy_pickles(policy))
     pool: Executor
@@ -192,9 +214,9 @@ def run(
                 chunk: _Chunk[R] = _Chunk(items_chunk)
                 if messages:
                     chunk.future = (
-                        pool.submit(_process_chunk, render, messages)
+                        pool.submit(_process_chunk, render, attached, messages)
                         if use_processes
-                        else pool.submit(_thread_chunk, policy, render, messages)
+                        else pool.submit(_thread_chunk, policy, render, attached, messages)
                     )
                 window.append(chunk)
                 if len(window) >= WINDOW_PER_JOB * workers:
@@ -210,18 +232,10 @@ def run(
 def _drain(chunk: _Chunk[R]) -> Iterator[R | InputError]:
     results = iter(chunk.future.result() if chunk.future is not None else ())
     for item in chunk.items:
-        yield item if isinstance(item, InputError) else next(results)
-
-
-def run_paths(
-    sources: Sequence[object],
-    render: Callable[[Report], R],
-    *,
-    policy: Policy | None = None,
-    jobs: int = 1,
-) -> Iterator[R | InputError]:
-    """:func:`run` over :func:`iter_items` of ``sources``."""
-    return run(iter_items(sources, policy=policy), render, policy=policy, jobs=jobs)
+        if isinstance(item, InputError):
+            yield item
+        else:
+            yield from next(results)
 
 
 def identity(report: Report) -> Report:

@@ -253,11 +253,10 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
 def _results(args: argparse.Namespace, policy: Policy, render: Callable[..., Any]) -> Iterator[Any]:
     # The one place inputs become items; with the readers' errors="report" this stays one call.
     sources = ["-" if p == "-" else Path(p) for p in args.paths]  # a str would be message text
-    options = ReadOptions(
-        nested=not args.no_attachments, follow_symlinks=args.follow_symlinks, mbox_variant=args.mbox_variant
-    )
+    # Attached messages are split off by the workers (batch.run(attached=True)), not while reading.
+    options = ReadOptions(nested=False, follow_symlinks=args.follow_symlinks, mbox_variant=args.mbox_variant)
     items = batch.iter_items(sources, policy=policy, options=options)
-    return batch.run(items, render, policy=policy, jobs=args.jobs)
+    return batch.run(items, render, policy=policy, jobs=args.jobs, attached=not args.no_attachments)
 
 
 def _run(args: argparse.Namespace, policy: Policy, out: TextIO, progress: Progress) -> int:
