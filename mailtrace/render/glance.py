@@ -37,7 +37,15 @@ _SOURCE = {
     "re-check": "the re-check",
     "both": "the receiver's stamp and the re-check",
 }
-_KIND = {"forwarded": "forwarded", "list": "redistributed by a mailing list", "resent": "resent by a user"}
+_FAILURE = {
+    "auth.spf_fail": "the SPF fail",
+    "auth.spf_softfail": "the SPF softfail",
+    "auth.dmarc_fail": "the DMARC fail",
+    "auth.compauth_fail": "the compauth fail",
+    "auth.dkim_header_fail": "the DKIM header failure",
+    "auth.dkim_body_fail": "the DKIM body hash failure",
+}
+_KIND = {"forwarded": "forwarded by", "list": "a mailing list at", "resent": "resent by"}
 
 
 def glance(report: Report) -> list[tuple[str, str]]:
@@ -49,16 +57,22 @@ def glance(report: Report) -> list[tuple[str, str]]:
     ident = from_identity(report.headers)
     shown = ident.displayed or "(no From: field)"
     if ident.malformed or ident.ambiguous:
-        shown += f" (malformed; receivers authenticate {ident.domain or 'no domain'})"
+        shown += malformed_note(ident.domain)
     rows.append(("From:", shown))
     if parts is not None:
-        rows.append(("Authenticated", _from_auth(parts.from_auth)))
+        rows.append(("Authenticated", _from_auth(parts.from_auth, parts.receiver)))
         rows.append(("Forwarded", _mediation(parts.mediation)))
     receiver = parts.receiver if parts is not None else None
     rows.append(
         ("Receiver said", _receiver(receiver) if receiver is not None else "no stamp from the recipient's side")
     )
     return rows
+
+
+def malformed_note(domain: str | None) -> str:
+    if domain is None:
+        return " (malformed: receivers find no domain to authenticate)"
+    return f" (malformed; receivers authenticate {domain})"
 
 
 def _origin(o: Origin) -> str:
@@ -69,7 +83,7 @@ def _origin(o: Origin) -> str:
         bits.append(f"HELO {helo}")
     text = f"{ip} ({', '.join(bits)})"
     if o.provider is not None:
-        text += f", {o.provider.name}" + (f" ({o.provider.kind})" if o.provider.kind else "")
+        text += f", provider {o.provider.name}" + (f" ({o.provider.kind})" if o.provider.kind else "")
     if o.tenant:
         text += f", tenant {o.tenant}"
     if o.submission_user:
@@ -88,23 +102,46 @@ def _no_origin(report: Report) -> str:
     return "no border crossing found in the trace"
 
 
-def _from_auth(a: FromAuthentication) -> str:
+def _from_auth(a: FromAuthentication, receiver: ReceiverJudgement | None) -> str:
+    """Yes, no, or as whom instead, in a few words; the full sentence is the verdict's."""
     answer = _YES_NO.get(a.status, a.status or "?")
     aligned = _ids(i for i in a.authenticated_as if i.aligned)
     others = _ids(i for i in a.authenticated_as if not i.aligned)
-    if a.status == "aligned_pass" and aligned:
-        text = f"{answer}: {a.domain} by {aligned}"
+    instead = f"; authenticated as {others} instead" if others else ""
+    domain = a.domain
+    if a.source == "none" and a.status == "none":
+        return "Not checked: no stamp from the recipient's side and no re-check (--dns would re-check)."
+    if domain is None:
+        text = f"{answer}: there is no From: domain to authenticate{instead}"
+    elif a.status == "aligned_pass":
+        text = f"{answer}: {domain}" + (f" by {aligned}" if aligned else " is authenticated")
     elif a.status == "unaligned_pass" and others:
-        text = f"{answer}: authenticated as {others} instead; {a.domain or 'the From: domain'} is not"
+        text = f"{answer}: authenticated as {others} instead; {domain} is not"
+    elif a.status == "fail":
+        said = _stamped_failure(receiver)
+        text = f"{answer}: {domain} fails" + (f" ({said})" if said else "") + instead
+    elif a.status == "none":
+        text = f"{answer}: nothing authenticates {domain}{instead}"
     else:
         summary = a.summary.rstrip(".")
         text = f"{answer}. {summary}" if summary else answer
     source = _SOURCE.get(a.source)
     if source:
-        text += f" (from {source})"
+        text += f"; source: {source}"
     if a.disagreement:
         text += f"; {a.disagreement.rstrip('.')}"
     return text + "."
+
+
+def _stamped_failure(r: ReceiverJudgement | None) -> str:
+    if r is None:
+        return ""
+    bits = []
+    if r.dmarc == "fail":
+        bits.append("DMARC fail")
+    if r.compauth == "fail":
+        bits.append("compauth fail" + (f" reason {r.compauth_reason}" if r.compauth_reason else ""))
+    return ", ".join(bits)
 
 
 def _ids(ids: Iterable[Identity]) -> str:
@@ -120,11 +157,11 @@ def _mediation(m: Mediation) -> str:
         return "No; a bounce or delivery report" + (f" from {by}" if by else "")
     if kind not in _KIND:
         return "No" + (f" ({m.note.rstrip('.')})" if m.note else "")
-    text = f"Yes, {_KIND[kind]}" + (f" by {by}" if by else "")
+    text = f"Yes, {_KIND[kind]} {by}" if by else f"Yes, {_KIND[kind].rsplit(' ', 1)[0]}"
     if m.explains:
-        text += "; that explains " + ", ".join(m.explains)
+        text += "; that explains " + " and ".join(_FAILURE.get(c, c) for c in m.explains)
     if m.unexplained:
-        text += "; it does not explain " + ", ".join(m.unexplained)
+        text += "; it does not explain " + " and ".join(_FAILURE.get(c, c) for c in m.unexplained)
     return text
 
 

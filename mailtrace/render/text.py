@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from mailtrace.model.headers import AddressField
 from mailtrace.model.received import Received
-from mailtrace.render.glance import glance
+from mailtrace.render.glance import glance, malformed_note
 from mailtrace.render.safe import visible
 from mailtrace.render.table import render_table, wrap_cell
 from mailtrace.report import Report
@@ -52,7 +52,7 @@ def _addr(field: AddressField | None) -> str:
         return "(none)"
     if not field.addresses or any(not a.valid and not a.null for a in field.addresses):
         # not a valid address list: the value as written, never a fragment ("@gmail.com")
-        return " ".join(field.value.split()) + " (as written: not a valid address)"
+        return " ".join(field.value.split()) + " (as written; not valid)"
     parts = []
     for a in field.addresses:
         if a.null:
@@ -160,7 +160,7 @@ def _originator(report: Report) -> list[str]:
     ident = from_identity(h)
     if h.from_ is not None and (ident.malformed or ident.ambiguous):
         # what a mail client shows, and the domain receivers authenticate (scenario 27)
-        shown = f"{ident.displayed} (malformed; receivers authenticate {ident.domain or 'no domain'})"
+        shown = ident.displayed + malformed_note(ident.domain)
         out.extend(_kv("From", shown))
     else:
         out.extend(_kv("From", _addr(h.from_)))

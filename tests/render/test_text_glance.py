@@ -29,7 +29,7 @@ def test_glance_comes_first_and_answers_the_four_questions() -> None:
     block = _block(text)
     assert "Came from      198.51.100.10 (reverse name mail.sender.example); into mx.recipient.example" in block
     assert "From:          Alice Example <alice@sender.example>" in block
-    assert "Authenticated  Yes: sender.example by SPF sender.example, DKIM d=sender.example" in block
+    assert "Authenticated  Yes: sender.example by SPF sender.example, DKIM d=sender.example; source:" in block
     assert "Forwarded      No" in block
     assert "Receiver said  mx.recipient.example: DMARC pass for sender.example (p=reject, dis=none)" in block
 
@@ -67,7 +67,7 @@ def _field(value: str, name: str = "Return-Path") -> AddressField | None:
 def test_an_invalid_address_is_shown_as_written() -> None:
     # eml_parser-samples raw_email_multiple_from.eml: two addresses without a comma read as "@powerupdev.com"
     field = _field("tim@powerupdev.example concierge@powerupdev.example", "To")
-    assert _addr(field) == "tim@powerupdev.example concierge@powerupdev.example (as written: not a valid address)"
+    assert _addr(field) == "tim@powerupdev.example concierge@powerupdev.example (as written; not valid)"
     assert _addr(_field("<bounce@sender.example>")) == "bounce@sender.example"
     assert _addr(_field("<>")) == "<>"
 
@@ -88,3 +88,12 @@ def test_phishing_pot_glance(corpus: Path) -> None:
     assert "77.91.100.118 (no reverse name, HELO messaggerocappuccino.it)" in block
     assert "No: authenticated as SPF messaggerocappuccino.it instead; stayfriends.de is not" in block
     assert "compauth pass (reason 105); SCL 5; BCL 5; delivered to the junk folder" in " ".join(block.split())
+
+
+def test_list_mediation_and_unchecked_authentication_in_words() -> None:
+    listed = _block(render_text(analyze((REPO / "fixtures/scenarios/05-mailing-list.eml").read_bytes())))
+    assert "Forwarded      Yes, a mailing list at forwarder.example; that explains the DMARC fail" in listed
+    assert "No: sender.example fails (DMARC fail); authenticated as SPF forwarder.example" in " ".join(listed.split())
+    bare = _block(render_text(analyze((REPO / "fixtures/rfc/rfc5322-a4-trace.eml").read_bytes())))
+    assert "Not checked: no stamp from the recipient's side and no re-check" in " ".join(bare.split())
+    assert "Receiver said  no stamp from the recipient's side" in bare
