@@ -11,6 +11,7 @@ import mailtrace
 from mailtrace import batch
 from mailtrace.dns import Answer, CachingResolver, OfflineZone
 from mailtrace.errors import InputError
+from mailtrace.load.sources import ReadOptions
 from mailtrace.report import Report
 from tests.batch._mail import junk_folder, message
 
@@ -100,3 +101,22 @@ def test_jobs_must_not_be_negative() -> None:
     with pytest.raises(ValueError, match="jobs"):
         batch.effective_jobs(-1)
     assert batch.effective_jobs(0) >= 1
+
+
+def _wrapper(inner: bytes) -> bytes:
+    return (
+        b"From: user@example.org\nTo: abuse@example.org\nSubject: reporting phishing\n"
+        b"Date: Mon, 13 May 2024 11:00:00 +0000\nMessage-ID: <r1@example.org>\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nsee attached\n'
+        b"--b\nContent-Type: message/rfc822\n\n" + inner + b"\n--b--\n"
+    )
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_split_off_attached_messages_as_the_reader_does(tmp_path: Path, jobs: int) -> None:
+    for i in range(5):
+        (tmp_path / f"r{i}.eml").write_bytes(_wrapper(message(message_id=f"{i}@example.net")))
+    expected = [r.to_dict() for r in mailtrace.analyze_many(tmp_path) if isinstance(r, Report)]
+    assert len(expected) == 10 and expected[1]["source"]["part"]
+    items = batch.iter_items([tmp_path], options=ReadOptions(nested=False))
+    assert list(batch.run(items, Report.to_dict, jobs=jobs, attached=True)) == expected
