@@ -342,7 +342,9 @@ class DnsUsage:
     max_lookups: int = 0
     time_budget: float = 0.0
     refused: int = 0  #: questions refused because a bound was reached
-    #: what answered, in words: ``live DNS, now``, ``DNS replayed from FILE``, ``offline zone FILE``
+    #: what answered, in words: ``live DNS, now``, ``DNS replayed from FILE``, ``offline zone FILE``.
+    #: A fact of the run, not of the message: the text report titles its re-verification with it,
+    #: and it stays out of ``to_dict`` so that a replay reproduces the recorded JSON byte for byte.
     resolver: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -351,7 +353,6 @@ class DnsUsage:
             "max_lookups": self.max_lookups,
             "time_budget": self.time_budget,
             "refused": self.refused,
-            "resolver": self.resolver,
         }
 
 

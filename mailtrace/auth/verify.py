@@ -43,11 +43,18 @@ def envelope_sender(headers: Headers) -> str | None:
 
 
 def from_domain(headers: Headers) -> tuple[str | None, int]:
-    """The RFC5322.From domain and how many addresses ``From:`` holds (DMARC needs exactly one)."""
+    """The RFC5322.From domain as receivers read it, and how many domains ``From:`` names (DMARC
+    needs exactly one, RFC 7489 section 6.6.1).
+
+    ``From: Fgehen69, jehd <service@stayfriends.example>`` is one domain, ``stayfriends.example``:
+    the text without an address is no mailbox (:mod:`mailtrace.verdict.from_identity`).
+    """
+    from mailtrace.verdict.from_identity import from_identity  # the verdict's reading; lazy: no cycle
+
     if headers.from_ is None:
         return None, 0
-    addresses = headers.from_.addresses
-    return (addresses[0].domain if addresses else None), len(addresses)
+    identity = from_identity(headers)
+    return identity.domain, max(len(identity.domains), 1 if identity.domain else 0)
 
 
 def run_verification(
