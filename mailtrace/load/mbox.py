@@ -222,6 +222,8 @@ def _framed(
     blank = _header_end(window, start, start + min(max_header_bytes, max_bytes))
     if blank < 0:
         return None
+    if window.find(b"ength", start, blank) < 0 and window.find(b"ENGTH", start, blank) < 0:
+        return None  # no Content-Length field (two byte searches instead of a regex over the header)
     lengths = _CONTENT_LENGTH.findall(window.buf, start - window.base, blank - window.base + 1)
     if len(lengths) != 1:
         return None
@@ -250,9 +252,11 @@ def _header_end(window: Window, start: int, limit: int) -> int:
     """The ``\\n`` that starts the empty line ending the header block at ``start``, or -1 before ``limit``."""
     i = start
     while True:
-        found = [p for p in (window.find(b"\n\n", i, limit + 3), window.find(b"\n\r\n", i, limit + 3)) if p >= 0]
-        if found:
-            pos = min(found)
+        # "\n\n" first (most mail is LF), then "\n\r\n" only up to it: neither search runs into the body.
+        lf = window.find(b"\n\n", i, limit + 2)
+        crlf = window.find(b"\n\r\n", i, (limit if lf < 0 else lf) + 3)
+        if lf >= 0 or crlf >= 0:
+            pos = lf if crlf < 0 else crlf if lf < 0 else min(lf, crlf)
             return pos if pos < limit else -1
         i = max(start, window.end - 2)  # a match may begin in the last 2 bytes held
         if window.end >= limit or not window.fill():

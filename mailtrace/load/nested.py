@@ -29,7 +29,6 @@ from mailtrace.errors import InputError
 from mailtrace.limits import Limits
 from mailtrace.load.msg import NO_ORIGINAL_BODY, read_msg
 from mailtrace.load.source import Source
-from mailtrace.parse.message import parse_message
 
 MAX_DEPTH = 16
 MAX_PARTS = 1000
@@ -130,67 +129,117 @@ def _expand(
 
 
 class _Walker:
-    __slots__ = ("limits", "parts", "stopped")
+    """Walks a message by positions in its bytes: only part headers are read, only attached messages copied."""
+
+    __slots__ = ("data", "limits", "parts", "stopped")
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.parts = 0
         self.stopped = ""
+        self.data = b""
 
-    def walk(self, entity: bytes, prefix: str, depth: int) -> list[_Found]:
-        """The attached messages in the entity ``entity`` whose own section number is ``prefix`` (+ ``.``)."""
-        message = parse_message(entity, self.limits)
-        ctype, params = _content_type(message.get("Content-Type"))
-        body = message.raw[message.body_offset :]
-        if not ctype.startswith("multipart/"):
-            if depth == 0 and ctype in _MESSAGE_TYPES:
-                return self._leaf(message, ctype, body, f"{prefix}1")
+    def walk(self, data: bytes, prefix: str, depth: int) -> list[_Found]:
+        """The attached messages in ``data`` (a message whose own section number is ``prefix`` + ``.``)."""
+        self.data = data
+        start = data.find(b"\n") + 1 if data.startswith(b"From ") else 0
+        head = self._head(start, len(data))
+        if not head.ctype.startswith("multipart/"):
+            if head.ctype in _MESSAGE_TYPES:
+                return self._leaf(head, f"{prefix}1")
             return []
-        boundary = params.get("boundary")
+        return self._multipart(head, prefix, depth)
+
+    def _multipart(self, head: _Head, prefix: str, depth: int) -> list[_Found]:
+        boundary = head.params.get("boundary")
         if not boundary:
             return []
         if depth >= MAX_DEPTH:
             self.stopped = f"multipart nesting deeper than {MAX_DEPTH}"
             return []
         found: list[_Found] = []
-        for number, part in enumerate(_split(body, boundary.encode("utf-8", "surrogateescape")), 1):
+        marker = boundary.encode("utf-8", "surrogateescape")
+        for number, (start, end) in enumerate(_split(self.data, marker, head.body, head.end), 1):
             self.parts += 1
             if self.parts > MAX_PARTS:
                 self.stopped = f"more than {MAX_PARTS} MIME parts"
                 break
             section = f"{prefix}{number}"
-            head = parse_message(part, self.limits)
-            part_type, part_params = _content_type(head.get("Content-Type"))
-            if part_type.startswith("multipart/"):
-                found += self.walk(part, f"{section}.", depth + 1)
+            part = self._head(start, end)
+            if part.ctype.startswith("multipart/"):
+                found += self._multipart(part, f"{section}.", depth + 1)
             else:
-                found += self._leaf(head, part_type, head.raw[head.body_offset :], section, part_params)
+                found += self._leaf(part, section)
         return found
 
-    def _leaf(
-        self, head: Any, ctype: str, body: bytes, section: str, params: dict[str, str] | None = None
-    ) -> list[_Found]:
-        filename = _filename(head, params or {})
+    def _head(self, start: int, end: int) -> _Head:
+        """The MIME fields of the entity ``data[start:end]`` and where its body starts."""
+        data = self.data
+        limit = min(end, start + self.limits.max_header_bytes)
+        if data.startswith((b"\n", b"\r\n"), start, end):
+            return _Head({}, data.find(b"\n", start) + 1, end)
+        lf = data.find(b"\n\n", start, limit)
+        crlf = data.find(b"\n\r\n", start, limit if lf < 0 else lf + 3)
+        blank = lf if crlf < 0 else crlf if lf < 0 else min(lf, crlf)
+        if blank < 0:
+            return _Head(_fields(data[start:limit]), end, end)
+        body = blank + (2 if data[blank + 1] == 0x0A else 3)
+        return _Head(_fields(data[start : blank + 1]), body, end)
+
+    def _leaf(self, head: _Head, section: str) -> list[_Found]:
+        filename = head.params.get("name") if head.filename is None else head.filename
         lower = (filename or "").lower()
-        is_msg = ctype in _MSG_TYPES or lower.endswith(".msg")
-        if ctype not in _MESSAGE_TYPES and not lower.endswith(".eml") and not is_msg:
+        is_msg = head.ctype in _MSG_TYPES or lower.endswith(".msg")
+        if head.ctype not in _MESSAGE_TYPES and not lower.endswith(".eml") and not is_msg:
             return []
-        data = _decode(body, head.get("Content-Transfer-Encoding"))
+        data = _decode(self.data[head.body : head.end], head.encoding)
         if is_msg and not data.startswith(_OLE2):
             if not lower.endswith(".msg"):
                 return []
             is_msg = False  # a ".msg" file holding RFC 5322 text
         if not data.strip():
             return []
-        return [_Found(section, ctype, filename, data, is_msg)]
+        return [_Found(section, head.ctype, filename, data, is_msg)]
 
 
-def _content_type(field: Any) -> tuple[str, dict[str, str]]:
-    if field is None:
-        return "text/plain", {}
-    value: str = field.value
-    ctype, _, rest = value.partition(";")
-    return ctype.strip().lower(), _params(";" + rest)
+@dataclass(slots=True)
+class _Head:
+    fields: dict[str, str]
+    body: int  #: where the entity's body starts in the walked bytes
+    end: int  #: where the entity ends
+
+    @property
+    def ctype(self) -> str:
+        return self.fields.get("content-type", "").partition(";")[0].strip().lower() or "text/plain"
+
+    @property
+    def params(self) -> dict[str, str]:
+        return _params(";" + self.fields.get("content-type", "").partition(";")[2])
+
+    @property
+    def filename(self) -> str | None:
+        return _params(";" + self.fields.get("content-disposition", "").partition(";")[2]).get("filename")
+
+    @property
+    def encoding(self) -> str:
+        return self.fields.get("content-transfer-encoding", "").strip().lower()
+
+
+#: The three MIME fields the walk reads (linear: each piece is possessive and stops at a line break).
+_MIME_FIELD = re.compile(
+    rb"(?:^|\n)(content-(?:type|transfer-encoding|disposition))[ \t]*+:([^\n]*+(?:\n[ \t][^\n]*+)*+)",
+    re.IGNORECASE,
+)
+_FOLD = re.compile(rb"\r?\n[ \t]")
+
+
+def _fields(header: bytes) -> dict[str, str]:
+    """The first ``Content-Type``, ``Content-Transfer-Encoding`` and ``Content-Disposition`` of a header block."""
+    found: dict[str, str] = {}
+    for name, value in _MIME_FIELD.findall(header):
+        text = _FOLD.sub(b" ", value).strip().decode("utf-8", "replace")
+        found.setdefault(name.decode("ascii").lower(), text)
+    return found
 
 
 def _params(text: str) -> dict[str, str]:
@@ -202,62 +251,51 @@ def _params(text: str) -> dict[str, str]:
     return params
 
 
-def _filename(head: Any, params: dict[str, str]) -> str | None:
-    disposition = head.get("Content-Disposition")
-    if disposition is not None:
-        name = _params(";" + disposition.value.partition(";")[2]).get("filename")
-        if name:
-            return name
-    return params.get("name")
-
-
-def _decode(body: bytes, encoding: Any) -> bytes:
-    cte = "" if encoding is None else encoding.value.strip().lower()
+def _decode(body: bytes, encoding: str) -> bytes:
     try:
-        if cte == "base64":
+        if encoding == "base64":
             return binascii.a2b_base64(body)
-        if cte == "quoted-printable":
+        if encoding == "quoted-printable":
             return binascii.a2b_qp(body)
     except (binascii.Error, ValueError):
         return body
     return body
 
 
-def _split(body: bytes, boundary: bytes) -> Iterator[bytes]:
-    """The parts between ``--boundary`` lines (RFC 2046 5.1.1); a missing close delimiter ends at the end."""
+def _split(data: bytes, boundary: bytes, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Where the parts between ``--boundary`` lines of ``data[start:end]`` lie (RFC 2046 5.1.1).
+
+    A missing close delimiter ends the last part at ``end``.
+    """
     marker = b"\n--" + boundary
-    pos = _delimiter(body, marker, 0) if body.startswith(marker[1:]) else _delimiter(body, marker, 0, 1)
+    pos = start if _delimiter_end(data, start + len(marker) - 1, end) and data.startswith(marker[1:], start) else -1
+    if pos < 0:
+        pos = _delimiter(data, marker, start, end)
     while pos >= 0:
         after = pos + len(marker) - 1
-        if body.startswith(b"--", after):
+        if data.startswith(b"--", after, end):
             return
-        eol = body.find(b"\n", after)
+        eol = data.find(b"\n", after, end)
         if eol < 0:
             return
-        nxt = _delimiter(body, marker, eol, 1)
+        nxt = _delimiter(data, marker, eol, end)
         if nxt < 0:
-            yield body[eol + 1 :]
+            yield eol + 1, end
             return
-        end = nxt - 2 if body[nxt - 2 : nxt] == b"\r\n" else nxt - 1  # the line break belongs to the delimiter
-        yield body[eol + 1 : max(eol + 1, end)]
+        stop = nxt - 2 if data[nxt - 2 : nxt] == b"\r\n" else nxt - 1  # the line break belongs to the delimiter
+        yield eol + 1, max(eol + 1, stop)
         pos = nxt
 
 
-def _delimiter(body: bytes, marker: bytes, start: int, skip: int = 0) -> int:
-    """Where the next delimiter line (``--boundary`` then ``--``, white space or a line break) starts, or -1.
-
-    ``skip=0`` tests ``marker[1:]`` at ``start`` itself (the body's first line); ``skip=1`` searches
-    ``marker`` (with its line break) from ``start`` and returns the position after that line break.
-    """
-    if skip == 0:
-        return start if _delimiter_end(body, start + len(marker) - 1) else _delimiter(body, marker, start, 1)
-    hit = body.find(marker, start)
-    while hit >= 0 and not _delimiter_end(body, hit + len(marker)):
-        hit = body.find(marker, hit + 1)
+def _delimiter(data: bytes, marker: bytes, start: int, end: int) -> int:
+    """Where the next delimiter line (``--boundary`` then ``--``, white space or a line break) starts, or -1."""
+    hit = data.find(marker, start, end)
+    while hit >= 0 and not _delimiter_end(data, hit + len(marker), end):
+        hit = data.find(marker, hit + 1, end)
     return -1 if hit < 0 else hit + 1
 
 
-def _delimiter_end(body: bytes, pos: int) -> bool:
+def _delimiter_end(data: bytes, pos: int, end: int) -> bool:
     """What follows ``--boundary`` at ``pos`` makes it a delimiter: ``--``, white space, a line break, the end."""
-    rest = body[pos : pos + 2]
+    rest = data[pos : min(pos + 2, end)]
     return not rest or rest == b"--" or rest[:1] in (b" ", b"\t", b"\r", b"\n")

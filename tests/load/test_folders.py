@@ -115,3 +115,28 @@ def test_a_missing_path_is_an_error_result(tmp_path: Path) -> None:
     (result,) = mailtrace.analyze_many(tmp_path / "nope.eml", errors="report")
     assert isinstance(result, InputError) and result.code == "input.unreadable"
     assert result.message == f"{tmp_path / 'nope.eml'}: cannot read: no such file or folder"
+
+
+def test_real_mail_with_bad_files_in_the_middle_every_message_and_four_errors(tmp_path: Path, corpus: Path) -> None:
+    """Issue 15's batch at the library level: a PNG, a PDF, an empty file and a dangling symlink
+    among real messages (copied to a temporary folder) give four error results, and every message
+    is analysed."""
+    real = sorted((corpus / "phishing-pot-dev").rglob("*.eml"))[:40]
+    assert len(real) == 40
+    for i, path in enumerate(real):
+        (tmp_path / f"{i * 2:03d}.eml").write_bytes(path.read_bytes())
+    (tmp_path / "021-scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    (tmp_path / "041-invoice.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    (tmp_path / "051-empty.eml").write_bytes(b"")
+    (tmp_path / "061-gone.eml").symlink_to(tmp_path / "nowhere.eml")
+    results = list(mailtrace.analyze_many(tmp_path, errors="report", nested=False))
+    errors = [r for r in results if isinstance(r, InputError)]
+    assert [(e.code, Path(e.source).name) for e in errors] == [
+        ("input.not_mail", "021-scan.png"),
+        ("input.not_mail", "041-invoice.pdf"),
+        ("input.empty", "051-empty.eml"),
+        ("input.unreadable", "061-gone.eml"),
+    ]
+    reports = [r for r in results if isinstance(r, Report)]
+    assert [Path(r.source.name).name for r in reports] == [f"{i * 2:03d}.eml" for i in range(40)]
+    assert all(r.received for r in reports)
