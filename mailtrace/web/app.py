@@ -31,7 +31,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mailtrace.analyze import analyze_many
-from mailtrace.errors import MailtraceError
+from mailtrace.batch import describe
+from mailtrace.errors import InputError, MailtraceError
 from mailtrace.policy import Policy
 from mailtrace.render.html import environment, html_doc, render_page, style_hash
 from mailtrace.render.safe import json_safe
@@ -98,10 +99,10 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _analyse(data: bytes, name: str, policy: Policy) -> tuple[list[Report], int]:
-    reports = list(islice(analyze_many(data, policy=policy, name=name), MAX_MESSAGES + 1))
-    more = max(len(reports) - MAX_MESSAGES, 0)
-    return reports[:MAX_MESSAGES], more
+def _analyse(data: bytes, name: str, policy: Policy) -> tuple[list[Report | InputError], int]:
+    """The reports (and error records: one bad message of an mbox does not stop the others)."""
+    results = list(islice(analyze_many(data, policy=policy, name=name, errors="report"), MAX_MESSAGES + 1))
+    return results[:MAX_MESSAGES], max(len(results) - MAX_MESSAGES, 0)
 
 
 def _input(sub: Submission) -> tuple[bytes, str]:
@@ -146,12 +147,14 @@ def create_app(
         if not data.strip():
             return page([], errors=["Paste a message or its headers, or choose a file."], status=400)
         try:
-            reports, more = await run_in_threadpool(_analyse, data, name, policy)
+            results, more = await run_in_threadpool(_analyse, data, name, policy)
         except MailtraceError as exc:
             return page([], errors=[str(exc)], status=422)
-        errors = [f"Only the first {MAX_MESSAGES} messages were analysed ({more} more)."] if more else []
-        views = [html_doc(r) for r in reports]
-        return page(views, errors=errors)
+        errors = [describe(r) for r in results if isinstance(r, InputError)]
+        if more:
+            errors.append(f"Only the first {MAX_MESSAGES} messages were analysed ({more} more).")
+        views = [html_doc(r) for r in results if not isinstance(r, InputError)]
+        return page(views, errors=errors, status=200 if views or not errors else 422)
 
     async def api(request: Request) -> Response:
         try:
@@ -166,11 +169,13 @@ def create_app(
         if not data.strip():
             return _json({"error": {"code": "input.empty", "message": "the request body holds no message"}}, 400)
         try:
-            reports, more = await run_in_threadpool(_analyse, data, name, policy)
+            results, more = await run_in_threadpool(_analyse, data, name, policy)
         except MailtraceError as exc:
             return _json({"error": {"code": "input.unreadable", "message": str(exc)}}, 422)
-        docs = [r.to_dict() for r in reports]
-        return _json(docs[0] if len(docs) == 1 and not more else docs, 200)
+        docs = [r.to_dict() for r in results]
+        if len(docs) == 1 and not more:
+            return _json(docs[0], 422 if isinstance(results[0], InputError) else 200)
+        return _json(docs, 200)
 
     return Starlette(
         routes=[
