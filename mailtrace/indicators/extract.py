@@ -51,6 +51,8 @@ class _Collector:
         url = raw.strip()
         if url.lower().startswith("www."):
             url = "http://" + url
+        elif url.startswith("//"):  # protocol-relative: the page's scheme, http for mail
+            url = "http:" + url
         if not url.lower().startswith(_WEB):
             return
         entry = self.urls.get(url)
@@ -148,14 +150,14 @@ def _read_text(part: Part, out: _Collector, late: Callable[[], bool]) -> None:
         out.defects.append(Defect("mime.html_cut", f"part {part.path}: HTML not parsed to the end ({why})"))
     if tail:
         out.text(tail, "html_text", part.path)
-    for target, shown in parser.links:
+    for target, shown, source in parser.links:
         if target.lower().startswith("mailto:"):
             address = target[7:].split("?", 1)[0].strip()
             for e in emails_in(address):
                 out.email(e)
             continue
-        out.url(target, "html_href", part.path, shown)
-    out.text("".join(parser.text), "html_text", part.path)
+        out.url(target, source, part.path, shown)
+    out.text("\n".join(parser.text), "html_text", part.path)  # text nodes apart: "update" + "NOTE" stay two words
 
 
 def _decode_text(part: Part, out: _Collector) -> str:

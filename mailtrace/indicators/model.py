@@ -49,7 +49,9 @@ class Url:
     url: str
     host: str | None
     domain: str | None  #: organisational domain (Public Suffix List), or ``None``
-    sources: list[str] = field(default_factory=list)  #: ``text``, ``html_href``, ``html_text``
+    #: ``text`` (a plain-text part), ``html_href`` (``<a>``/``<area>``), ``html_form`` (``<form action>``),
+    #: ``html_src`` (``<img src>``), ``html_text`` (an HTML part's visible text)
+    sources: list[str] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     link_text: str | None = None  #: the visible text of an ``<a>`` whose text names another host
     shown_host: str | None = None  #: the host the visible text names, when it differs from the target's

@@ -72,14 +72,19 @@ def ips_in(text: str) -> Iterator[str]:
 
 
 class LinkParser(HTMLParser):
-    """Collects link targets (``a``/``area`` ``href``, ``form`` ``action``) with their visible text,
-    and the page's visible text (scripts and styles left out)."""
+    """Collects link targets (``a``/``area`` ``href``, ``form`` ``action``, ``img`` ``src``) with the
+    visible text of each ``<a>``, and the page's visible text (scripts and styles left out)."""
 
-    _LINKS: ClassVar[dict[str, str]] = {"a": "href", "area": "href", "form": "action"}
+    _LINKS: ClassVar[dict[str, tuple[str, str]]] = {
+        "a": ("href", "html_href"),
+        "area": ("href", "html_href"),
+        "form": ("action", "html_form"),
+        "img": ("src", "html_src"),
+    }
 
     def __init__(self, max_text: int) -> None:
         super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, str]] = []  #: (target, visible text)
+        self.links: list[tuple[str, str, str]] = []  #: (target, visible text, source)
         self.text: list[str] = []
         self._open: list[tuple[str, list[str]]] = []
         self._skip = 0
@@ -89,23 +94,28 @@ class LinkParser(HTMLParser):
         if tag in ("script", "style"):
             self._skip += 1
             return
-        key = self._LINKS.get(tag)
-        if key is None:
+        found = self._LINKS.get(tag)
+        if found is None:
             return
+        key, source = found
         target = next((v for k, v in attrs if k == key and v), None)
         if target is None:
             return
         if tag == "a":
             self._open.append((target.strip()[:MAX_URL], []))
+            title = next((v for k, v in attrs if k == "title" and v), None)
+            if title and self._room > 0:  # shown on hover: read like visible text
+                self.text.append(" " + title[: self._room] + " ")
+                self._room -= len(title)
         else:
-            self.links.append((target.strip()[:MAX_URL], ""))
+            self.links.append((target.strip()[:MAX_URL], "", source))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
         elif tag == "a" and self._open:
             target, parts = self._open.pop()
-            self.links.append((target, " ".join("".join(parts).split())[:MAX_URL]))
+            self.links.append((target, " ".join("".join(parts).split())[:MAX_URL], "html_href"))
 
     def handle_data(self, data: str) -> None:
         if self._skip or self._room <= 0:
@@ -120,7 +130,7 @@ class LinkParser(HTMLParser):
         self.close()
         while self._open:  # an <a> never closed still names its target
             target, parts = self._open.pop()
-            self.links.append((target, " ".join("".join(parts).split())[:MAX_URL]))
+            self.links.append((target, " ".join("".join(parts).split())[:MAX_URL], "html_href"))
 
 
 #: A ``<`` with no ``>`` within this many characters is text, not a tag (see :func:`defuse_tags`).

@@ -21,7 +21,8 @@ HTML = b"""<html><body>
 <a href="#top">top</a> <a href="cid:img1">img</a>
 <script>var u = "http://script.example/";</script>
 <p>Or copy www.visible.example/path. Server 203.0.113.9, version 1.2.3.4.5, not 999.1.1.1.</p>
-<form action="http://post.example/collect"></form>
+<form action="http://post.example/collect"></form><img src="//cdn.example/p.png">
+<a href="https://redirect.example/r" title="https://bank.example/home">Click</a>
 </body></html>
 """
 
@@ -49,7 +50,9 @@ def test_links_their_text_and_where_they_differ() -> None:
     shop = by_url["https://shop.example.com/a"]
     assert shop.shown_host is None  # the text names the target's own host
     assert by_url["http://plain.example/a"].parts == ["1.1"]  # the closing parenthesis is not part of it
-    assert "http://post.example/collect" in by_url  # form targets count
+    assert by_url["http://post.example/collect"].sources == ["html_form"]
+    assert by_url["http://cdn.example/p.png"].sources == ["html_src"]  # protocol-relative: http
+    assert by_url["https://bank.example/home"].sources == ["html_text"]  # a title is shown on hover
     assert "http://www.visible.example/path" in by_url
     assert "https://www.paypal.com/signin" in by_url  # the shown URL is itself an indicator (visible text)
     assert "http://script.example/" not in by_url  # script content is not visible text
