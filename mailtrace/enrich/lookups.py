@@ -19,7 +19,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from mailtrace.dns.answer import Status
+from mailtrace.dns.answer import Answer, Status
 from mailtrace.dns.resolver import Resolver
 from mailtrace.enrich.facts import Fact, reverse_name, reversed_labels, unknown_from
 
@@ -70,32 +70,39 @@ def _same(text: str, ip: IP) -> bool:
         return False
 
 
+def _ask_txt(resolver: Resolver, kind: str, zone: str, name: str) -> tuple[Answer, Fact | None]:
+    """The TXT answer at ``name``, and the fact already decided when it holds no record (unknown / not_found)."""
+    method = f"txt:{zone}"
+    answer = resolver.resolve(name, "TXT")
+    if answer.temporary:
+        return answer, unknown_from(kind, method, answer)
+    if answer.status is not Status.NOERROR:
+        return answer, Fact(kind=kind, method=method, status="not_found", reason=answer.describe(), evidence=(answer,))
+    return answer, None
+
+
+def _malformed(kind: str, zone: str, record: str, answer: Answer) -> Fact:
+    reason = f"malformed TXT record {record[:120]!r}"
+    return Fact(kind=kind, method=f"txt:{zone}", status="unknown", reason=reason, evidence=(answer,))
+
+
 def origin_asn(resolver: Resolver, ip: IP, zone4: str | None, zone6: str | None) -> Fact | None:
     zone = zone4 if ip.version == 4 else zone6
     if zone is None:
         return None
-    method = f"txt:{zone}"
-    answer = resolver.resolve(f"{reversed_labels(ip)}.{zone}", "TXT")
-    if answer.temporary:
-        return unknown_from("origin", method, answer)
-    if answer.status is not Status.NOERROR:
-        return Fact(kind="origin", method=method, status="not_found", reason=answer.describe(), evidence=(answer,))
-    best: dict[str, object] | None = None
+    answer, decided = _ask_txt(resolver, "origin", zone, f"{reversed_labels(ip)}.{zone}")
+    if decided is not None:
+        return decided
+    best: dict[str, object] = {}
     best_len = -1
     for record in answer.records:
         parsed = _origin_record(record, ip)
         if parsed is None:
-            return Fact(
-                kind="origin",
-                method=method,
-                status="unknown",
-                reason=f"malformed TXT record {record[:120]!r}",
-                evidence=(answer,),
-            )
+            return _malformed("origin", zone, record, answer)
         length = int(str(parsed["prefix"]).rsplit("/", 1)[1])
         if length > best_len:
             best, best_len = parsed, length
-    return Fact(kind="origin", method=method, status="found", data=dict(best or {}), evidence=(answer,))
+    return Fact(kind="origin", method=f"txt:{zone}", status="found", data=best, evidence=(answer,))
 
 
 def _origin_record(record: str, ip: IP) -> dict[str, object] | None:
@@ -131,54 +138,27 @@ def _origin_record(record: str, ip: IP) -> dict[str, object] | None:
 def as_name(resolver: Resolver, asn: int, zone: str | None) -> Fact | None:
     if zone is None:
         return None
-    method = f"txt:{zone}"
-    answer = resolver.resolve(f"as{asn}.{zone}", "TXT")
-    if answer.temporary:
-        return unknown_from("as_name", method, answer)
-    if answer.status is not Status.NOERROR:
-        return Fact(kind="as_name", method=method, status="not_found", reason=answer.describe(), evidence=(answer,))
+    answer, decided = _ask_txt(resolver, "as_name", zone, f"as{asn}.{zone}")
+    if decided is not None:
+        return decided
     fields = [f.strip() for f in answer.records[0].split("|")]
     if len(fields) != 5 or fields[0] != str(asn) or not fields[4] or not fields[4].isprintable():
-        return Fact(
-            kind="as_name",
-            method=method,
-            status="unknown",
-            reason=f"malformed TXT record {answer.records[0][:120]!r}",
-            evidence=(answer,),
-        )
-    return Fact(
-        kind="as_name", method=method, status="found", data={"asn": asn, "name": fields[4][:200]}, evidence=(answer,)
-    )
+        return _malformed("as_name", zone, answer.records[0], answer)
+    data = {"asn": asn, "name": fields[4][:200]}
+    return Fact(kind="as_name", method=f"txt:{zone}", status="found", data=data, evidence=(answer,))
 
 
 def abuse_contacts(resolver: Resolver, ip: IP, zone: str | None) -> Fact | None:
     if zone is None:
         return None
-    method = f"txt:{zone}"
-    answer = resolver.resolve(f"{reversed_labels(ip)}.{zone}", "TXT")
-    if answer.temporary:
-        return unknown_from("abuse_contact", method, answer)
-    if answer.status is not Status.NOERROR:
-        return Fact(
-            kind="abuse_contact", method=method, status="not_found", reason=answer.describe(), evidence=(answer,)
-        )
-    addresses = [r.strip().lower() for r in answer.records if _ADDRESS.match(r.strip())]
-    if len(addresses) != len(answer.records):
-        bad = next(r for r in answer.records if not _ADDRESS.match(r.strip()))
-        return Fact(
-            kind="abuse_contact",
-            method=method,
-            status="unknown",
-            reason=f"malformed TXT record {bad[:120]!r}",
-            evidence=(answer,),
-        )
-    return Fact(
-        kind="abuse_contact",
-        method=method,
-        status="found",
-        data={"contacts": sorted(set(addresses))},
-        evidence=(answer,),
-    )
+    answer, decided = _ask_txt(resolver, "abuse_contact", zone, f"{reversed_labels(ip)}.{zone}")
+    if decided is not None:
+        return decided
+    bad = [r for r in answer.records if not _ADDRESS.match(r.strip())]
+    if bad:
+        return _malformed("abuse_contact", zone, bad[0], answer)
+    data = {"contacts": sorted({r.strip().lower() for r in answer.records})}
+    return Fact(kind="abuse_contact", method=f"txt:{zone}", status="found", data=data, evidence=(answer,))
 
 
 def dnsbl(resolver: Resolver, ip: IP, zone: str) -> Fact:
@@ -192,24 +172,13 @@ def dnsbl(resolver: Resolver, ip: IP, zone: str) -> Fact:
     codes = list(answer.records)
     try:
         addrs = [ipaddress.IPv4Address(c) for c in codes]
+        refused = any(a in _ERROR_CODES for a in addrs) or not all(a in _LISTED for a in addrs)
     except ValueError:
-        return Fact(
-            kind="dnsbl",
-            method=method,
-            status="unknown",
-            data={"zone": zone, "codes": codes},
-            reason="answer is not an IPv4 code",
-            evidence=(answer,),
-        )
-    if any(a in _ERROR_CODES for a in addrs) or not all(a in _LISTED for a in addrs):
-        return Fact(
-            kind="dnsbl",
-            method=method,
-            status="unknown",
-            data={"zone": zone, "codes": codes},
-            reason="the zone answered outside 127.0.0.0/8 or with an error code (127.255.255.x): query refused?",
-            evidence=(answer,),
-        )
+        refused = True
+    if refused:
+        reason = "not a listing: an answer outside 127.0.0.0/8, or the zone's error code (127.255.255.x)"
+        data = {"zone": zone, "codes": codes}
+        return Fact(kind="dnsbl", method=method, status="unknown", data=data, reason=reason, evidence=(answer,))
     txt = resolver.resolve(name, "TXT")
     reasons = list(txt.records) if txt.status is Status.NOERROR else []
     return Fact(
