@@ -9,6 +9,8 @@ Figures printed:
    (not through mailtrace's parser): the topmost ``Authentication-Results`` field of the raw header,
    unfolded, and ``sender IP is X`` in it. A message is *stamped* when that field names an IP. The share of
    stamped messages whose ``path.border.ip`` equals X (target >= 98%), and the misses classified.
+   Also printed: the verdicts, the number of crossings per message, and the messages with a
+   recipient-claim finding (``trace.helo_recipient_domain``, ``trace.claims_recipient_relay``).
 2. **Trust settings that match nothing.** The same messages analysed with ``internal_domains=("example.org",)``
    and with ``trusted_networks=("192.0.2.0/24",)`` (neither appears in the mail): the share keeping the same
    border (index and IP) as without the setting (target >= 99%), and the share carrying the
@@ -36,6 +38,8 @@ from mailtrace.policy import Policy  # noqa: E402
 #: ``sender IP is 192.0.2.1`` / ``sender IP is 2001:db8::1`` in Microsoft's Authentication-Results.
 _SENDER_IP = re.compile(r"sender IP is ([0-9A-Fa-f.:]{2,45})")
 _FIELD_NAME = re.compile(rb"^([!-9;-~]+)[ \t]*:")
+
+_CLAIMS = frozenset({"trace.helo_recipient_domain", "trace.claims_recipient_relay"})
 
 SETTINGS: dict[str, Policy] = {
     "internal_domains=example.org": Policy(internal_domains=("example.org",)),
@@ -100,11 +104,17 @@ def measure(corpus: Path) -> dict[str, Any]:
     same: collections.Counter[str] = collections.Counter()
     unmatched: collections.Counter[str] = collections.Counter()
     changed: dict[str, list[str]] = collections.defaultdict(list)
+    verdicts: collections.Counter[str] = collections.Counter()
+    crossings: collections.Counter[int] = collections.Counter()
+    claims = 0
     t0 = time.perf_counter()
     for path in files:
         raw = path.read_bytes()
         report = analyze(raw, name=path.name)
         stamp = topmost_stamp(raw)
+        verdicts[report.verdict.result.value] += 1
+        crossings[len(report.path.borders)] += 1
+        claims += any(f.code in _CLAIMS for f in report.findings)
         if stamp is not None:
             stamped += 1
             border = report.path.border
@@ -128,6 +138,9 @@ def measure(corpus: Path) -> dict[str, Any]:
         "seconds": round(time.perf_counter() - t0, 1),
         "stamped": stamped,
         "match": match,
+        "verdicts": dict(verdicts),
+        "crossings": {str(k): v for k, v in sorted(crossings.items())},
+        "recipient_claims": claims,
         "miss_classes": dict(classes),
         "misses": misses,
         "settings": {
@@ -157,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         f"border IP == Microsoft's stamped 'sender IP is': {res['match']}/{res['stamped']} = "
         f"{_pct(res['match'], res['stamped'])} (target >= 98%)"
     )
+    print(f"verdicts: {res['verdicts']}; crossings per message: {res['crossings']}")
+    print(f"messages with a recipient-claim finding ({', '.join(sorted(_CLAIMS))}): {res['recipient_claims']}")
     for cls, k in sorted(res["miss_classes"].items(), key=lambda kv: -kv[1]):
         print(f"  miss class: {cls}: {k}")
     for line in res["misses"][: args.misses]:

@@ -162,7 +162,7 @@ def _analyze_stages(raw: bytes, source: Source, policy: Policy) -> Report:
         verification=verification,
         findings=findings,
         verdict=verdict,
-        defects=(*source.defects, *message.defects, *hop_defects),
+        defects=(*source.defects, *message.defects, *hop_defects, *path.defects),
         enrichment=enrichment,
         indicators=indicators,
     )

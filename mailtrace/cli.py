@@ -87,6 +87,18 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="an authserv-id whose Authentication-Results the recipient side wrote",
     )
+    p.add_argument(
+        "--trust-nothing",
+        action="store_true",
+        help="no hop is the recipient's own: the border is the topmost client (excludes the three above)",
+    )
+    p.add_argument(
+        "--submission-network",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="a network of the author's submission servers (repeatable), as SpamAssassin's msa_networks",
+    )
     p.add_argument("--now", metavar="ISO8601", help="analysis clock for DKIM expiry (default: the receiver's time)")
     p.add_argument(
         "--no-attachments", action="store_true", help="do not analyse attached messages (message/rfc822) on their own"
@@ -175,6 +187,8 @@ def _policy(args: argparse.Namespace, warn: Callable[[str], None]) -> Policy:
         trusted_networks=tuple(args.trusted_network),
         internal_domains=tuple(args.internal_domain),
         trusted_authserv_ids=tuple(args.trusted_authserv_id),
+        trust_nothing=args.trust_nothing,
+        submission_networks=tuple(args.submission_network),
         now=now,
         **action_settings(args),
     )

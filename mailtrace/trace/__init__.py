@@ -19,7 +19,7 @@ from mailtrace.policy import Policy
 from mailtrace.trace.arc_tie import tie_arc
 from mailtrace.trace.border import crossing_line_missing, find_borders
 from mailtrace.trace.forwarding import ForwardingSignals, forwarding_signals, origin_seals
-from mailtrace.trace.hosts import address_domain, clean_host, org_domain, same_org
+from mailtrace.trace.hosts import address_domain, org_domain, same_org
 from mailtrace.trace.legs import Resend, join, leg_headers, resender_as_author, resends, split_legs
 from mailtrace.trace.model import (
     NON_NETWORK,
@@ -39,8 +39,10 @@ from mailtrace.trace.model import (
 )
 from mailtrace.trace.notation import render
 from mailtrace.trace.order import SKEW_TOLERANCE, order_hops
+from mailtrace.trace.recipient import find_recipient
 from mailtrace.trace.roles import assign_actors
 from mailtrace.trace.stamps import authserv_ids, find_stamps
+from mailtrace.trace.tenants import recipient_tenant
 
 __all__ = [
     "NON_NETWORK",
@@ -81,7 +83,7 @@ def reconstruct_path(
         signals = forwarding_signals(headers, message, origin)
     related = _related_orgs(headers, authentication) | signals.domains
     report = _status_report(headers, message)
-    early_domain = _recipient_domain(headers, received, ())
+    early_domain = find_recipient(headers, message, received, ()).domain
     # a list that re-sends with Resent-* fields (SmartList) is a Forwarder, not a resending user
     blocks = resends(headers) if not signals.lists else ()
     legs = _legs(hops, blocks)
@@ -125,6 +127,11 @@ def reconstruct_path(
             actors = (resender_as_author(actors[0], lowest), *actors[1:])
     hops = _with_roles(hops, actors)
     internal = not borders and any(h.kind not in NON_NETWORK and not h.synthetic for h in hops)
+    recipient = find_recipient(headers, message, received, borders)
+    if borders:
+        tenant = recipient_tenant(borders[-1], hops, message, recipient.domain)
+        if tenant is not None:
+            borders = (*borders[:-1], replace(borders[-1], tenant=tenant))
     return Path(
         hops=hops,
         border=borders[-1] if borders else None,
@@ -133,7 +140,8 @@ def reconstruct_path(
         notation=render(actors),
         arc=ties,
         stamps=stamps,
-        recipient_domain=_recipient_domain(headers, received, borders),
+        recipient_domain=recipient.domain,
+        recipient=recipient,
         internal=internal,
         notes=tuple(dict.fromkeys(all_notes)),
         defects=tuple(dict.fromkeys(defects)),
@@ -243,20 +251,3 @@ def _with_roles(hops: tuple[HopView, ...], actors: tuple[Actor, ...]) -> tuple[H
         else fast_replace(h, roles=(Role.AUTHOR,))
         for h in hops
     )
-
-
-def _recipient_domain(headers: Headers, received: tuple[Received, ...], borders: tuple[Border, ...]) -> str | None:
-    for f in (*headers.delivered_to, *headers.x_original_to, *headers.envelope_to):
-        if f.first is not None and f.first.domain:
-            return f.first.domain
-    if borders and 0 <= borders[-1].index < len(received):
-        dom = address_domain(received[borders[-1].index].for_)
-        if dom:
-            return dom
-    for r in received:
-        dom = address_domain(r.for_)
-        if dom:
-            return dom
-    if headers.to is not None and headers.to.first is not None:
-        return clean_host(headers.to.first.domain)
-    return None

@@ -10,8 +10,9 @@ nearest matching hop anywhere.
 A set is the *origin's* when it is the first (``i=1``), its sealing hop lies in the
 author's own network before the message left it (the run of hops, oldest first,
 whose ``by`` hosts are in the organisation of the earliest one, when a later hop is
-outside it) and no mailing list of that organisation handled the message (a list
-hosted beside its authors, as Google Groups or kernel.org's, seals as a forwarder).
+outside it or crosses into another tenant of the provider: Microsoft 365 tenant to tenant)
+and no mailing list of that organisation handled the message (a list hosted beside
+its authors, as Google Groups or kernel.org's, seals as a forwarder).
 Microsoft 365 seals its tenants' outgoing mail so: such a set records no intermediary.
 """
 
@@ -23,6 +24,7 @@ from mailtrace.model.fields import Message
 from mailtrace.trace.forwarding import arc_seals
 from mailtrace.trace.hosts import org_domain, same_org
 from mailtrace.trace.model import ArcTie, HopView
+from mailtrace.trace.providers import tenant_crossing
 
 
 def origin_hops(hops: Sequence[HopView]) -> frozenset[int]:
@@ -37,10 +39,15 @@ def origin_hops(hops: Sequence[HopView]) -> frozenset[int]:
         return frozenset()
     run: list[int] = []
     for h in real:
-        if not same_org(h.organisation, origin):
+        if not same_org(h.organisation, origin) or _front_door(h):
             return frozenset(run)
         run.append(h.received_index or 0)
     return frozenset()
+
+
+def _front_door(h: HopView) -> bool:
+    """``h`` crosses from one tenant of a provider into another: the message left the author's tenant there."""
+    return tenant_crossing(h.by_host, h.from_host) or tenant_crossing(h.by_host, h.helo)
 
 
 def tie_arc(message: Message, hops: Sequence[HopView], lists: frozenset[str] = frozenset()) -> tuple[ArcTie, ...]:

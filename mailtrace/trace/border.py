@@ -50,7 +50,7 @@ from mailtrace.trace.hosts import (
     same_org,
 )
 from mailtrace.trace.model import NON_NETWORK, Border, BorderMethod, Evidence, HopKind, HopView, LinkStatus, Stamp
-from mailtrace.trace.providers import is_entry, provider_of
+from mailtrace.trace.providers import tenant_crossing
 from mailtrace.trace.stamps import stamp_writer
 
 
@@ -66,11 +66,10 @@ def client_inside(
     A HELO claim alone is accepted only when the hop below was written by a
     host of the same organisation (a forger can HELO as anyone). ``submissions``:
     ``received[]`` indices of hops into a configured submission server
-    (``Policy.submission_networks``). A provider's tenant front door
-    (:func:`~mailtrace.trace.providers.is_entry`, Exchange Online Protection's
-    ``*.mail.protection.outlook.com``) receives from outside the tenant only:
-    its client is never inside by name, even when it is the provider's own
-    outbound host (another tenant).
+    (``Policy.submission_networks``). A hop from a provider's outbound host into
+    its tenant front door (:func:`~mailtrace.trace.providers.tenant_crossing`:
+    ``*.outbound.protection.outlook.com`` into ``*.mail.protection.outlook.com``)
+    crosses from one tenant into another: its client is not inside by name.
     """
     if not h.from_ip and not h.from_host:
         return "the hop names no client"
@@ -82,8 +81,7 @@ def client_inside(
         return "client and receiving host are the same address"
     if h.received_index in submissions:
         return f"{h.by_host or h.by_ip or 'the receiving host'} is in submission_networks: the client is its user"
-    provider = provider_of(h.by_host)
-    if provider is not None and is_entry(provider, h.by_host):
+    if tenant_crossing(h.by_host, h.from_host) or tenant_crossing(h.by_host, h.helo):
         return None
     org = h.organisation
     if org is None:

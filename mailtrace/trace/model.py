@@ -178,6 +178,26 @@ class HopView:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Tenant:
+    """One customer of a provider: the provider's name, the tenant's id and domain, and the evidence."""
+
+    provider: str
+    id: str | None = None  #: Microsoft 365 directory (tenant) id
+    domain: str | None = None  #: ``NAME.onmicrosoft.com``, or the Workspace / accepted mail domain
+    consumer: bool = False  #: the provider's consumer service (Outlook.com, Gmail), not an organisation
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "id": self.id,
+            "domain": self.domain,
+            "consumer": self.consumer,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Border:
     """A border crossing: the ``received[index]`` line a receiver wrote about an outside client."""
 
@@ -190,6 +210,7 @@ class Border:
     header_index: int | None = None
     timestamp: datetime | None = None
     recipient: bool = False  #: the last crossing: into the recipient's network
+    tenant: Tenant | None = None  #: the receiving tenant on a shared provider (``trace.tenants``)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -202,6 +223,7 @@ class Border:
             "header_index": self.header_index,
             "timestamp": None if self.timestamp is None else self.timestamp.isoformat(),
             "recipient": self.recipient,
+            "tenant": None if self.tenant is None else self.tenant.to_dict(),
         }
 
 
@@ -276,6 +298,26 @@ class Stamp:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Recipient:
+    """The recipient's domain and address, and the evidence they were read from."""
+
+    domain: str | None = None
+    address: str | None = None
+    source: str | None = None  #: ``delivered_to``, ``x_original_to``, ``envelope_to``, ``for``, ``stamp``, ``to``
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None  #: why ``To:`` was set aside, when it was
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "domain": self.domain,
+            "address": self.address,
+            "source": self.source,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Path:
     """The reconstructed path of one message.
 
@@ -291,7 +333,8 @@ class Path:
     notation: str
     arc: tuple[ArcTie, ...] = ()
     stamps: tuple[Stamp, ...] = ()
-    recipient_domain: str | None = None
+    recipient_domain: str | None = None  #: ``recipient.domain``
+    recipient: Recipient = Recipient()
     internal: bool = False  #: no crossing at all: every hop inside one organisation
     notes: tuple[str, ...] = ()
     defects: tuple[Defect, ...] = ()
@@ -309,6 +352,7 @@ class Path:
             "borders": [b.to_dict() for b in self.borders],
             "internal": self.internal,
             "recipient_domain": self.recipient_domain,
+            "recipient": self.recipient.to_dict(),
             "actors": [a.to_dict() for a in self.actors],
             "hops": [h.to_dict() for h in self.hops],
             "arc": [t.to_dict() for t in self.arc],

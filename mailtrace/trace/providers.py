@@ -19,8 +19,11 @@ under which each customer gets its own name (``contoso.onmicrosoft.com``): a nam
 customer's, not the provider's, so it is never matched as the provider's host; ``entry`` are the
 host suffixes where mail enters a customer's tenant from outside, the Internet or another tenant
 on the same infrastructure (Exchange Online Protection's front doors
-``*.mail.protection.outlook.com``): a hop into such a host is a crossing between organisations
-even when the client is the provider's own outbound host.
+``*.mail.protection.outlook.com``), and ``outbound`` the suffixes of the hosts that send a tenant's
+mail out (``*.outbound.protection.outlook.com``): a hop from an outbound host into a front door is
+a crossing between two tenants (:func:`tenant_crossing`), although both hosts are the provider's.
+A front door also relays a tenant's own outgoing mail from its mailbox servers
+(``*.prod.outlook.com`` into ``*.mail.protection.outlook.com``): that hop stays inside.
 
 Domains that host the provider's *customers'* machines (``googleusercontent.com`` for Google Cloud
 VMs, ``linodeusercontent.com``) are deliberately absent: a VM there is its tenant's, not the mail
@@ -31,8 +34,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-
-from mailtrace.memo import bounded_cache
+from functools import lru_cache
 
 MAILBOX = "mailbox"  #: hosts people's mailboxes (and usually their submission and inbound MX)
 ESP = "esp"  #: an email service provider sending on behalf of its customers
@@ -51,6 +53,7 @@ class Provider:
     seen: str = ""
     tenant_suffixes: tuple[str, ...] = ()
     entry: tuple[str, ...] = ()
+    outbound: tuple[str, ...] = ()
 
 
 # fmt: off
@@ -68,6 +71,8 @@ PROVIDERS: tuple[Provider, ...] = (
              "*.prod.outlook.com, *.hotmail.com; ARC d=microsoft.com",
         tenant_suffixes=("onmicrosoft.com", "onmicrosoft.us", "onmicrosoft.de"),
         entry=("mail.protection.outlook.com", "mail.protection.office365.us", "mail.protection.outlook.de"),
+        outbound=("outbound.protection.outlook.com", "outbound.protection.office365.us",
+                  "outbound.protection.outlook.de"),
     ),
     Provider(
         name="google", kind=MAILBOX, abuse="network-abuse@google.com",
@@ -225,7 +230,7 @@ def _suffixes(host: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels))]
 
 
-@bounded_cache(maxsize=4096, max_len=300)  # a host name is at most 253 characters
+@lru_cache(maxsize=4096)
 def provider_of(name: str | None) -> Provider | None:
     """The provider whose domain ``name`` (a host name or a domain) equals or is below, or ``None``.
 
@@ -267,8 +272,19 @@ def same_provider(a: str | None, b: str | None) -> bool:
 
 def is_entry(provider: Provider, host: str | None) -> bool:
     """``host`` is one of ``provider``'s tenant front doors (mail enters a customer's tenant there)."""
+    return _under(host, provider.entry)
+
+
+def tenant_crossing(by_host: str | None, client: str | None) -> bool:
+    """A hop from a provider's outbound host (``client``, its name) into the same provider's tenant front door
+    (``by_host``): one tenant handing the message to another on the same infrastructure."""
+    provider = provider_of(by_host)
+    return provider is not None and is_entry(provider, by_host) and _under(client, provider.outbound)
+
+
+def _under(host: str | None, suffixes: tuple[str, ...]) -> bool:
     h = _clean(host)
-    return h is not None and any(h == e or h.endswith("." + e) for e in provider.entry)
+    return h is not None and any(h == e or h.endswith("." + e) for e in suffixes)
 
 
 __all__ = [
@@ -281,5 +297,6 @@ __all__ = [
     "is_entry",
     "provider_of",
     "same_provider",
+    "tenant_crossing",
     "tenant_suffix_of",
 ]

@@ -253,13 +253,15 @@ def _times(path: Path, now: datetime | None) -> list[Finding]:
 
 
 def _recipient_org(path: Path, received: Sequence[Received]) -> str | None:
-    """The organisation of ``path.recipient_domain``, or ``None`` when the border contradicts it.
+    """The organisation of ``path.recipient.domain``, or ``None`` when the border contradicts it.
 
+    ``path.recipient`` is read from the delivery evidence (``mailtrace.trace.recipient``): never from a
+    ``To:`` holding the sender's own address or no address (Bcc phishing, scenario 28).
     The client at the recipient's border is outside the recipient's network by definition;
     when the receiver looked up its reverse name in the guessed recipient organisation, the
     guess (from ``To:`` or a ``for`` clause, e.g. a list's own address) names the sender's side.
     """
-    rdom = org_domain(path.recipient_domain)
+    rdom = org_domain(path.recipient.domain)
     border = path.border
     if rdom is None or border is None or not 0 <= border.index < len(received):
         return rdom

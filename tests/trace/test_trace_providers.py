@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from mailtrace.trace.hosts import same_org
-from mailtrace.trace.providers import PROVIDERS, is_entry, provider_of, same_provider, tenant_suffix_of
+from mailtrace.trace.providers import (
+    PROVIDERS,
+    is_entry,
+    provider_of,
+    same_provider,
+    tenant_crossing,
+    tenant_suffix_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,6 +63,11 @@ def test_entry_hosts_are_the_tenant_front_doors() -> None:
     assert ms is not None
     assert is_entry(ms, "DB5EUR01FT099.mail.protection.outlook.com")
     assert not is_entry(ms, "NAM04-BN8-obe.outbound.protection.outlook.com")
+    # tenant A's outbound host into tenant B's front door (phishing-pot-dev sample-1515) crosses ...
+    assert tenant_crossing("DB5EUR01FT099.mail.protection.outlook.com", "NAM04-BN8-obe.outbound.protection.outlook.com")
+    # ... a tenant's own mailbox server handing its outgoing mail to the front door does not (rspamd arcallow.eml)
+    assert not tenant_crossing("vi1eur04ft008.mail.protection.outlook.com", "AM0PR09MB3876.eurprd09.prod.outlook.com")
+    assert not tenant_crossing("mx.google.com", "NAM04-BN8-obe.outbound.protection.outlook.com")
 
 
 def test_the_table_is_data_with_its_provenance() -> None:

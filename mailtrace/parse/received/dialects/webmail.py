@@ -47,7 +47,13 @@ def _named_only(line: Line, draft: Draft) -> bool:
         addr = ipaddress.ip_address(draft.ip or "")
     except ValueError:
         return False
-    return addr.is_global
+    return not (addr.is_loopback or addr.is_link_local or addr.is_unspecified or any(addr in n for n in _LOCAL))
+
+
+#: private, shared (CGN) and unique-local networks: a client there may be the web application's own server
+_LOCAL = tuple(
+    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+)
 
 
 def _apply(line: Line, draft: Draft) -> None:
