@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -27,6 +28,7 @@ from mailtrace.report import Report
 if TYPE_CHECKING:
     import jinja2
 
+_NOT_TOKEN = re.compile(r"[^a-z0-9_]")
 #: Longest value shown anywhere on the page (the raw panel cuts lines itself).
 MAX_VALUE_CHARS = 4000
 
@@ -77,7 +79,14 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(version=__version__)
     env.filters["raw_panel"] = raw_panel
+    env.filters["token"] = css_token
     return env
+
+
+def css_token(value: Any) -> str:
+    """``value`` as one class-name fragment (``r-{{ result|token }}``): a result word a message wrote
+    (an ``Authentication-Results`` result) can never add a second class such as ``skip``."""
+    return _NOT_TOKEN.sub("_", str(value).lower())[:40]
 
 
 def raw_panel(fields: list[dict[str, Any]], prefix: str) -> Any:

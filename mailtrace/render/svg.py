@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mailtrace.render.safe import visible
+
 COLUMN = 200  #: width of one actor's column
 BOX_W = 176
 BOX_H = 64
@@ -72,7 +74,9 @@ class Diagram:
 
 
 def cut(text: str, limit: int = LABEL_CHARS) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis (SVG text does not wrap)."""
+    """``text`` as shown (:func:`visible`: a hidden character takes six) cut to ``limit`` characters
+    with an ellipsis, since SVG text does not wrap."""
+    text = visible(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

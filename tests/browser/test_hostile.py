@@ -62,6 +62,14 @@ OVERFLOW = """() => {
   return {page: document.documentElement.scrollWidth, width, out: out.slice(0, 5)};
 }"""
 
+#: Labels of the diagram that run out of their actor's box.
+LABELS_OUT = """() => [...document.querySelectorAll('svg.path g.actor')].flatMap(g => {
+  const box = g.querySelector('rect').getBBox();
+  return [...g.querySelectorAll('text')]
+    .filter(t => { const b = t.getBBox(); return b.x + b.width > box.x + box.width + 1; })
+    .map(t => t.textContent);
+})"""
+
 #: Bidi and control characters: shown as escapes, never present raw in the rendered text.
 RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 
@@ -71,6 +79,7 @@ def _check(pg: Page, watch: Watch, name: str) -> None:
     layout = pg.evaluate(OVERFLOW)
     assert layout["page"] <= layout["width"], layout
     assert layout["out"] == [], layout
+    assert pg.evaluate(LABELS_OUT) == []
     text = pg.locator("body").inner_text()
     assert not RAW_CONTROLS.search(text), f"{name}: a raw control or bidi character reached the page"
     assert pg.title().startswith("mailtrace")

@@ -206,3 +206,16 @@ def test_without_jinja2_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
     finally:
         monkeypatch.undo()
         html_module.environment.cache_clear()
+
+
+def test_a_result_word_from_the_message_is_one_class_fragment() -> None:
+    assert html_module.css_token("pass skip") == "pass_skip"
+    assert html_module.css_token('x" onload="y') == "x__onload__y"
+    raw = (
+        b"Authentication-Results: mx.example.org; spf=pass skip smtp.mailfrom=a@b.example; dkim=\"sev-high skip\"\r\n"
+        b"From: a@b.example\r\n\r\nx"
+    )
+    parsed = _parse(render_html(analyze(raw, policy=Policy())))
+    classes = [c for _, attrs in parsed.tags for k, v in attrs if k == "class" and v for c in v.split()]
+    assert "skip" in classes  # the skip link's own class, once
+    assert classes.count("skip") == 2  # the skip link and the visually hidden "Short answers" heading
