@@ -26,6 +26,7 @@ _TRAIL = ".,;:!?)]}>'\"*"
 _LOCAL_REVERSED = re.compile(r"[A-Za-z0-9._%+\-]{1,64}")
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,10}[A-Za-z]{2,63}\b")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')\s]{1,2048})""", re.IGNORECASE)
 #: ``@`` signs examined per text: a body of nothing but ``@`` stays cheap.
 MAX_AT_SIGNS = 100_000
 
@@ -72,8 +73,9 @@ def ips_in(text: str) -> Iterator[str]:
 
 
 class LinkParser(HTMLParser):
-    """Collects link targets (``a``/``area`` ``href``, ``form`` ``action``, ``img`` ``src``) with the
-    visible text of each ``<a>``, and the page's visible text (scripts and styles left out)."""
+    """Collects link targets (``a``/``area`` ``href``, ``form`` ``action``, ``img`` ``src``, any
+    ``background`` attribute, CSS ``url()`` in ``style`` attributes and elements) with the visible
+    text of each ``<a>``, and the page's visible text (scripts and styles left out)."""
 
     _LINKS: ClassVar[dict[str, tuple[str, str]]] = {
         "a": ("href", "html_href"),
@@ -88,12 +90,19 @@ class LinkParser(HTMLParser):
         self.text: list[str] = []
         self._open: list[tuple[str, list[str]]] = []
         self._skip = 0
+        self._style = False
         self._room = max_text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._skip += 1
+            self._style = tag == "style"
             return
+        for name, value in attrs:  # what the client loads: background images, CSS url()
+            if value and name == "background":
+                self.links.append((value.strip()[:MAX_URL], "", "html_src"))
+            elif value and name == "style":
+                self._css(value)
         found = self._LINKS.get(tag)
         if found is None:
             return
@@ -113,18 +122,28 @@ class LinkParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
+            self._style = False
         elif tag == "a" and self._open:
             target, parts = self._open.pop()
             self.links.append((target, " ".join("".join(parts).split())[:MAX_URL], "html_href"))
 
     def handle_data(self, data: str) -> None:
-        if self._skip or self._room <= 0:
+        if self._room <= 0:
+            return
+        if self._skip:
+            if self._style:
+                self._css(data[: self._room])
+                self._room -= len(data)
             return
         data = data[: self._room]
         self._room -= len(data)
         self.text.append(data)
         if self._open:
             self._open[-1][1].append(data[:MAX_URL])
+
+    def _css(self, css: str) -> None:
+        for m in _CSS_URL.finditer(css):
+            self.links.append((m.group(1)[:MAX_URL], "", "html_src"))
 
     def finish(self) -> None:
         self.close()

@@ -23,6 +23,8 @@ HTML = b"""<html><body>
 <p>Or copy www.visible.example/path. Server 203.0.113.9, version 1.2.3.4.5, not 999.1.1.1.</p>
 <form action="http://post.example/collect"></form><img src="//cdn.example/p.png">
 <a href="https://redirect.example/r" title="https://bank.example/home">Click</a>
+<table background="https://bg.example/b.jpg" style="background:url('https://css.example/a.png')"></table>
+<style>@font-face { src: url(https://fonts.example/f.woff) }</style>
 </body></html>
 """
 
@@ -53,6 +55,8 @@ def test_links_their_text_and_where_they_differ() -> None:
     assert by_url["http://post.example/collect"].sources == ["html_form"]
     assert by_url["http://cdn.example/p.png"].sources == ["html_src"]  # protocol-relative: http
     assert by_url["https://bank.example/home"].sources == ["html_text"]  # a title is shown on hover
+    for loaded in ("https://bg.example/b.jpg", "https://css.example/a.png", "https://fonts.example/f.woff"):
+        assert by_url[loaded].sources == ["html_src"]  # what the client loads
     assert "http://www.visible.example/path" in by_url
     assert "https://www.paypal.com/signin" in by_url  # the shown URL is itself an indicator (visible text)
     assert "http://script.example/" not in by_url  # script content is not visible text
