@@ -70,6 +70,9 @@ def add_action_commands(sub: Any, add_analysis_options: Callable[[argparse.Argum
     r.add_argument("--redact", action="store_true", help="headers only, recipients' local-parts redacted (RFC 6590)")
     r.add_argument("--redact-key", metavar="TEXT", help="key for redaction hashes (default: random per run)")
     r.add_argument("--batch-dir", metavar="DIR", help="one report per origin network, written into DIR")
+    r.add_argument(
+        "--attached", action="store_true", help="report the messages attached to MSG (a user's forward as attachment)"
+    )
     add_analysis_options(r)
     add_action_options(r)
     i = sub.add_parser("indicators", help="URLs, domains, addresses, IPs and attachments of messages")
@@ -79,11 +82,11 @@ def add_action_commands(sub: Any, add_analysis_options: Callable[[argparse.Argum
     add_action_options(i)
 
 
-def _reports(args: argparse.Namespace, policy: Policy, err: TextIO) -> Iterator[Report | InputError]:
+def _reports(args: argparse.Namespace, policy: Policy, nested: bool = True) -> Iterator[Report | InputError]:
     for path in args.paths:
         source: object = sys.stdin.buffer.read() if path == "-" else Path(path)
         name = "<stdin>" if path == "-" else None
-        yield from analyze_many(source, policy=policy, name=name, errors="report")
+        yield from analyze_many(source, policy=policy, name=name, errors="report", nested=nested)
 
 
 def run_indicators(args: argparse.Namespace, policy: Policy, out: TextIO) -> int:
@@ -92,7 +95,7 @@ def run_indicators(args: argparse.Namespace, policy: Policy, out: TextIO) -> int
     policy = policy.clone(**action_settings(args, indicators=True))
     items: list[tuple[str, Report]] = []
     failed = 0
-    for r in _reports(args, policy, sys.stderr):
+    for r in _reports(args, policy):
         if isinstance(r, InputError):
             failed += 1
             print(f"mailtrace: {visible(r.message)}", file=sys.stderr)
@@ -116,16 +119,21 @@ def run_report_abuse(args: argparse.Namespace, policy: Policy, out: TextIO) -> i
     key = args.redact_key.encode("utf-8") if args.redact_key else secrets.token_bytes(16)
     incidents: list[Incident] = []
     failed = 0
-    for r in _reports(args, policy, sys.stderr):
+    for r in _reports(args, policy, nested=args.attached):
         if isinstance(r, InputError):
             failed += 1
             print(f"mailtrace: {visible(r.message)}", file=sys.stderr)
-        else:
+        elif not args.attached or getattr(r.source, "part", None) is not None:
             incidents.append(incident_of(r))
     if not incidents:
+        print("mailtrace: error: no message to report" + (" (none attached)" if args.attached else ""), file=sys.stderr)
         return 3
     write = write_xarf if args.format == "xarf" else write_arf
-    groups = group_by_network(incidents) if args.batch_dir else [incidents]
+    groups = group_by_network(incidents)
+    if len(groups) > 1 and not args.batch_dir:
+        raise ConfigurationError(
+            f"{len(incidents)} messages from {len(groups)} origin networks: one report each needs --batch-dir DIR"
+        )
     if args.batch_dir:
         Path(args.batch_dir).mkdir(parents=True, exist_ok=True)
     for n, group in enumerate(groups, 1):

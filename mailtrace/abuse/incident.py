@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from ipaddress import ip_network
 
 from mailtrace.abuse.sanitize import header_value
 from mailtrace.auth.verify import envelope_sender, from_domain
@@ -67,7 +68,7 @@ def incident_of(report: Report) -> Incident:
         arrival=border.timestamp if border is not None else None,
         receiver=header_value(border.receiver, 255) or None if border is not None else None,
         mail_from=None if mail_from is None else header_value(mail_from, 320),
-        rcpt_to=_recipients(report, border.recipient if border is not None else False),
+        rcpt_to=_recipients(report),
         authentication_results=ar or None,
         reported_domain=domain,
         message_id=header_value(message_id, 300) or None,
@@ -81,7 +82,7 @@ def incident_of(report: Report) -> Incident:
     )
 
 
-def _recipients(report: Report, _border_is_recipient: bool) -> tuple[str, ...]:
+def _recipients(report: Report) -> tuple[str, ...]:
     h = report.headers
     fields: tuple[AddressField, ...] = (*h.x_original_to, *h.delivered_to, *h.envelope_to)
     out: dict[str, None] = {}
@@ -108,8 +109,6 @@ def _network(report: Report, ip: str | None) -> tuple[str | None, str | None]:
     if addr is None:
         return None, None
     bits = 24 if addr.version == 4 else 48
-    from ipaddress import ip_network
-
     return str(ip_network(f"{addr}/{bits}", strict=False)), None
 
 

@@ -102,3 +102,28 @@ def test_analyze_with_enrich_and_indicators(files: dict[str, Path]) -> None:
     assert doc["indicators"]["urls"][0]["url"] == "http://phish.example/a"
     code, out = run("analyze", str(files["a"]), "--format", "json")
     assert "enrichment" not in json.loads(out)
+
+
+def test_messages_from_several_networks_need_batch_dir(files: dict[str, Path]) -> None:
+    code, out = run("report-abuse", str(files["a"]), str(files["c"]))
+    assert code == 2 and out == ""
+    code, out = run("report-abuse", str(files["a"]), str(files["b"]), "--to", "noc@example.net")
+    assert code == 0  # one network: one grouped report
+    feedback = email.message_from_string(out).get_payload()[1].get_payload()[0]  # type: ignore[index, union-attr]
+    assert feedback["Incidents"] == "2"
+
+
+def test_attached_reports_the_message_a_user_forwarded(files: dict[str, Path], tmp_path: Path) -> None:
+    inner = files["c"].read_bytes()
+    outer = (
+        b"From: user@recipient.example\r\nTo: abuse-desk@recipient.example\r\nSubject: Fwd: phish\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n"
+        b"--zz\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+        b"--zz\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"\r\n--zz--\r\n"
+    )
+    path = tmp_path / "forward.eml"
+    path.write_bytes(outer)
+    code, out = run("report-abuse", str(path), "--attached", "--to", "noc@example.net")
+    assert code == 0
+    feedback = email.message_from_string(out).get_payload()[1].get_payload()[0]  # type: ignore[index, union-attr]
+    assert feedback["Source-IP"] == "203.0.113.7"
