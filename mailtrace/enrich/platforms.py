@@ -73,6 +73,9 @@ FEEDBACK_SENDERS: dict[str, str] = {
     "oraclersys": "oracle-responsys", "sendgrid": "sendgrid", "mailgun": "mailgun", "postmark": "postmark",
 }
 # fmt: on
+#: Platforms the stamps name that ``mailtrace.trace.providers`` does not list (no abuse address known);
+#: ``declared`` is the sender's own ``X-Report-Abuse`` address, ``cpanel`` a shared-hosting account.
+UNLISTED = frozenset({"declared", "cpanel", "iterable", "apsis", "oracle-responsys"})
 _BY_HEADER = {rule.header: rule for rule in STAMPS}
 _BY_NAME: dict[str, Provider] = {p.name: p for p in PROVIDERS}
 #: Stamps kept per message.

@@ -115,3 +115,10 @@ def test_dev_corpus_platforms(corpus: Path) -> None:
     assert sides[("sendgrid", "sender")] >= 20
     assert sides[("amazon-ses", "sender")] >= 20
     assert sides[("mailgun", "sender")] >= 10
+
+
+def test_every_platform_is_in_the_provider_table_or_listed_as_unlisted() -> None:
+    from mailtrace.enrich.platforms import FEEDBACK_SENDERS, STAMPS, UNLISTED
+
+    named = {r.provider for r in STAMPS} | set(FEEDBACK_SENDERS.values())
+    assert named - {p.name for p in PROVIDERS} == UNLISTED
