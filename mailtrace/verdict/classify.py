@@ -1,24 +1,24 @@
-"""The verdict: authentic, forwarded, suspicious, forged or indeterminate, with the reasons.
+"""The verdict: authentic, forwarded, suspicious, forged or indeterminate, derived from the statements.
 
-Rules, in order (``docs/concepts.md``, "Forgery versus forwarding"):
+The statements (:class:`Parts`: origin, from_authentication, receiver_judgement, mediation,
+trace_integrity) are made first (``mailtrace.verdict.judge``); the result follows from them by
+the table of ``docs/concepts.md`` ("The verdict as statements"), in order:
 
-1. no trace and no authentication evidence: ``indeterminate``;
-2. an authentication failure at the border (SPF fail, DKIM failing on its
-   signed headers, DMARC fail) that forwarding does not explain: ``forged``.
-   Forwarding explains SPF and DMARC failures (the forwarder is not in the
-   author's SPF record) and list-made DKIM failures; a failure the receiver's
-   stamp and the re-check disagree on is never decisive;
-3. the trace itself forged (a HELO claiming the recipient's domain, the
-   recipient's own relays below the border) with nothing authenticating the
-   sender and no forwarding: ``forged``;
-4. any unexplained finding of medium or high severity that indicates forgery
-   or suspicion (display-name spoofing, reply-to hijack, softfail, inserted
-   lines, disagreeing evidence): ``suspicious``;
-5. forwarding evidence (SRS, list, ``Resent-*``, ARC, several deliveries,
-   several crossings): ``forwarded``;
-6. internal mail, or SPF pass / aligned DKIM pass / DMARC pass: ``authentic``
+1. no trace, no authentication evidence and no receiver judgement: ``indeterminate``;
+2. an authentication failure at the border (SPF fail, DKIM failing on its signed headers, DMARC
+   fail) that nothing explains: ``forged``. A mediation explains SPF and DMARC failures only
+   with evidence from before it (:mod:`.mediation`); an aligned DKIM pass explains an SPF
+   failure; the receiver's stamped DMARC pass, a list or forward, or another aligned signature
+   explains a DKIM header failure (scenario 29); a failure the stamp and the re-check dispute
+   is never decisive; one a mediation without such evidence may have caused goes to rule 4;
+3. the trace itself forged with the From: domain not authenticated and no mediation: ``forged``;
+4. any other unexplained finding of medium or high severity that indicates forgery or
+   suspicion (the receiver's composite failure, display-name spoofing, reply-to hijack,
+   softfail, inserted lines, disagreeing evidence): ``suspicious``;
+5. mediation ``forwarded``, ``list`` or ``resent``: ``forwarded``;
+6. internal mail, or the From: domain authenticated (``aligned_pass``): ``authentic``
    (speaking of the infrastructure only: the verdict names the domain);
-7. otherwise ``indeterminate``.
+7. otherwise ``indeterminate`` (an ``unaligned_pass`` names who did authenticate).
 """
 
 from __future__ import annotations

@@ -221,44 +221,15 @@ def build_view(
     if checked:
         ev = Evidence(text="re-verification against DNS now", header=None)
         # without a border there is no crossing client: SPF (and DMARC through it) was checked on a guess
-        s = getattr(verification, "spf", None) if path.border is not None else None
-        word = _str(getattr(s, "result", None))
-        if spf is None and word and word != "not_checked":
-            spf = Outcome(
-                method="spf",
-                result=word,
-                domain=getattr(s, "domain", None),
-                source="re-verification",
-                evidence=ev,
-                identity=_str(getattr(s, "identity", None)),
-            )
-        d = getattr(verification, "dmarc", None) if path.border is not None else None
-        word = _str(getattr(d, "result", None))
-        if dmarc is None and word and word not in ("not_checked", "temperror"):
-            dmarc = Outcome(
-                method="dmarc", result=word, domain=getattr(d, "domain", None), source="re-verification", evidence=ev
-            )
+        r_spf, r_dmarc, rechecked = recheck_outcomes(verification, path, from_domain)
+        if spf is None and r_spf is not None:
+            spf = r_spf
+        if dmarc is None and r_dmarc is not None and r_dmarc.result != "temperror":
+            dmarc = r_dmarc
         a = getattr(verification, "arc", None)
         word = _str(getattr(a, "cv", None))
         if arc is None and word and word not in ("not_checked", "none"):
             arc = Outcome(method="arc", result=word, domain=None, source="re-verification", evidence=ev)
-        rechecked: list[Outcome] = []
-        for c in getattr(verification, "dkim", ()) or ():
-            word = _DKIM_WORDS.get(_str(getattr(c, "result", None)) or "", "")
-            if not word:
-                continue
-            domain = getattr(c, "domain", None)
-            cev = Evidence(
-                text=f"DKIM re-check: {_str(c.result)}",
-                header="DKIM-Signature",
-                header_index=getattr(c, "header_index", None),
-            )
-            aligned = _org(domain) == _org(from_domain) if domain and from_domain else None
-            rechecked.append(
-                Outcome(
-                    method="dkim", result=word, domain=domain, source="re-verification", evidence=cev, aligned=aligned
-                )
-            )
         decisive = {"pass", "header_fail", "body_fail"}
         merged = [o for o in rechecked if o.result in decisive]
         done = {(o.domain or "").lower() for o in merged}
@@ -322,14 +293,18 @@ def recheck_outcomes(
     dkim: list[Outcome] = []
     for c in getattr(verification, "dkim", ()) or ():
         word = _DKIM_WORDS.get(_str(getattr(c, "result", None)) or "", "")
+        if not word:
+            continue
         domain = getattr(c, "domain", None)
-        if word:
-            aligned = _org(domain) == _org(from_domain) if domain and from_domain else None
-            dkim.append(
-                Outcome(
-                    method="dkim", result=word, domain=domain, source="re-verification", evidence=ev, aligned=aligned
-                )
-            )
+        cev = Evidence(
+            text=f"DKIM re-check: {_str(c.result)}",
+            header="DKIM-Signature",
+            header_index=getattr(c, "header_index", None),
+        )
+        aligned = _org(domain) == _org(from_domain) if domain and from_domain else None
+        dkim.append(
+            Outcome(method="dkim", result=word, domain=domain, source="re-verification", evidence=cev, aligned=aligned)
+        )
     return spf, dmarc, dkim
 
 
