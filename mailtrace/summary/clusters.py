@@ -8,7 +8,8 @@ A cluster is every message with the same key on one dimension:
 * ``message_id``: the Message-ID generalised (``#.*@mailer.example``).
 
 Only keys shared by at least ``min_size`` messages are clusters. Each keeps its
-count, the verdicts, the first and last Date: (UTC) and up to
+count, the verdicts, the origin providers (a cluster inside a large provider's
+shared infrastructure says so), the first and last Date: (UTC) and up to
 :data:`EXAMPLES` example sources; memory grows with the distinct keys, never
 with the reports.
 """
@@ -36,11 +37,14 @@ class Cluster:
     first: datetime | None = None
     last: datetime | None = None
     verdicts: Counter[str] = field(default_factory=Counter)
+    providers: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
 
     def add(self, row: Mapping[str, str], when: datetime | None) -> None:
         self.count += 1
         self.verdicts[row.get("verdict") or "(none)"] += 1
+        if row.get("origin_provider"):
+            self.providers[row["origin_provider"]] += 1
         if when is not None:
             self.first = when if self.first is None else min(self.first, when)
             self.last = when if self.last is None else max(self.last, when)
@@ -58,6 +62,7 @@ class Cluster:
             "first": None if self.first is None else self.first.isoformat(),
             "last": None if self.last is None else self.last.isoformat(),
             "verdicts": dict(self.verdicts.most_common()),
+            "providers": dict(self.providers.most_common(EXAMPLES)),
             "examples": list(self.examples),
         }
 

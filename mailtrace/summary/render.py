@@ -10,7 +10,7 @@ from mailtrace.render.safe import visible
 from mailtrace.summary.counts import TABLES
 from mailtrace.summary.summary import Summary
 
-CSV_COLUMNS = ("section", "key", "count", "share", "first", "last", "verdicts", "examples")
+CSV_COLUMNS = ("section", "key", "count", "share", "first", "last", "verdicts", "providers", "examples")
 TEXT_TOP = 15
 
 
@@ -47,9 +47,10 @@ def summary_text(summary: Summary, *, top: int | None = TEXT_TOP) -> str:
     if not clusters:
         lines.append("  (none: no two messages share an origin network, identity, HELO or Message-ID pattern)")
     for c in clusters:
+        via = f"; via {visible(', '.join(c['providers']))}" if c["providers"] else ""
         lines.append(
             f"  {c['dimension']} {visible(c['key'])}: {c['count']} messages, {_span(c['first'], c['last'])}; "
-            f"{visible(_verdicts(c['verdicts']))}"
+            f"{visible(_verdicts(c['verdicts']))}{via}"
         )
         lines.append(f"      e.g. {visible(', '.join(c['examples']))}")
     if doc["failed_inputs"]:
@@ -67,7 +68,7 @@ def summary_csv(summary: Summary, *, top: int | None = None) -> str:
     rows: list[list[object]] = [list(CSV_COLUMNS)]
     for name in TABLES:
         for key, count in doc["counts"][name].items():
-            rows.append([name, key, count, _share(count, total), "", "", "", ""])
+            rows.append([name, key, count, _share(count, total), "", "", "", "", ""])
     for c in doc["clusters"]:
         rows.append(
             [
@@ -78,6 +79,7 @@ def summary_csv(summary: Summary, *, top: int | None = None) -> str:
                 c["first"] or "",
                 c["last"] or "",
                 _verdicts(c["verdicts"]),
+                _verdicts(c["providers"]),
                 " ".join(c["examples"]),
             ]
         )

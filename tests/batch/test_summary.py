@@ -82,6 +82,7 @@ def test_summary_counts_and_clusters_from_rows() -> None:
                 message_id=f"2023110{i}120000.ABCDEF{i}@kit.example",
                 date=f"2023-11-0{i + 1}T12:00:00+02:00",
                 authenticated_as="spf:bulk.example",
+                origin_provider="hoster" if i else "",
             )
         )
     summary.add(_row(source="other.eml", origin_ip="192.0.2.1", verdict="authentic", from_domain="ok.example"))
@@ -100,7 +101,7 @@ def test_summary_counts_and_clusters_from_rows() -> None:
         ("message_id", "#.*@kit.example"),
     }
     net = clusters[("network", "198.51.100.0/24")]
-    assert net["count"] == 3 and net["verdicts"] == {"forged": 3}
+    assert net["count"] == 3 and net["verdicts"] == {"forged": 3} and net["providers"] == {"hoster": 2}
     assert (net["first"], net["last"]) == ("2023-11-01T10:00:00+00:00", "2023-11-03T10:00:00+00:00")
     assert net["examples"] == ["kit0.eml", "kit1.eml", "kit2.eml"]
 
