@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -88,6 +89,7 @@ _WORKER_POLICY: Policy | None = None
 
 
 def _init_worker(policy_blob: bytes) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
     global _WORKER_POLICY  # one policy per worker process, set once when it starts
     _WORKER_POLICY = pickle.loads(policy_blob)  # pickled by the parent process, never from outside
 

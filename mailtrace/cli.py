@@ -32,6 +32,7 @@ from mailtrace.render.stream import DOCS, FORMATS, StreamWriter, row_doc
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
+EXIT_INTERRUPTED = 130  #: Ctrl-C, as shells report SIGINT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -109,6 +110,11 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     )
     add_dns_options(p)
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="messages analysed at once (0: every core)")
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on the Dask scheduler at ADDRESS (tcp://host:8786) or 'local' (mailtrace[dask]; docs/scale.md)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar (drawn only on a terminal)")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output (never an input)")
 
@@ -197,6 +203,8 @@ def _policy(args: argparse.Namespace, warn: Callable[[str], None]) -> Policy:
 def _resolver(args: argparse.Namespace, warn: Callable[[str], None]) -> Resolver | None:
     """``offline`` without ``--zone`` re-checks nothing: an empty zone would claim every key is gone."""
     mode, path = _dns_mode(args)
+    if getattr(args, "dask", None):
+        return None  # each Dask worker builds its own (mailtrace.dask.cli.dns_spec)
     if mode == "offline" and not args.zone:
         if args.nameserver or args.dns_timeout is not None:
             raise ConfigurationError("--nameserver and --dns-timeout apply to live DNS (--dns live or --record)")
@@ -252,6 +260,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     progress = Progress(err, enabled=show, total=count_files(args.paths) if show else None)
     try:
         return _run(args, policy, out, progress)
+    except KeyboardInterrupt:
+        progress.write("mailtrace: interrupted")
+        return EXIT_INTERRUPTED
     finally:
         progress.close()
         stats = dns_statistics(policy.resolver)
@@ -266,6 +277,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
 
 def _results(args: argparse.Namespace, policy: Policy, render: Callable[..., Any]) -> Iterator[Any]:
     # The one place inputs become items; with the readers' errors="report" this stays one call.
+    if getattr(args, "dask", None):
+        from mailtrace.dask.cli import dask_results
+
+        jobs = batch.effective_jobs(0 if args.jobs == 1 else args.jobs)
+        return dask_results(args, policy, render, _dns_mode(args)[0], jobs)
     sources = ["-" if p == "-" else Path(p) for p in args.paths]  # a str would be message text
     # Attached messages are split off by the workers (batch.run(attached=True)), not while reading.
     options = ReadOptions(nested=False, follow_symlinks=args.follow_symlinks, mbox_variant=args.mbox_variant)
