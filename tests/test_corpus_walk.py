@@ -10,6 +10,7 @@ import pytest
 import mailtrace
 from mailtrace.errors import UnsupportedFormatError
 from mailtrace.load.sniff import unsupported_format
+from mailtrace.render.text import render_text
 
 _SKIP_SUFFIXES = {".tsv", ".yml", ".yaml", ".md", ".py", ".pem", ".key", ".pub", ".private", ".dat", ".dns", ".json"}
 
@@ -25,6 +26,7 @@ def test_every_corpus_file_yields_reports_without_raising(corpus: Path) -> None:
     messages = hops = 0
     codes: Counter[str] = Counter()
     missing_by: list[str] = []
+    internal: list[str] = []  # the last line of defence (analyze_bytes) must never be what saved a message
     for path in files:
         try:
             reports = list(mailtrace.analyze_many(path))
@@ -33,7 +35,9 @@ def test_every_corpus_file_yields_reports_without_raising(corpus: Path) -> None:
             continue
         for report in reports:
             messages += 1
+            internal.extend(f"{path}: {d.message}" for d in report.defects if d.code == "mailtrace.internal_error")
             report.to_json()  # the whole report serialises
+            render_text(report)  # and renders
             hops += len(report.received)
             for hop in report.received:
                 codes.update(d.code for d in hop.defects)
@@ -42,3 +46,4 @@ def test_every_corpus_file_yields_reports_without_raising(corpus: Path) -> None:
     assert messages > 2800
     assert hops > 9000
     assert missing_by == []
+    assert internal == []

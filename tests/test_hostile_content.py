@@ -62,7 +62,7 @@ def test_unicode_digits_in_tls_bits_are_not_numbers() -> None:
 
 @pytest.mark.parametrize("text", ["Fri, 31 Dec 9999 23:59:59 -2359", "Mon, 1 Jan 0001 00:00:00 +2359"])
 def test_dates_at_the_edge_of_datetime_are_implausible_not_errors(text: str) -> None:
-    value, defects = parse_date(text)
+    value, _defects = parse_date(text)
     assert value is None or value.astimezone(UTC) < datetime(9999, 1, 1, tzinfo=UTC)
     raw = f"Received: from h ([192.0.2.1]) by mx.example; {text}\r\nDate: {text}\r\nFrom: a@b.example\r\n\r\nx\r\n"
     report = mailtrace.analyze(raw.encode())
@@ -70,11 +70,16 @@ def test_dates_at_the_edge_of_datetime_are_implausible_not_errors(text: str) -> 
     render_text(report)  # the text renderer converts to UTC: it must not overflow either
 
 
-@pytest.mark.parametrize(("pct", "expected"), [("\u00b2", 100), ("9" * 5000, 100), ("101", 100), ("-1", 100), ("30", 30)])
+@pytest.mark.parametrize(
+    ("pct", "expected"), [("\u00b2", 100), ("9" * 5000, 100), ("101", 100), ("-1", 100), ("30", 30)]
+)
 def test_dmarc_pct_that_is_not_0_to_100_is_ignored_and_the_record_evaluated(pct: str, expected: int) -> None:
     zone = OfflineZone.from_dict({"_dmarc.example.com": {"TXT": [f"v=DMARC1; p=reject; pct={pct}"]}})
     check = check_dmarc(
-        zone, "example.com", SpfCheck(result=SpfResult.FAIL), [DkimCheck(result=DkimResult.SIGNATURE_MISMATCH, domain="example.com")]
+        zone,
+        "example.com",
+        SpfCheck(result=SpfResult.FAIL),
+        [DkimCheck(result=DkimResult.SIGNATURE_MISMATCH, domain="example.com")],
     )
     assert check.result is DmarcResult.FAIL and check.policy == "reject"
     assert check.pct == expected

@@ -34,11 +34,16 @@ _RUNS = {
     "]\r": re.compile(r"(?:[^\]\r\\]++|\\.)*+", re.DOTALL),
     ")\r": re.compile(r"(?:[^()\r\\]++|\\.)*+", re.DOTALL),
 }
-_QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
-
-
 def _unquote(text: str) -> str:
-    return _QUOTED_PAIR.sub(r"\1", text)
+    """``text`` with each quoted pair (backslash and a character) replaced by the character."""
+    out: list[str] = []
+    start = 0
+    while (slash := text.find("\\", start)) >= 0:
+        out.append(text[start:slash])
+        out.append(text[slash + 1 : slash + 2])
+        start = slash + 2
+    out.append(text[start:])
+    return "".join(out)
 
 
 class _Reader:

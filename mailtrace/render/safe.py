@@ -29,26 +29,21 @@ import re
 #: controls, musical symbol formatting, tag characters); the line and paragraph separators; and
 #: surrogates (a lone one cannot even be encoded). ``tests/render/test_safe.py`` checks that every
 #: Cf character of the running Python's Unicode database is in here.
-_UNSAFE_CLASS = (
-    "\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
-    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0001\U000e0020-\U000e007f"
-)
-#: Every character :func:`visible` escapes.
-UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
-_UNSAFE_KEEP_NEWLINE = re.compile(f"(?!\n)[{_UNSAFE_CLASS}]")
+_RANGES = (
+    (0x00, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F),
+    (0x890, 0x891), (0x8E2, 0x8E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x2064),
+    (0x2066, 0x206F), (0xD800, 0xDFFF), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)  # fmt: skip
+#: Every character :func:`visible` escapes (for searching; the escaping itself is a ``str.translate``).
+UNSAFE = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _RANGES) + "]")
+_NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
 
 
-_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    named = _NAMED.get(char)
-    if named is not None:
-        return named
-    code = ord(char)
+def _escape(code: int) -> str:
+    if code in _NAMED:
+        return _NAMED[code]
     if code <= 0xFF:
         return f"\\x{code:02x}"
     if code <= 0xFFFF:
@@ -56,22 +51,28 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\U{code:08x}"
 
 
-def _escape_json(match: re.Match[str]) -> str:
-    code = ord(match.group())
+def _escape_json(code: int) -> str:
     if code <= 0xFFFF:
         return f"\\u{code:04x}"
     high, low = divmod(code - 0x10000, 0x400)
     return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
 
 
+_CODES = [code for first, last in _RANGES for code in range(first, last + 1)]
+#: ``str.translate`` tables (C speed: 2 MB of text in about 10 ms).
+_VISIBLE = {code: _escape(code) for code in _CODES}
+_VISIBLE_TEXT = {code: _escape(code) for code in _CODES if code != 0x0A}
+_JSON = {code: _escape_json(code) for code in _CODES if code != 0x0A}
+
+
 def visible(text: str) -> str:
     """``text`` with every control, bidi and invisible formatting character shown as an escape."""
-    return UNSAFE.sub(_escape, text)
+    return text.translate(_VISIBLE)
 
 
 def visible_text(text: str) -> str:
     """:func:`visible` for a finished report: the same escapes, except its own ``\\n`` line breaks."""
-    return _UNSAFE_KEEP_NEWLINE.sub(_escape, text)
+    return text.translate(_VISIBLE_TEXT)
 
 
 def json_safe(document: str) -> str:
@@ -81,4 +82,4 @@ def json_safe(document: str) -> str:
     Outside strings a JSON text holds only ASCII punctuation, digits, letters and white space,
     so escaping them anywhere but the indentation's ``\\n`` yields the same data.
     """
-    return _UNSAFE_KEEP_NEWLINE.sub(_escape_json, document)
+    return document.translate(_JSON)

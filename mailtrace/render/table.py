@@ -6,9 +6,15 @@ import textwrap
 from collections.abc import Sequence
 
 
+#: Longest value shown whole in the text report (as in the HTML report); the rest is counted, not shown.
+MAX_CELL_CHARS = 4000
+
+
 def wrap_cell(text: str, width: int) -> list[str]:
     if len(text) <= width:
         return [text]
+    if len(text) > MAX_CELL_CHARS:  # wrapping 64 kB values (60 of them) would take seconds
+        text = f"{text[:MAX_CELL_CHARS]}… [{len(text) - MAX_CELL_CHARS} more characters]"
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 

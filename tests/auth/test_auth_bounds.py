@@ -44,7 +44,7 @@ def test_a_16384_bit_key_is_refused_with_a_typed_result(parse: Parse) -> None:
     zone = OfflineZone.from_dict({"big._domainkey.example.com": {"TXT": [_record(16384)]}})
     (check,) = verify_dkim(parse(_signature("big") + MESSAGE), zone, clock=None)
     assert check.result is DkimResult.KEY_TOO_LARGE
-    assert check.key_bits == 16384 and "16384 bits" in check.reason
+    assert check.key_bits == 16384 and "16384 bits" in (check.reason or "")
 
 
 def test_a_key_at_the_limit_is_verified_and_a_huge_exponent_refused(parse: Parse) -> None:
@@ -56,7 +56,7 @@ def test_a_key_at_the_limit_is_verified_and_a_huge_exponent_refused(parse: Parse
     )
     edge, exp = verify_dkim(parse(_signature("edge") + _signature("exp") + MESSAGE), zone, clock=None)
     assert edge.result is DkimResult.BODY_HASH_MISMATCH  # verified (the body hash is made up), not refused
-    assert exp.result is DkimResult.KEY_TOO_LARGE and "exponent of 2049 bits" in exp.reason
+    assert exp.result is DkimResult.KEY_TOO_LARGE and "exponent of 2049 bits" in (exp.reason or "")
 
 
 def test_record_refusal_reads_dns_records() -> None:
@@ -78,17 +78,17 @@ def test_signatures_past_the_bound_are_not_checked(parse: Parse) -> None:
 def test_signatures_past_the_cpu_budget_are_not_checked(signer: Signer, parse: Parse) -> None:
     signed = signer.sign(signer.sign(signer.sign(MESSAGE)))
     zone = OfflineZone.from_dict({signer.name: {"TXT": [signer.record]}})
-    first, *rest = verify_dkim(parse(signed), zone, clock=None, limits=Limits(verify_cpu_budget=1e-9))
+    _first, *rest = verify_dkim(parse(signed), zone, clock=None, limits=Limits(verify_cpu_budget=1e-9))
     assert rest and all(c.result is DkimResult.NOT_CHECKED for c in rest)
     assert {d.code for c in rest for d in c.defects} == {"dkim.cpu_budget"}
 
 
 _ARC = (
-    "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=example.com; s=big; t=1700000000; b=AAAA\r\n"
-    "ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=big; t=1700000000;"
-    " h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\n"
-    "ARC-Authentication-Results: i=1; mx.example.org; spf=pass smtp.mailfrom=example.com\r\n"
-).encode()
+    b"ARC-Seal: i=1; a=rsa-sha256; cv=none; d=example.com; s=big; t=1700000000; b=AAAA\r\n"
+    b"ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=big; t=1700000000;"
+    b" h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\n"
+    b"ARC-Authentication-Results: i=1; mx.example.org; spf=pass smtp.mailfrom=example.com\r\n"
+)
 
 
 def test_an_arc_key_too_large_is_refused_before_dkimpy_uses_it(parse: Parse) -> None:
