@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from functools import lru_cache
+
+from mailtrace.memo import bounded_cache
 
 MAILBOX = "mailbox"  #: hosts people's mailboxes (and usually their submission and inbound MX)
 ESP = "esp"  #: an email service provider sending on behalf of its customers
@@ -82,9 +83,11 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         name="yahoo", kind=MAILBOX, abuse=None,
-        domains=("yahoo.com", "yahoo.net", "yahoodns.net", "yahoogroups.com", "aol.com", "aolmd.com", "aim.com"),
+        domains=("yahoo.com", "yahoo.net", "yahoodns.net", "yahoogroups.com", "aol.com", "aolmd.com", "aim.com",
+                 "netscape.net"),
         seen="phishing-pot-dev, SpamAssassin corpus: *.consmr.mail.*.yahoo.com, *.grp.scd.yahoo.com (groups), "
-             "rly-*.mx.aol.com, imo-*.mx.aol.com, *.aolmd.com",
+             "rly-*.mx.aol.com, imo-*.mx.aol.com, *.aolmd.com; 'from USER@netscape.net by imo-*.mx.aol.com' "
+             "(AOL runs Netscape's mail)",
     ),
     Provider(
         name="apple", kind=MAILBOX, abuse="abuse@icloud.com",
@@ -230,7 +233,7 @@ def _suffixes(host: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels))]
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096, max_len=300)  # a host name is at most 253 characters
 def provider_of(name: str | None) -> Provider | None:
     """The provider whose domain ``name`` (a host name or a domain) equals or is below, or ``None``.
 
