@@ -3,7 +3,9 @@
 :class:`HealthMonitor` sits between the answer cache and the live resolver, so it
 sees only the questions actually sent. It counts them, and:
 
-* after ``dead_after`` (3) consecutive timeouts it declares the resolver dead:
+* after ``dead_after`` (3) consecutive timeouts it declares the resolver dead
+  (a timeout counts only when the question was allowed at least ``MIN_WAIT``
+  seconds: a message's spent DNS budget says nothing about the server):
   every later question is answered TIMEOUT at once (the checks that needed it read
   ``temperror``) instead of waiting out each message's DNS budget, and one warning
   is given. A single answer in between resets the count.
@@ -51,6 +53,8 @@ MUST_EXIST = frozenset(
 #: Every answer NXDOMAIN over at least this many questions reads as a sinkhole.
 SINKHOLE_MIN_QUERIES = 20
 DEAD_AFTER = 3
+#: Seconds: a timeout of a question allowed less (its message's budget nearly spent) is not the server's fault.
+MIN_WAIT = 0.5
 
 
 class HealthMonitor:
@@ -95,7 +99,8 @@ class HealthMonitor:
         message = None
         with self._lock:
             if answer.status is Status.TIMEOUT:
-                self._consecutive_timeouts += 1
+                if timeout is None or timeout >= MIN_WAIT:
+                    self._consecutive_timeouts += 1
                 if self._consecutive_timeouts >= self.dead_after and not self.dead:
                     self.dead = True
                     self.warnings += 1

@@ -91,6 +91,17 @@ def test_monitor_one_answer_resets_the_count() -> None:
     assert not monitor.dead and len(inner.asked) == 5
 
 
+def test_timeouts_of_questions_cut_short_by_a_spent_budget_do_not_count() -> None:
+    inner = _Scripted(Status.TIMEOUT)
+    monitor = HealthMonitor(inner, dead_after=3, warn=lambda _m: None)
+    for i in range(10):
+        monitor.resolve(f"x{i}.example", "TXT", timeout=0.01)
+    assert not monitor.dead and len(inner.asked) == 10
+    for i in range(3):
+        monitor.resolve(f"y{i}.example", "TXT", timeout=5.0)
+    assert monitor.dead
+
+
 def test_monitor_names_a_sinkhole() -> None:
     monitor = HealthMonitor(_Scripted(Status.NXDOMAIN), warn=lambda _m: None)
     monitor.resolve("gmail.com", "TXT")
