@@ -112,6 +112,9 @@ def _at_border(path: Path, index: int | None, writer: str | None) -> bool:
         return False
     if index < border.header_index:
         return True
+    if writer and border.receiver and writer.lower().rstrip(".") == border.receiver.lower().rstrip("."):
+        # the border's own receiving host by its exact name: Proton writes its stamps under the sender's lines
+        return True
     below = min(
         (
             h.header_index

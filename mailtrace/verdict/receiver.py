@@ -7,7 +7,8 @@ authentication (``compauth=... reason=NNN``), its spam confidence level
 (``X-Forefront-Antispam-Report``: ``SFV``, ``CAT``), the bulk complaint level
 (``X-Microsoft-Antispam: BCL``) and the folder it delivered to
 (``X-Microsoft-Antispam-Mailbox-Delivery: dest``); Google and Proton write DMARC's policy and
-disposition as a comment (``dmarc=pass (p=NONE sp=NONE dis=NONE)``); rspamd writes
+disposition as a comment (``dmarc=pass (p=NONE sp=NONE dis=NONE)``), Proton its action in
+``X-Pm-Spam-Action``; rspamd writes
 ``X-Rspamd-Action``, SpamAssassin ``X-Spam-Status``.
 
 Only the final receiver's stamps count: the ``Authentication-Results`` the verdict already ties to
@@ -201,7 +202,7 @@ def receiver_judgement(
                 evidence.append(_ev(f, f"compauth={kw['compauth']} reason={kw['compauth_reason']}"))
     above = path.border.header_index if path.border is not None else None
     final = provider_of(path.border.receiver) if path.border is not None else None
-    provider = _provider_fields(message, above, final is not None and final.name == "microsoft")
+    provider = _provider_fields(message, above, final.name if final is not None else None)
     kw.update({k: v for k, (v, _) in provider.items()})
     evidence.extend(e for _, e in provider.values() if e is not None)
     if not kw:
@@ -243,12 +244,13 @@ def _topmost(message: Message, name: str, above: int | None) -> Any:
     return None
 
 
-def _provider_fields(message: Message, above: int | None, microsoft: bool) -> dict[str, tuple[Any, Evidence | None]]:
+def _provider_fields(message: Message, above: int | None, final: str | None) -> dict[str, tuple[Any, Evidence | None]]:
     """The providers' spam and delivery fields. Microsoft 365 strips ``X-MS-Exchange-Organization-*`` from
     mail arriving from outside and renames a sending tenant's antispam fields ``...-Untrusted``, so when the
-    final receiver is Microsoft's its fields are read wherever they sit; others only above the border line."""
+    final receiver is Microsoft's its fields are read wherever they sit, as Proton's ``X-Pm-Spam-Action`` when the
+    final receiver is Proton's (it writes its fields under the sender's lines); others only above the border line."""
     out: dict[str, tuple[Any, Evidence | None]] = {}
-    ms = -1 if microsoft else above
+    ms = -1 if final == "microsoft" else above
     f = _topmost(message, "X-MS-Exchange-Organization-SCL", ms)
     if f is not None and (m := _INT.search(f.value[:16])):
         out["scl"] = (int(m.group(0)), Evidence(text=f"SCL {m.group(0)}", header=f.name, header_index=f.index))
@@ -273,8 +275,12 @@ def _provider_fields(message: Message, above: int | None, microsoft: bool) -> di
         dest = tags.get("dest", "").upper()[:1]
         if dest in _DEST:
             out["delivered_to"] = (_DEST[dest], Evidence(text=f"dest:{dest}", header=f.name, header_index=f.index))
-    for name in ("X-Rspamd-Action", "X-Spam-Status"):
-        f = _topmost(message, name, above)
+    for name, where in (
+        ("X-Pm-Spam-Action", -1 if final == "proton" else above),
+        ("X-Rspamd-Action", above),
+        ("X-Spam-Status", above),
+    ):
+        f = _topmost(message, name, where)
         if f is not None and "spam_action" not in out:
             word = f.value.strip()[:40].split(",", 1)[0].strip()
             if word:
