@@ -119,9 +119,10 @@ def test_trust_nothing_is_said_explicitly() -> None:
     border = report.path.border
     assert border is not None and border.index == 1 and border.method is BorderMethod.TRUSTED_NETWORKS
     assert "trust_nothing" in border.evidence[0].text
-    assert run(*M365, FRONT_DOOR, *ORIGINATOR, policy=Policy(trusted_networks=())).path.border == run(
-        *M365, FRONT_DOOR, *ORIGINATOR
-    ).path.border  # an empty list is no setting at all
+    assert (
+        run(*M365, FRONT_DOOR, *ORIGINATOR, policy=Policy(trusted_networks=())).path.border
+        == run(*M365, FRONT_DOOR, *ORIGINATOR).path.border
+    )  # an empty list is no setting at all
     with pytest.raises(ConfigurationError, match="trust_nothing"):
         Policy(trust_nothing=True, trusted_networks=("192.0.2.0/24",))
 
@@ -216,3 +217,23 @@ def test_corpus_bcc_phishing_has_no_recipient_claims(corpus: Path) -> None:
     report = mailtrace.analyze(path)
     assert report.path.recipient.domain is None
     assert not {"trace.claims_recipient_relay", "trace.helo_recipient_domain"} & {f.code for f in report.findings}
+
+
+AOL_OUT = (
+    "Received: from Grlygrl201@aol.com\n\tby imo-d08.mx.aol.com (mail_out_v32.21.) id b.13.eda34f4 (5710); "
+    "Thu, 25 Jul 2002 00:04:42 -0400 (EDT)"
+)
+AOL_WEBMAIL = (
+    "Received: from aol.com (mow-m22.webmail.aol.com [64.12.180.138])\n\tby air-id04.mx.aol.com (v86_r1.16) "
+    "with ESMTP id MAILINID43-0725000442; Thu, 25 Jul 2002 00:04:42 -0400"
+)
+
+
+def test_a_relay_named_webmail_handing_over_by_smtp_links_to_the_account_line() -> None:
+    # SpamAssassin easy-ham-2/00882: AOL's webmail front end hands the message to its MX by SMTP, and AOL's
+    # outbound line names the sending account (user@aol.com): the same organisation, no broken link
+    report = run(BORDER.replace("mail.sender.example", "imo-d08.mx.aol.com"), AOL_OUT, AOL_WEBMAIL, *ORIGINATOR)
+    assert report.received[2].kind == "smtp"
+    hop = report.path.hop(1)
+    assert hop is not None and hop.link.value == "same_organisation"
+    assert "trace.link_broken" not in {f.code for f in report.findings}

@@ -11,6 +11,7 @@ Microsoft SMTP Server`` is an SMTP hand-over from a relay that happens to be cal
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from mailtrace.parse.received.dialects.base import Dialect, with_word
 from mailtrace.parse.received.draft import Draft, Line
@@ -40,8 +41,7 @@ def _named_only(line: Line, draft: Draft) -> bool:
     address: a relay that happens to be called webmail handing over by SMTP, not a web application."""
     if with_word(line).startswith("http") or "via http" in line.low:
         return False
-    notes = " ".join(line.comments).lower()
-    if any(m in notes for m in _MARKERS):
+    if _APP.search(" ".join(line.comments)):
         return False
     try:
         addr = ipaddress.ip_address(draft.ip or "")
@@ -49,6 +49,10 @@ def _named_only(line: Line, draft: Draft) -> bool:
         return False
     return not (addr.is_loopback or addr.is_link_local or addr.is_unspecified or any(addr in n for n in _LOCAL))
 
+
+#: an application's name standing alone in a comment ("(Horde Framework)"), not part of a host name
+#: ("(webmail.example.com.br [192.0.2.4])"); no nested quantifier: linear
+_APP = re.compile(r"(?<![\w.-])(?:squirrelmail|roundcube|horde|webmail|rainloop|sogo)(?![\w.-])", re.IGNORECASE)
 
 #: private, shared (CGN) and unique-local networks: a client there may be the web application's own server
 _LOCAL = tuple(
