@@ -124,10 +124,19 @@ class _Walker:
     def maildir(self, path: str) -> Iterator[Member | InputError]:
         position = 0
         subfolders = [e.path for e in self._entries(path) if e.name.startswith(".") and e.name not in (".", "..")]
-        for box in [path, *(s for s in subfolders if is_maildir(s) and self._own_folder(s))]:
+        boxes = [path]
+        for sub in subfolders:
+            if is_maildir(sub) and self._own_folder(sub):
+                boxes.append(sub)
+            elif is_maildir(sub):
+                yield self._outside(sub, os.path.realpath(sub), None)
+        for box in boxes:
             for sub in ("new", "cur"):
                 folder = os.path.join(box, sub)
                 if not os.path.isdir(folder):
+                    continue
+                if not self._own_folder(folder):
+                    yield self._outside(folder, os.path.realpath(folder), position)
                     continue
                 for entry in self._entries(folder):
                     if entry.name.startswith("."):
@@ -142,7 +151,19 @@ class _Walker:
                     position += 1
 
     def _own_folder(self, path: str) -> bool:
-        return not os.path.islink(path) or self.follow
+        """A subfolder to read: no symlink out of the folder (unless asked)."""
+        return self.follow or not os.path.islink(path) or self._inside(os.path.realpath(path))
+
+    def _inside(self, real: str) -> bool:
+        return os.path.commonpath([self.root, real]) == self.root
+
+    def _outside(self, path: str, real: str, position: int | None) -> InputError:
+        return InputError(
+            source=path,
+            position=position,
+            code="input.symlink_outside",
+            message=f"{path}: symlink to {real}, outside the folder: not followed (follow_symlinks=True reads it)",
+        )
 
     def _entries(self, path: str) -> list[os.DirEntry[str]]:
         try:
@@ -173,15 +194,8 @@ class _Walker:
                 code="input.unreadable",
                 message=f"{entry.path}: dangling symlink (to {os.readlink(entry.path)})",
             )
-        inside = os.path.commonpath([self.root, real]) == self.root
-        if not inside and not self.follow:
-            return InputError(
-                source=entry.path,
-                position=position,
-                code="input.symlink_outside",
-                message=f"{entry.path}: symlink to {real}, outside the folder: not followed "
-                "(follow_symlinks=True reads it)",
-            )
+        if not self.follow and not self._inside(real):
+            return self._outside(entry.path, real, position)
         if stat.S_ISDIR(mode):
             if not self.follow or real in self.seen:
                 return None

@@ -140,3 +140,17 @@ def test_real_mail_with_bad_files_in_the_middle_every_message_and_four_errors(tm
     reports = [r for r in results if isinstance(r, Report)]
     assert [Path(r.source.name).name for r in reports] == [f"{i * 2:03d}.eml" for i in range(40)]
     assert all(r.received for r in reports)
+
+
+def test_a_maildir_whose_cur_links_out_of_it_is_not_read(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    _mail(elsewhere / "private.eml", "private")
+    md = tmp_path / "Maildir"
+    (md / "new").mkdir(parents=True)
+    _mail(md / "new" / "1.host", "inbox")
+    (md / "cur").symlink_to(elsewhere)
+    _mail(tmp_path / "other" / "cur" / "2.host", "other maildir")
+    (md / ".Junk").symlink_to(tmp_path / "other")  # a Maildir++ subfolder out of the folder
+    results = list(mailtrace.analyze_many(md, errors="report"))
+    assert _outcome(results) == ["input.symlink_outside:.Junk", "inbox", "input.symlink_outside:cur"]
+    assert "private" not in repr(results) and "other maildir" not in repr(results)
