@@ -108,7 +108,6 @@ class _Piece:
     text: str  #: the piece as written (stripped)
     name: str  #: its text outside ``<...>`` and comments, quotes removed
     spec: str | None  #: the address in ``<...>``, or a bare ``local@domain``
-    angled: bool
 
 
 def _split(value: str) -> list[_Piece]:
@@ -128,10 +127,11 @@ def _split(value: str) -> list[_Piece]:
         shown = "".join(name).strip()
         if raw:
             bare = spec
-            angled = bare is not None
             if bare is None and " " not in shown and "@" in shown and '"' not in raw:
-                bare = shown
-            pieces.append(_Piece(raw, "" if bare == shown and not angled else shown, bare, angled))
+                # a bare addr-spec: the whole piece is the address, there is no name
+                pieces.append(_Piece(raw, "", shown))
+            else:
+                pieces.append(_Piece(raw, shown, bare))
         text.clear()
         name.clear()
         spec = None
