@@ -59,6 +59,7 @@ class Before:
 
     source: str  #: ``ARC i=1 (sealed by d)``, ``stamp by <host>``, ``DKIM signature of d``
     passed: bool
+    failed: bool = False  #: a failure of the From: domain recorded there (not merely nothing passing)
     results: str  #: the results as recorded, e.g. ``spf=pass dkim=pass dmarc=pass``
     evidence: Evidence
 
@@ -66,6 +67,7 @@ class Before:
         return {
             "source": self.source,
             "passed": self.passed,
+            "failed": self.failed,
             "results": self.results,
             "evidence": self.evidence.to_dict(),
         }
@@ -129,11 +131,17 @@ def mediation(
     if before is not None and before.passed:
         explains, unexplained = tuple(explainable), ()
         note = f"Evidence from before the forward shows the message passed there ({before.source}: {before.results})."
-    elif before is not None:
+    elif before is not None and before.failed:
         explains, unexplained = (), tuple(explainable)
         note = (
             f"Evidence from before the forward records a failure ({before.source}: {before.results}): the failure "
             "is the author's, not the mediator's."
+        )
+    elif before is not None:
+        explains, unexplained = (), tuple(explainable)
+        note = (
+            f"Evidence from before the forward shows nothing authenticated the From: domain there ({before.source}: "
+            f"{before.results}), so the mediation explains no failure."
         )
     else:
         explains, unexplained = (), tuple(explainable)
@@ -241,10 +249,11 @@ def _before(
         sealer = first.seal.domain if first.seal is not None else None
         got = _judge_results(ar.results, from_domain)
         if got is not None:
-            passed, text = got
+            passed, failed, text = got
             return Before(
                 source=f"ARC i={first.instance}" + (f" sealed by {sealer}" if sealer else ""),
                 passed=passed,
+                failed=failed,
                 results=text,
                 evidence=Evidence(
                     text=f"ARC-Authentication-Results i={first.instance}: {text}",
@@ -262,11 +271,12 @@ def _before(
         for f in sorted(lower, key=lambda f: f.header_index):
             got = _judge_results(f.results, from_domain)
             if got is not None:
-                passed, text = got
+                passed, failed, text = got
                 who = f.authserv_id or "an earlier receiver"
                 return Before(
                     source=f"stamp by {who}",
                     passed=passed,
+                    failed=failed,
                     results=text,
                     evidence=Evidence(
                         text=f"{who}: {text}", header="Authentication-Results", header_index=f.header_index
@@ -292,8 +302,8 @@ def _before(
     return None
 
 
-def _judge_results(results: Sequence[Any], from_domain: str | None) -> tuple[bool, str] | None:
-    """``(passed, text)`` for one set of recorded results, or ``None`` when they say nothing of From:."""
+def _judge_results(results: Sequence[Any], from_domain: str | None) -> tuple[bool, bool, str] | None:
+    """``(passed, failed, text)`` for one set of recorded results, or ``None`` when they say nothing of From:."""
     words: list[str] = []
     dmarc: str | None = None
     passes_aligned = False
@@ -322,9 +332,7 @@ def _judge_results(results: Sequence[Any], from_domain: str | None) -> tuple[boo
         return None
     text = " ".join(words[:8])
     if dmarc in ("pass", "bestguesspass"):
-        return True, text
+        return True, False, text
     if dmarc == "fail" or fail:
-        return False, text
-    if passes_aligned:
-        return True, text
-    return False, text
+        return False, True, text
+    return passes_aligned, False, text

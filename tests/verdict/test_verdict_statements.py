@@ -43,7 +43,7 @@ def test_scenario_22_forward_explains_a_failure_only_with_evidence_from_before_i
     spoofed = build_message(BOT_FORWARDED, dialect=USER_FORWARD, scenario=Scenario(spoofed_from="bank.example"))
     report = spoofed.analyze()
     med = report.verdict.parts.mediation
-    assert med.kind == "forwarded" and med.before is not None and not med.before.passed
+    assert med.kind == "forwarded" and med.before is not None and not med.before.passed and med.before.failed
     assert "auth.dmarc_fail" in med.unexplained and not med.explains
     assert report.verdict.result is VerdictResult.FORGED
     assert report.verdict.parts.from_auth.status == "fail"
