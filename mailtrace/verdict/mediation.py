@@ -165,7 +165,7 @@ def mediation(
 def _kind(
     path: Path, signals: ForwardingSignals, headers: Headers, message: Message, corroborated: bool
 ) -> tuple[str, tuple[str, ...], list[Evidence]]:
-    if signals.lists and corroborated:
+    if _names_a_list(signals) and corroborated:
         return LIST, tuple(sorted(signals.list_domains)), list(signals.lists[:3])
     if signals.resent:
         who = [
@@ -201,6 +201,12 @@ def _kind(
     return NONE, (), []
 
 
+def _names_a_list(signals: ForwardingSignals) -> bool:
+    """List fields that name a list (``List-Id``, ``List-Post``, ``X-BeenThere``...): a ``List-Unsubscribe``
+    alone is what every bulk sender writes (RFC 8058 one-click unsubscribe), no list."""
+    return any((e.header or "").lower() != "list-unsubscribe" for e in signals.lists)
+
+
 def _is_report(headers: Headers, message: Message) -> bool:
     rp = headers.return_path[0].first if headers.return_path else None
     if rp is None or not rp.null:
@@ -211,7 +217,7 @@ def _is_report(headers: Headers, message: Message) -> bool:
 
 def _own_tenant(path: Path, signals: ForwardingSignals) -> bool:
     """A second crossing inside one provider with nothing else naming a forwarder (scenario 23)."""
-    if signals.srs or signals.lists or signals.resent or signals.deliveries or len(path.borders) != 2:
+    if signals.srs or _names_a_list(signals) or signals.resent or signals.deliveries or len(path.borders) != 2:
         return False
     border, earlier = path.border, path.borders[-2]
     if border is None:
