@@ -42,7 +42,8 @@ MAX_BOUNDARY = 200
 
 @dataclass(slots=True)
 class Part:
-    """One leaf part: where it is (``path`` like ``1.2``), what it declares and its decoded bytes."""
+    """One leaf part: where it is (``path``: the IMAP section number, ``2.1``; ``1`` for a
+    message that is not multipart), what it declares and its decoded bytes."""
 
     path: str
     content_type: str
@@ -68,7 +69,7 @@ def walk(raw: bytes, body_offset: int, limits: Limits, clock: Callable[[], float
     state = Walk()
     deadline = clock() + limits.mime_time_budget
     head = _headers(raw[: min(body_offset, MAX_PART_HEADER)])
-    _visit(raw, body_offset, len(raw), head, "1", 0, limits, state, lambda: clock() > deadline)
+    _visit(raw, body_offset, len(raw), head, "", 0, limits, state, lambda: clock() > deadline)
     return state
 
 
@@ -113,26 +114,28 @@ def _visit(
         return
     state.visited += 1
     ctype = _content_type(head, state)
+    shown = path or "the message body"
     if ctype.startswith("multipart/"):
         if depth >= limits.max_mime_depth:
             state.defects.append(
-                Defect("mime.too_deep", f"part {path} nests deeper than {limits.max_mime_depth} levels; not opened")
+                Defect("mime.too_deep", f"part {shown} nests deeper than {limits.max_mime_depth} levels; not opened")
             )
             return
         boundary = _boundary(head)
         if boundary is None:
-            state.defects.append(Defect("mime.no_boundary", f"part {path}: {ctype} without a boundary; read as text"))
-            _leaf(raw, start, end, head, "text/plain", path, limits, state)
+            state.defects.append(Defect("mime.no_boundary", f"{shown}: {ctype} without a boundary; read as text"))
+            _leaf(raw, start, end, head, "text/plain", path or "1", limits, state)
             return
-        for n, (s, e) in enumerate(_children(raw, start, end, boundary, path, state), 1):
+        for n, (s, e) in enumerate(_children(raw, start, end, boundary, shown, state), 1):
+            child = f"{path}.{n}" if path else str(n)  # IMAP section numbers (RFC 3501 6.4.5)
             sub, body, cut = _split_part(raw, s, e)
             if cut:
-                state.defects.append(Defect("mime.header_too_long", f"part {path}.{n}: header block over 64 KiB"))
-            _visit(raw, body, e, sub, f"{path}.{n}", depth + 1, limits, state, late)
+                state.defects.append(Defect("mime.header_too_long", f"part {child}: header block over 64 KiB"))
+            _visit(raw, body, e, sub, child, depth + 1, limits, state, late)
             if state.stopped:
                 return
         return
-    _leaf(raw, start, end, head, ctype, path, limits, state)
+    _leaf(raw, start, end, head, ctype, path or "1", limits, state)
 
 
 def _stop(state: Walk, code: str, message: str) -> None:
@@ -166,7 +169,7 @@ def _children(raw: bytes, start: int, end: int, boundary: bytes, path: str, stat
     spans: list[tuple[int, int]] = []
     pos = _delimiter(raw, delim, start, end, first=True)
     if pos < 0:
-        state.defects.append(Defect("mime.no_parts", f"part {path}: no delimiter line for its boundary"))
+        state.defects.append(Defect("mime.no_parts", f"{path}: no delimiter line for its boundary"))
         return spans
     closed = False
     while pos >= 0:
@@ -184,7 +187,7 @@ def _children(raw: bytes, start: int, end: int, boundary: bytes, path: str, stat
         spans.append((body_start, max(body_start, part_end)))
         pos = nxt
     if not closed:
-        state.defects.append(Defect("mime.unterminated_multipart", f"part {path}: no closing delimiter"))
+        state.defects.append(Defect("mime.unterminated_multipart", f"{path}: no closing delimiter"))
     return spans
 
 

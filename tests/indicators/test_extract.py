@@ -51,7 +51,7 @@ def test_links_their_text_and_where_they_differ() -> None:
     assert evil.to_dict(False)["text_mismatch"] is True
     shop = by_url["https://shop.example.com/a"]
     assert shop.shown_host is None  # the text names the target's own host
-    assert by_url["http://plain.example/a"].parts == ["1.1"]  # the closing parenthesis is not part of it
+    assert by_url["http://plain.example/a"].parts == ["1"]  # the closing parenthesis is not part of it
     assert by_url["http://post.example/collect"].sources == ["html_form"]
     assert by_url["http://cdn.example/p.png"].sources == ["html_src"]  # protocol-relative: http
     assert by_url["https://bank.example/home"].sources == ["html_text"]  # a title is shown on hover
