@@ -32,6 +32,8 @@ def serve(
 ) -> None:
     """Serve the page until interrupted. A host other than the loopback draws a warning on ``err``."""
     err = err or sys.stderr
+    if max_upload is not None and max_upload < 1:
+        raise ConfigurationError(f"--max-upload must be at least 1 byte, not {max_upload}")
     try:
         import uvicorn
     except ImportError:

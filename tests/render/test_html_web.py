@@ -145,3 +145,10 @@ def test_json_is_escaped_for_controls() -> None:
     text = _client().post("/api/analyze", content=raw).text
     assert "\u202e" not in text and "\\u202e" in text
     assert json.loads(text)["headers"]["originator"]["subject"]["decoded"].startswith("\u202e")
+
+
+def test_a_zero_upload_limit_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["serve", "--max-upload", "0"], stdout=io.StringIO()) == 2
+    assert "--max-upload" in err.getvalue()
