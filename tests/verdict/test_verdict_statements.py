@@ -179,3 +179,37 @@ def test_statements_are_in_the_json() -> None:
     assert verdict["mediation"]["before_forward"]["source"].startswith("ARC i=1")
     assert verdict["receiver_judgement"]["compauth"]["reason"] == "100"
     assert verdict["from_authentication"]["status"] == "aligned_pass"
+
+
+def test_receiver_judgement_reads_microsofts_filter_fields_above_the_border() -> None:
+    built = build_message(PLAIN, dialect=["exim", "exchange"], scenario=Scenario(spoofed_from="bank.example"))
+    fields = (
+        b"X-Forefront-Antispam-Report: CIP:198.51.100.10;CTRY:;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:x;"
+        b"PTR:x;CAT:SPOOF;SFS:;DIR:INB;\r\nX-Microsoft-Antispam: BCL:7;\r\n"
+        b"X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;auth:0;dest:J;\r\n"
+    )
+    report = analyze(fields + built.raw)
+    rj = report.verdict.parts.receiver
+    assert (rj.sfv, rj.category, rj.scl, rj.bcl) == ("SPM", "SPOOF", 5, 7)
+    assert rj.delivered_to == "the junk folder"
+    assert "category SPOOF (spoofing)" in rj.summary and "bulk complaint level 7" in rj.summary
+    assert rj.fails_from and rj.compauth == "fail"
+    compauth = next(f for f in report.findings if f.code == "auth.compauth_fail")
+    assert "CAT:SPOOF" in compauth.message
+
+
+def test_receiver_judgement_ignores_filter_fields_a_sender_wrote_below_the_border() -> None:
+    # a Postfix recipient: the fields sit in the sender's header block, below the crossing line
+    built = build_message(PLAIN, dialect="postfix")
+    raw = built.raw.replace(b"\r\nFrom:", b"\r\nX-Spam-Status: No, score=-5\r\nX-Rspamd-Action: no action\r\nFrom:", 1)
+    rj = analyze(raw).verdict.parts.receiver
+    assert rj is not None and rj.dmarc == "pass"
+    assert rj.spam_action is None
+
+
+def test_a_lone_sender_side_link_break_is_low(corpus: Path) -> None:
+    # issue 14: sender-side naming (an internal host name against the external one) breaks links on its own
+    report = corpus_report(corpus, "phishing-pot-dev/sample-1049.eml")
+    links = [f for f in report.findings if f.code == "trace.link_broken"]
+    assert links and all(f.severity.value == "low" for f in links)
+    assert "Nothing else in the trace agrees" in links[0].message
