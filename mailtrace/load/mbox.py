@@ -29,6 +29,7 @@ gives ``mbox.truncated``.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -111,6 +112,11 @@ class Window:
         with memoryview(self.buf) as view:
             return bytes(view[start - self.base : stop - self.base])
 
+    def copy_to(self, out: io.BytesIO, start: int, stop: int) -> None:
+        """Append the bytes from ``start`` to ``stop`` to ``out``."""
+        with memoryview(self.buf) as view, view[start - self.base : stop - self.base] as part:
+            out.write(part)
+
     def release(self, pos: int) -> None:
         """Forget what lies before ``pos``."""
         if self.stream is not None and pos > self.base:
@@ -169,23 +175,64 @@ def _next_separator(window: Window, start: int, max_bytes: int, defects: list[De
     """The next separator after the message at ``start`` (-1: none), the message (its first ``max_bytes``
     if longer, with a defect), and whether that separator lacks an empty line before it."""
     i = start + 1
-    cut: bytes | None = None
+    kept = _Kept(window, start, max_bytes)
     while True:
         hit = window.find(b"\nFrom ", i)
         if hit < 0:
             i = max(i, window.end - 5)  # "\nFrom " may begin in the last 5 bytes held
-            if cut is None and i - start >= max_bytes:  # no separator before i: longer than max_bytes
-                cut = window.get(start, start + max_bytes)
-            if cut is not None:
-                window.release(i - 2)  # two bytes kept to see an empty line before a separator
+            kept.move(i - 2)  # two bytes stay to see an empty line before a separator
             if not window.fill():
-                return -1, _message(window, start, window.end, max_bytes, cut, defects), False
+                return -1, kept.message(window.end, defects), False
             continue
         if window.byte(hit - 1) == 0x0A or (window.byte(hit - 1) == 0x0D and window.byte(hit - 2) == 0x0A):
-            return hit + 1, _message(window, start, hit + 1, max_bytes, cut, defects), False
+            return hit + 1, kept.message(hit + 1, defects), False
         if _looks_like_separator(window, hit + 1):
-            return hit + 1, _message(window, start, hit + 1, max_bytes, cut, defects), True
+            return hit + 1, kept.message(hit + 1, defects), True
         i = hit + 1
+
+
+class _Kept:
+    """The bytes of the message being read, at most ``max_bytes``.
+
+    Read from a stream, they move out of the window as the separator search passes them, into a
+    ``BytesIO`` whose ``getvalue()`` hands its buffer over without a copy: a message costs its own
+    size once, never twice, and the window stays a few chunks long. In memory they are sliced.
+    """
+
+    __slots__ = ("cap", "moved", "out", "start", "window")
+
+    def __init__(self, window: Window, start: int, max_bytes: int) -> None:
+        self.window = window
+        self.start = start
+        self.cap = start + max_bytes
+        self.moved = start
+        self.out = io.BytesIO() if window.stream is not None else None
+
+    def move(self, upto: int) -> None:
+        """Keep the bytes before ``upto`` (up to the cap) and let the window forget them."""
+        if self.out is None or upto <= self.moved:
+            return
+        if self.moved < self.cap:
+            self.window.copy_to(self.out, self.moved, min(upto, self.cap))
+        self.moved = upto
+        self.window.release(upto)
+
+    def message(self, stop: int, defects: list[Defect]) -> bytes:
+        """The message that ends at ``stop``, cut to ``max_bytes`` with the defect ``message.too_large``."""
+        end = min(stop, self.cap)
+        if stop > self.cap:
+            skipped = stop - self.cap
+            defects.append(
+                Defect(
+                    "message.too_large",
+                    f"message cut to {self.cap - self.start} bytes; the {skipped} bytes after them were skipped",
+                )
+            )
+        if self.out is None:
+            return self.window.get(self.start, end)
+        if self.moved < end:
+            self.window.copy_to(self.out, self.moved, end)
+        return self.out.getvalue()
 
 
 def _looks_like_separator(window: Window, line: int) -> bool:
@@ -197,19 +244,6 @@ def _looks_like_separator(window: Window, line: int) -> bool:
     text = window.get(line, eol).rstrip()
     dated = text == b"From -" or (_TIME.search(text) is not None and _YEAR.search(text) is not None)
     return dated and _FIELD.match(window.get(eol + 1, eol + _LINE)) is not None
-
-
-def _message(window: Window, start: int, stop: int, max_bytes: int, cut: bytes | None, defects: list[Defect]) -> bytes:
-    """The bytes from ``start`` to ``stop``, or their first ``max_bytes`` with the defect ``message.too_large``."""
-    if stop - start <= max_bytes:
-        return window.get(start, stop)
-    defects.append(
-        Defect(
-            "message.too_large",
-            f"message cut to {max_bytes} bytes; the {stop - start - max_bytes} bytes after them were skipped",
-        )
-    )
-    return window.get(start, start + max_bytes) if cut is None else cut
 
 
 def _framed(
