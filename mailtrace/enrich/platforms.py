@@ -78,6 +78,11 @@ FEEDBACK_SENDERS: dict[str, str] = {
 UNLISTED = frozenset({"declared", "cpanel", "iterable", "apsis", "oracle-responsys"})
 _BY_HEADER = {rule.header: rule for rule in STAMPS}
 _BY_NAME: dict[str, Provider] = {p.name: p for p in PROVIDERS}
+#: Providers whose outgoing stamp, beside a DKIM signature by a domain not the provider's own, names a
+#: customer tenant by that domain: a Google Workspace domain sends through Gmail's servers
+#: (``X-Google-Smtp-Source``) and signs with its own ``d=``.
+SIGNING_TENANTS: dict[str, tuple[str, ...]] = {"google": ("x-google-smtp-source", "x-gm-message-state")}
+_DKIM_D = re.compile(r"(?:^|;)\s*d\s*=\s*([A-Za-z0-9.\-]{1,253})")
 #: Stamps kept per message.
 MAX_STAMPS = 50
 #: Fields either side of a stamp searched for its ``recipient_if`` context.
@@ -133,7 +138,35 @@ def identify_platforms(
                 side=side,
                 abuse=abuse,
             )
-    return tuple(found.values())
+    stamps = tuple(found.values())
+    return stamps + _signing_tenants(message, stamps)
+
+
+def _signing_tenants(message: Message, stamps: tuple[PlatformStamp, ...]) -> tuple[PlatformStamp, ...]:
+    out: list[PlatformStamp] = []
+    for provider, headers in SIGNING_TENANTS.items():
+        if not any(p.provider == provider and p.side != "recipient" and p.header.lower() in headers for p in stamps):
+            continue
+        own = _BY_NAME.get(provider)
+        for f in message.get_all("DKIM-Signature"):
+            m = _DKIM_D.search(f.value)
+            domain = m.group(1).lower().rstrip(".") if m else None
+            owner = provider_of(domain) if domain else None
+            if domain is None or (owner is not None and owner.name == provider):
+                continue
+            out.append(
+                PlatformStamp(
+                    provider=provider,
+                    identifies="tenant",
+                    identifier=domain,
+                    header=f.name,
+                    header_index=f.index,
+                    side="sender",
+                    abuse=own.abuse if own else None,
+                )
+            )
+            break
+    return tuple(out)
 
 
 def _received_here(message: Message, f: HeaderField, provider: str, receiving: Provider | None) -> bool:

@@ -59,7 +59,8 @@ def stamps(raw: bytes) -> list[dict[str, object]]:
 def test_each_stamp_names_provider_identifier_and_abuse_address(
     field: bytes, provider: str, identifies: str, identifier: str
 ) -> None:
-    found = [s for s in stamps(with_fields(below=field + b"\n")) if s["provider"] == provider]
+    everything = stamps(with_fields(below=field + b"\n"))
+    found = [s for s in everything if (s["provider"], s["identifies"]) == (provider, identifies)]
     assert len(found) == 1
     (stamp,) = found
     assert (stamp["identifies"], stamp["identifier"], stamp["side"]) == (identifies, identifier, "sender")
@@ -122,3 +123,12 @@ def test_every_platform_is_in_the_provider_table_or_listed_as_unlisted() -> None
 
     named = {r.provider for r in STAMPS} | set(FEEDBACK_SENDERS.values())
     assert named - {p.name for p in PROVIDERS} == UNLISTED
+
+
+def test_a_workspace_domain_signing_mail_google_sent_is_its_tenant() -> None:
+    gmail = b"X-Google-Smtp-Source: AGHT+IE1abc\n"
+    found = [s for s in stamps(with_fields(below=gmail)) if s["identifies"] == "tenant"]
+    assert [(s["provider"], s["identifier"], s["evidence"]["header"]) for s in found] == [
+        ("google", "sender.example", "DKIM-Signature")
+    ]
+    assert not [s for s in stamps(with_fields()) if s["identifies"] == "tenant"]  # no Google stamp: no tenant
