@@ -36,7 +36,7 @@ _URL = re.compile(r"https?://[^\s<>\"']{1,500}", re.IGNORECASE)
 class StampRule:
     header: str  #: field name, lower case
     provider: str  #: a provider name (``mailtrace.trace.providers``) or a platform name not listed there
-    identifies: str  #: ``account``, ``tenant``, ``message``, ``campaign``, ``sending_ip``, ``contact``
+    identifies: str  #: ``account``, ``tenant``, ``message``, ``stack``, ``sending_ip``, ``contact``
     pattern: re.Pattern[str] | None = None  #: the identifier is the first match (else the whole value)
     #: ``(field, value prefix)``: a field of the same block (within :data:`BLOCK` fields) whose value
     #: starts so marks the stamp as the recipient side's.
@@ -60,7 +60,7 @@ STAMPS: tuple[StampRule, ...] = (
     StampRule("x-google-group-id", "google", "account"),
     StampRule("x-pm-message-id", "postmark", "message"),
     StampRule("x-zendesk-from-account-id", "zendesk", "account"),
-    StampRule("x-sfmc-stack", "salesforce", "account"),
+    StampRule("x-sfmc-stack", "salesforce", "stack"),  # the Marketing Cloud stack (server group), not an account
     StampRule("x-get-message-sender-via", "cpanel", "account", _ADDRESS),
     StampRule("x-report-abuse", "declared", "contact", _ADDRESS),
     StampRule("x-report-abuse-to", "declared", "contact", _ADDRESS),

@@ -158,10 +158,12 @@ def _facts(resolver: BudgetedResolver, text: str, role: str, config: Enrichment)
 
 
 def _contacts(platforms: tuple[PlatformStamp, ...], hosts: tuple[HostFacts, ...]) -> tuple[Contact, ...]:
-    """Whom to report to, best first: the sending platform's abuse desk, then the border network's."""
+    """Whom to report to, best first: the sending platform's abuse desk (from the provider table),
+    then the border network's. An address the message declares itself (``X-Report-Abuse``) is
+    left out: in a phish it is written by the phisher, often the impersonated brand's."""
     out: dict[str, Contact] = {}
     for p in platforms:
-        if p.side != "recipient" and p.abuse and "@" in p.abuse:
+        if p.side != "recipient" and p.identifies != "contact" and p.abuse and "@" in p.abuse:
             out.setdefault(p.abuse, Contact(address=p.abuse, scope="provider", source=p.provider))
     for h in hosts:
         if h.role != "border":

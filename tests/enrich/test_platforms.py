@@ -132,3 +132,10 @@ def test_a_workspace_domain_signing_mail_google_sent_is_its_tenant() -> None:
         ("google", "sender.example", "DKIM-Signature")
     ]
     assert not [s for s in stamps(with_fields()) if s["identifies"] == "tenant"]  # no Google stamp: no tenant
+
+
+def test_a_declared_abuse_address_is_never_whom_to_report_to() -> None:
+    raw = with_fields(below=b"X-Report-Abuse-To: abuse@paypal.com\nX-SG-EID: u1\n")
+    report = analyze(raw, policy=Policy(enrichment=Enrichment()))
+    assert report.enrichment is not None
+    assert [c.address for c in report.enrichment.contacts] == ["abuse@sendgrid.com"]
