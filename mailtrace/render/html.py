@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import jinja2
 
 _NOT_TOKEN = re.compile(r"[^a-z0-9_]")
+_HOST_DOT = re.compile(r"(?<=\.)(?=[^\W\d])")
 #: Longest value shown anywhere on the page (the raw panel cuts lines itself).
 MAX_VALUE_CHARS = 4000
 
@@ -80,7 +81,16 @@ def environment() -> jinja2.Environment:
     env.globals.update(version=__version__)
     env.filters["raw_panel"] = raw_panel
     env.filters["token"] = css_token
+    env.filters["wbr"] = break_at_dots
     return env
+
+
+def break_at_dots(value: Any) -> Any:
+    """A host name that may wrap after each dot before a letter (``<wbr>``; IP addresses stay whole),
+    shown as every value is."""
+    from markupsafe import Markup, escape
+
+    return Markup("<wbr>".join(escape(part) for part in _HOST_DOT.split(str(_finalize(value)))))
 
 
 def css_token(value: Any) -> str:

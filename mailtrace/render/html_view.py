@@ -245,7 +245,7 @@ def _hop_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 "anchor": f"h{hop['header_index']}" if isinstance(hop.get("header_index"), int) else None,
                 "time": utc(hop.get("timestamp")) or "(no date)",
                 "delay": "" if hop.get("position") == 0 or seconds is None else delay_text(seconds),
-                "bar": round(4 + 76 * share**0.5) if seconds else 0,
+                "bar": round(4 + 56 * share**0.5) if seconds else 0,
                 "status": status,
                 "client": client or "-",
                 "by": hop.get("by_host") or (f"({hop.get('source')})" if hop.get("synthetic") else "-"),

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from mailtrace.analyze import analyze
+from mailtrace.policy import Policy
 from mailtrace.render.html import render_html
 from mailtrace.report import Report
 from mailtrace.testing import open_collection
@@ -174,4 +176,44 @@ def test_skip_link_is_the_first_tab_stop(page: tuple[Page, Watch], tmp_path: Pat
     assert pg.evaluate("document.activeElement.textContent") == "Skip to the report"
     pg.keyboard.press("Enter")
     assert pg.evaluate("document.activeElement.id") == "main"
+    watch.assert_quiet()
+
+
+SKEWED = (
+    b"Received: from mx.relay.example (mx.relay.example [192.0.2.20]) by mx.recipient.example with ESMTPS id A3;"
+    b" Tue, 4 Mar 2025 10:01:00 +0000\r\n"
+    b"Received: from mail.sender.example (mail.sender.example [198.51.100.10]) by mx.relay.example with ESMTPS id A2;"
+    b" Tue, 4 Mar 2025 10:00:00 +0000\r\n"
+    b"Received: from [10.0.0.2] (host.sender.example [198.51.100.99]) by mail.sender.example with ESMTPSA id A1;"
+    b" Tue, 4 Mar 2025 10:00:30 +0000\r\n"
+    b"From: a@sender.example\r\nTo: b@recipient.example\r\nSubject: skew\r\n\r\nx\r\n"
+)
+
+
+def test_backwards_time_and_clock_skew_are_highlighted(page: tuple[Page, Watch], tmp_path: Path) -> None:
+    pg, watch = page
+    forged = _report("scenarios/09-forged-received")
+    skewed = analyze(SKEWED, policy=Policy(), name="skewed.eml")
+    _open(pg, tmp_path, [forged, skewed], "times")
+    for article, report, status, tag in (
+        ("#m0", forged, "backwards", "backwards"),
+        ("#m1", skewed, "skew_tolerated", "clock skew"),
+    ):
+        assert report.path is not None
+        expected = sum(1 for h in report.path.hops if h.delay_status.value == status)
+        rows = pg.locator(f"{article} table.hops tbody tr.{status}")
+        assert expected >= 1 and rows.count() == expected
+        plain = pg.locator(f"{article} table.hops tbody tr.ok td.delay").first
+        for i in range(expected):
+            cell = rows.nth(i).locator("td.delay")
+            assert tag in rows.nth(i).locator("td.notes").inner_text()
+            assert cell.evaluate("e => getComputedStyle(e).color") != plain.evaluate("e => getComputedStyle(e).color")
+            assert cell.evaluate("e => getComputedStyle(e).fontWeight") == "700"
+            bar = cell.locator("svg.bar rect")
+            assert bar.evaluate("e => getComputedStyle(e).fill") != plain.locator("svg.bar rect").evaluate(
+                "e => getComputedStyle(e).fill"
+            )
+    # times are UTC: the skewed message's first hop 10:00:30 +0000 reads as written
+    assert pg.locator("#m1 table.hops tbody tr td.time").first.inner_text() == "2025-03-04 10:00:30"
+    screenshot_of(pg.locator("#m0 table.hops"), "report-backwards-hops")
     watch.assert_quiet()

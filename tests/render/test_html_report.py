@@ -156,6 +156,7 @@ def test_hostile_content_never_becomes_markup(name: str) -> None:
         "rect",
         "text",
         "footer",
+        "wbr",
     }
     assert {t for t, _ in parsed.tags} <= allowed
     for tag, attrs in parsed.tags:
