@@ -114,6 +114,12 @@ def mediation(
     """The mediation of one message; ``failures``: the failure finding codes present."""
     kind, by, evidence = _kind(path, signals, headers, message, corroborated)
     note = ""
+    if kind == FORWARDED and _sender_side_seal_only(path, signals):
+        kind, by = NONE, ()
+        note = (
+            f"The only forwarding evidence is ARC ({signals.arc[0].text}) sealed before the message's one crossing: "
+            "the sending platform sealed its outgoing mail; no forwarder received it."
+        )
     if kind == FORWARDED and _own_tenant(path, signals):
         kind, by = NONE, ()
         note = (
@@ -213,6 +219,15 @@ def _is_report(headers: Headers, message: Message) -> bool:
         return False
     ct = message.get_all("Content-Type")
     return bool(ct) and "multipart/report" in ct[0].value[:200].lower()
+
+
+def _sender_side_seal_only(path: Path, signals: ForwardingSignals) -> bool:
+    """ARC sets are the only forwarding evidence and the message crossed one border: whoever sealed them did so
+    on the sender's side before that crossing (an ESP or a provider sealing outgoing mail), since a forwarder's
+    own receipt would be a crossing too."""
+    return bool(signals.arc) and not (
+        signals.srs or signals.lists or signals.resent or signals.deliveries or len(path.borders) > 1
+    )
 
 
 def _own_tenant(path: Path, signals: ForwardingSignals) -> bool:
