@@ -123,8 +123,8 @@ def create_app(
     policy = policy or Policy()
     page_vars = {"live_dns": live_dns, "checked": policy.resolver is not None, "max_upload": max_upload}
 
-    def page(views: list[dict[str, Any]], *, errors: Sequence[str] = (), status: int = 200) -> Response:
-        html = render_page(
+    def render(views: list[dict[str, Any]], errors: Sequence[str]) -> str:
+        return render_page(
             views,
             title="mailtrace: paste a message",
             errors=errors,
@@ -132,29 +132,31 @@ def create_app(
             standalone=False,
             **page_vars,
         )
-        return HTMLResponse(html, status_code=status)
+
+    async def page(views: list[dict[str, Any]], *, errors: Sequence[str] = (), status: int = 200) -> Response:
+        return HTMLResponse(await run_in_threadpool(render, views, errors), status_code=status)
 
     async def index(request: Request) -> Response:
-        return page([])
+        return await page([])
 
     async def submit(request: Request) -> Response:
         try:
             body = await read_body(request, max_upload)
         except TooLarge:
-            return page([], errors=[f"The upload is larger than the limit of {max_upload:,} bytes."], status=413)
+            return await page([], errors=[f"The upload is larger than the limit of {max_upload:,} bytes."], status=413)
         sub = parse_form(request.headers.get("content-type", ""), body)
         data, name = _input(sub)
         if not data.strip():
-            return page([], errors=["Paste a message or its headers, or choose a file."], status=400)
+            return await page([], errors=["Paste a message or its headers, or choose a file."], status=400)
         try:
             results, more = await run_in_threadpool(_analyse, data, name, policy)
         except MailtraceError as exc:
-            return page([], errors=[str(exc)], status=422)
+            return await page([], errors=[str(exc)], status=422)
         errors = [describe(r) for r in results if isinstance(r, InputError)]
         if more:
             errors.append(f"Only the first {MAX_MESSAGES} messages were analysed ({more} more).")
-        views = [html_doc(r) for r in results if not isinstance(r, InputError)]
-        return page(views, errors=errors, status=200 if views or not errors else 422)
+        views = await run_in_threadpool(lambda: [html_doc(r) for r in results if not isinstance(r, InputError)])
+        return await page(views, errors=errors, status=200 if views or not errors else 422)
 
     async def api(request: Request) -> Response:
         try:
