@@ -24,6 +24,10 @@ NO_ORIGINAL_BODY = Defect(
 )
 
 
+#: The smallest OLE2 compound file (olefile's MINIMAL_OLEFILE_SIZE: a header and two sectors).
+_MINIMAL_OLE2 = 1536
+
+
 def read_msg(data: bytes, label: str, position: int | None = None) -> bytes | InputError:
     """The transport headers of the Outlook message in ``data`` as a header-only RFC 5322 message."""
     try:
@@ -35,6 +39,9 @@ def read_msg(data: bytes, label: str, position: int | None = None) -> bytes | In
             hint="install the msg extra to read it: pip install 'mailtrace[msg]'",
             position=position,
         )
+    if len(data) < _MINIMAL_OLE2:
+        # olefile takes bytes shorter than this for a file *name*: never hand it such bytes.
+        return not_mail(label, f"an OLE2 header in {len(data)} bytes, too short for an Outlook .msg", position=position)
     # extract-msg logs every oddity of a file it reads at WARNING; the caller sees the result instead.
     logging.getLogger("extract_msg").setLevel(logging.ERROR)
     try:

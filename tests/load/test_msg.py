@@ -77,3 +77,10 @@ def test_a_real_outlook_msg_from_the_corpus(corpus: Path) -> None:
     assert len(report.received) == 10
     assert (report.received[0].from_.ip, report.received[0].by.host) == ("10.191.70.10", "EX-01.auenland.lkt")
     assert [d.code for d in report.defects] == ["msg.no_original_body"]
+
+
+def test_a_short_ole2_header_is_never_handed_to_olefile_as_a_file_name(tmp_path: Path) -> None:
+    # olefile reads bytes shorter than 1536 as a path: these must not make it open anything
+    (result,) = mailtrace.analyze_many(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1/etc/hostname", errors="report")
+    assert isinstance(result, mailtrace.InputError) and result.code == "input.not_mail"
+    assert "too short for an Outlook .msg" in result.message

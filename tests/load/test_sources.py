@@ -113,7 +113,7 @@ def test_maildir_and_folder(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("head", "name"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "cannot be read as an Outlook .msg"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, "cannot be read as an Outlook .msg"),
         (b"%PDF-1.7\n%...", "PDF"),
     ],
 )
