@@ -212,7 +212,11 @@ def receiver_judgement(
     judged = kw.get("dmarc_domain")
     ours = not judged or not from_domain or _same(judged, from_domain)
     fails = ours and (dmarc == "fail" or comp == "fail")
-    passes = ours and not fails and (dmarc == "pass" or (comp == "pass" and kw.get("compauth_reason") == "100"))
+    passes = (
+        ours
+        and not fails
+        and (dmarc in ("pass", "bestguesspass") or (comp == "pass" and kw.get("compauth_reason") == "100"))
+    )
     j = ReceiverJudgement(
         receiver=receiver,
         header_index=top.header_index if top is not None else None,
