@@ -127,3 +127,15 @@ def test_attached_reports_the_message_a_user_forwarded(files: dict[str, Path], t
     assert code == 0
     feedback = email.message_from_string(out).get_payload()[1].get_payload()[0]  # type: ignore[index, union-attr]
     assert feedback["Source-IP"] == "203.0.113.7"
+
+
+def test_enrichment_recorded_then_replayed_on_the_command_line(files: dict[str, Path], tmp_path: Path) -> None:
+    evidence = tmp_path / "dns.jsonl"
+    common = ("analyze", str(files["a"]), "--format", "json", "--enrich", "--dnsbl", "bl.example")
+    code, first = run(*common, "--zone", str(files["zone"]), "--record", str(evidence), "--no-progress")
+    assert code == 0
+    code, second = run(*common, "--replay", str(evidence), "--no-progress")
+    assert code == 0
+    one, two = json.loads(first)["enrichment"], json.loads(second)["enrichment"]
+    assert json.dumps(one) == json.dumps(two)
+    assert one["hosts"][0]["facts"][1]["asn"] == 64500
