@@ -2,7 +2,7 @@
 
 Actors of the notation are columns, each headed by a box labelled with its roles and
 hosts; every hop is a horizontal arrow, oldest at the top, from the actor that held the
-message to the actor that wrote the ``Received:`` line, labelled with its delay (a hop
+message to the actor that wrote the ``Received:`` line, labelled with its delay and protocol (a hop
 inside one actor loops back to its own column); each border crossing is a vertical line
 between two columns, the recipient's drawn heavier and labelled.
 
@@ -153,7 +153,7 @@ def layout(path: dict[str, Any], delay_text: Callable[[float], str]) -> Diagram 
                 x2=x2,
                 y=y,
                 loop=source == target,
-                text=text.strip(),
+                text=cut(" ".join(x for x in (text.strip(), str(hop.get("with") or "")) if x), 28),
                 title=title,
                 status=str(hop.get("delay_status") or "unknown"),
                 claim=bool(hop.get("claim")),
