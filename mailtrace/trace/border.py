@@ -3,9 +3,11 @@
 Decided from the strongest evidence available, and the method recorded
 (``docs/concepts.md``, "Where the trust boundary lies"):
 
-1. configuration: ``trusted_networks`` (walk down from the top while the client
-   IP is trusted, as SpamAssassin's ``trusted_networks``), ``internal_domains``,
-   ``trusted_authserv_ids``;
+1. configuration (:mod:`mailtrace.trace.configured`): ``trusted_networks`` (walk
+   down from the top while the client IP is trusted, as SpamAssassin's
+   ``trusted_networks``), ``internal_domains``, ``trusted_authserv_ids``, or
+   ``trust_nothing``; a setting that matches nothing in the message is the
+   defect ``policy.unmatched`` and decides nothing;
 2. the receiver's own stamps: a ``Received-SPF`` or ``Authentication-Results``
    written above the topmost crossing whose client IP names a hop; or, when no
    ``Received:`` line shows the stamped public IP at all, a stamp written by a
@@ -23,6 +25,11 @@ Decided from the strongest evidence available, and the method recorded
    on private or loopback addresses, authenticated submissions and clients in
    the organisational domain of the receiving host are inside, and the first
    client (reading top-down) that is none of these is the crossing.
+   Organisations compare through the provider table
+   (:mod:`mailtrace.trace.providers`): a hop inside the recipient's provider is
+   no crossing, but one tenant's outbound host handing the message to another
+   tenant's front door is. A hop into a ``Policy.submission_networks`` server is
+   the author's submission, never a crossing.
 
 Earlier crossings (forwarders, mailing lists) are the sender-side hops that a
 receiver stamped, or where the chain continues into the next network (the
@@ -96,17 +103,7 @@ def client_inside(
 
 
 def _border(h: HopView, method: BorderMethod, evidence: Sequence[Evidence], *, recipient: bool = False) -> Border:
-    return Border(
-        index=h.received_index if h.received_index is not None else -1,
-        ip=h.from_ip,
-        receiver=h.by_host,
-        client=h.from_host,
-        method=method,
-        evidence=tuple(evidence),
-        header_index=h.header_index,
-        timestamp=h.timestamp,
-        recipient=recipient,
-    )
+    return Border.at(h, method, tuple(evidence), recipient=recipient)
 
 
 def _ev(text: str, h: HopView) -> Evidence:
@@ -114,7 +111,7 @@ def _ev(text: str, h: HopView) -> Evidence:
 
 
 def _judge(
-    net: list[HopView], hops: Sequence[HopView], received: Sequence[Received], policy: Policy
+    net: list[HopView], hops: Sequence[HopView], received: Sequence[Received], submissions: frozenset[int]
 ) -> Callable[[HopView, int], str | None]:
     """``inside(hop, i)``: :func:`client_inside` for ``net[i]``, with the hop below it and the submissions.
 
@@ -122,7 +119,6 @@ def _judge(
     provider's own MAPI or local line written by a host of the same organisation).
     """
     by_index = {h.received_index: h for h in hops if h.received_index is not None and not h.synthetic}
-    submissions = _submissions(net, policy)
 
     def inside(h: HopView, i: int) -> str | None:
         below = net[i + 1] if i + 1 < len(net) else by_index.get((h.received_index or 0) + 1)
@@ -136,7 +132,7 @@ def _submissions(net: list[HopView], policy: Policy) -> frozenset[int]:
     ``by`` IP, or the client IP of the hop above it (the server handing the message on)."""
     if not policy.msa_networks:
         return frozenset()
-    out = set()
+    out: set[int] = set()
     for i, h in enumerate(net):
         above = net[i - 1] if i > 0 else None
         if policy.is_submission_ip(h.by_ip) or (above is not None and policy.is_submission_ip(above.from_ip)):
@@ -384,7 +380,8 @@ def find_borders(
     """
     net = sorted((h for h in hops if _network(h)), key=lambda h: h.received_index or 0)  # top-down
     notes: list[str] = []
-    inside = _judge(net, hops, received, policy)
+    submissions = _submissions(net, policy)
+    inside = _judge(net, hops, received, submissions)
     config = configured_border(net, stamps, authserv, policy, inside)
     if not net:
         return (), ("no network hop: no border can be placed",), config.defects
@@ -435,7 +432,7 @@ def find_borders(
                 "below it: the lines below the border are unverified claims"
             )
         return (border,), tuple(notes), config.defects
-    earlier = _earlier_crossings(net, hops, border, inside, stamps, submission_last, forwarders)
+    earlier = _earlier_crossings(net, hops, border, inside, stamps, submission_last, forwarders, submissions)
     return (*earlier, border), tuple(notes), config.defects
 
 
@@ -447,6 +444,7 @@ def _earlier_crossings(
     stamps: Sequence[Stamp],
     submission_last: bool,
     forwarders: frozenset[str],
+    submissions: frozenset[int] = frozenset(),
 ) -> list[Border]:
     """Crossings below ``border``, oldest first: stamped by their receiver, or continued by the chain.
 
@@ -463,8 +461,7 @@ def _earlier_crossings(
     stamped_hop = {i: stamps[k] for k, i in sorted(owners.items(), reverse=True)}
     for i in range(up + 1, len(net)):
         h, upper = net[i], net[up]
-        why = inside(h, i)
-        if h.authenticated or h.kind is HopKind.HTTP or (why is not None and "submission_networks" in why):
+        if h.authenticated or h.kind is HopKind.HTTP or h.received_index in submissions:
             continue
         stamp = stamped_hop.get(i)
         if stamp is not None:
@@ -472,7 +469,7 @@ def _earlier_crossings(
             up = i
             continue
         org = h.organisation
-        if org is None or why is not None:
+        if org is None or inside(h, i) is not None:
             continue
         named = next((d for d in forwarders if same_org(d, org)), None)
         # the earliest hop is the author's submission unless forwarding evidence names its receiver (a list

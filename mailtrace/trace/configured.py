@@ -41,17 +41,8 @@ class Configured:
 
 
 def _border(h: HopView, method: BorderMethod, text: str) -> Border:
-    return Border(
-        index=h.received_index if h.received_index is not None else -1,
-        ip=h.from_ip,
-        receiver=h.by_host,
-        client=h.from_host,
-        method=method,
-        evidence=(Evidence(text=text, header="Received", header_index=h.header_index, hop=h.received_index),),
-        header_index=h.header_index,
-        timestamp=h.timestamp,
-        recipient=True,
-    )
+    ev = Evidence(text=text, header="Received", header_index=h.header_index, hop=h.received_index)
+    return Border.at(h, method, (ev,), recipient=True)
 
 
 def unmatched(setting: str, values: Sequence[str]) -> Defect:

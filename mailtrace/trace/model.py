@@ -212,6 +212,21 @@ class Border:
     recipient: bool = False  #: the last crossing: into the recipient's network
     tenant: Tenant | None = None  #: the receiving tenant on a shared provider (``trace.tenants``)
 
+    @classmethod
+    def at(cls, h: HopView, method: BorderMethod, evidence: tuple[Evidence, ...], *, recipient: bool = False) -> Border:
+        """The crossing recorded by hop ``h``: its client, its receiving host, its line."""
+        return cls(
+            index=h.received_index if h.received_index is not None else -1,
+            ip=h.from_ip,
+            receiver=h.by_host,
+            client=h.from_host,
+            method=method,
+            evidence=evidence,
+            header_index=h.header_index,
+            timestamp=h.timestamp,
+            recipient=recipient,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "index": self.index,

@@ -127,7 +127,7 @@ def link(hop: HopView, prev: HopView, r: Received) -> tuple[LinkStatus, str]:
     if is_loopback(hop.from_ip) or "localhost" in names:
         return LinkStatus.LOOPBACK, "handed over through the loopback interface"
     # "from user@aol.com by imo-d08.mx.aol.com": AOL names the sending account, whose organisation is its domain
-    orgs = {org_domain(n.rsplit("@", 1)[-1]) for n in names} - {None}
+    orgs = {org_domain(n.rsplit("@", 1)[-1]) for n in names if n} - {None}
     if prev.organisation and any(same_org(prev.organisation, o) for o in orgs):
         return LinkStatus.SAME_ORGANISATION, f"client and previous 'by' host both in {prev.organisation}"
     if is_internal_ip(hop.from_ip):
