@@ -1,0 +1,178 @@
+"""mailtrace on a Dask cluster (the optional extra ``mailtrace[dask]``); see ``docs/scale.md``.
+
+::
+
+    from distributed import Client
+    from mailtrace import Policy
+    from mailtrace.dask import Job, write_parquet
+
+    client = Client("tcp://scheduler:8786")       # every computation below runs there
+    job = Job(policy=Policy(trusted_networks=("192.0.2.0/24",)))
+    write_parquet(["/archive/2026-*.mbox", "/spamtrap/Maildir"], "out/", job)
+
+Inputs are paths, glob patterns, Maildirs, folders and mbox files; a large mbox is split
+into byte ranges at message boundaries (:mod:`mailtrace.dask.units`) so it spreads over
+the workers. Results come back in input order and equal a serial run's, message for
+message. The :class:`~mailtrace.policy.Policy` travels to the workers without its
+resolver; a :class:`DnsSpec` says how each worker builds its own (with its own cache).
+Nothing here schedules work itself: Dask does, and retries the tasks of a worker that dies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+import dask
+import dask.bag as db
+
+from mailtrace.dask.units import Unit, plan
+from mailtrace.dask.worker import DnsSpec, Product, count_unit, merge_evidence, run_unit
+from mailtrace.dns.evidence import open_evidence_file
+from mailtrace.errors import InputError
+from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions
+from mailtrace.policy import DEFAULT_POLICY, Policy
+from mailtrace.render.row import error_row, row_from_dict
+from mailtrace.report import Report
+
+__all__ = [
+    "DEFAULT_BLOCKSIZE",
+    "DnsSpec",
+    "Job",
+    "as_dict",
+    "as_row",
+    "collect",
+    "plan_units",
+    "reports_bag",
+    "rows_bag",
+    "rows_dataframe",
+    "write_parquet",
+]
+
+#: Bytes of mbox per task (64 MiB: about 10,000 messages of ordinary mail, a few seconds of work).
+DEFAULT_BLOCKSIZE = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What travels to the workers with every unit: the policy (its resolver left behind), how
+    each worker builds its resolver, how inputs are read, and the mbox block size."""
+
+    policy: Policy = DEFAULT_POLICY
+    dns: DnsSpec = field(default_factory=DnsSpec)
+    options: ReadOptions = DEFAULT_OPTIONS
+    blocksize: int = DEFAULT_BLOCKSIZE
+
+    def __post_init__(self) -> None:
+        if self.policy.resolver is not None:
+            object.__setattr__(self, "policy", self.policy.clone(resolver=None))
+
+
+def as_dict(item: Report | InputError) -> dict[str, Any]:
+    """A report's JSON form, or an input's error record (``InputError.to_dict()``)."""
+    return item.to_dict()
+
+
+def as_row(item: Report | InputError) -> dict[str, str]:
+    """The table row of a report (``--format csv``), or of an input error."""
+    if isinstance(item, InputError):
+        return error_row(item.to_dict())
+    return row_from_dict(item.to_dict())
+
+
+def plan_units(paths: Sequence[str], job: Job | None = None) -> list[Unit]:
+    """The work units, with the serial position of every range's first message.
+
+    Counting the messages of the ranges is itself a Dask computation (one cheap task per
+    range), so planning a 50 GB mbox reads it in parallel, once, without analysing it.
+    """
+    job = job or Job()
+    units = list(plan(list(paths), job.blocksize))
+    counts = iter(dask.compute(*[dask.delayed(count_unit)(u, job.options) for u in units if u.is_range]))
+    out: list[Unit] = []
+    running: dict[str, int] = {}
+    for unit in units:
+        if unit.is_range:
+            base = running.get(unit.path, 0)
+            out.append(Unit(unit.path, unit.start, unit.end, base))
+            running[unit.path] = base + int(next(counts))
+        else:
+            out.append(unit)
+    return out
+
+
+def _products(unit: Unit, *, job: Job, product: Product) -> list[Any]:
+    return run_unit(unit, job.policy, job.dns, product, job.options)[0]
+
+
+def reports_bag(paths: Sequence[str], job: Job | None = None, *, product: Product = as_dict) -> db.Bag:
+    """A bag of one ``report.to_dict()`` (or ``product(report)``) per message or input error, in input order."""
+    job = job or Job()
+    units = plan_units(paths, job)
+    work = partial(_products, job=job, product=product)
+    return db.from_sequence(units, npartitions=max(1, len(units))).map(work).flatten()
+
+
+def rows_bag(paths: Sequence[str], job: Job | None = None) -> db.Bag:
+    """A bag of the ``--format csv`` rows (:mod:`mailtrace.render.row`), one per message, in input order."""
+    return reports_bag(paths, job, product=as_row)
+
+
+def rows_dataframe(paths: Sequence[str], job: Job | None = None) -> Any:
+    """A Dask DataFrame of the rows: the CSV columns, every one a string."""
+    from mailtrace.dask.frame import to_frame
+
+    return to_frame(rows_bag(paths, job))
+
+
+def write_parquet(paths: Sequence[str], out: str | Path, job: Job | None = None) -> None:
+    """The rows as a Parquet dataset in the folder ``out`` (pyarrow), for pandas, DuckDB and Spark."""
+    rows_dataframe(paths, job).to_parquet(str(out), write_index=False, name_function=_part_name)
+
+
+def _part_name(index: int) -> str:
+    """``part-000012.parquet``: the files sort in input order, as every reader lists them."""
+    return f"part-{index:06d}.parquet"
+
+
+def collect(
+    paths: Sequence[str],
+    job: Job | None = None,
+    *,
+    product: Product = as_dict,
+    record: str | Path | IO[str] | None = None,
+    window: int = 16,
+) -> Iterator[Any]:
+    """Run on the current Dask scheduler; yield one product per message or input error, in input order.
+
+    At most ``window`` units are computed at a time, so the client holds only their results
+    however large the archive. With ``record`` (a path, or a text file open for writing), the
+    workers record their DNS answers and the client merges them into that evidence file: a path
+    is created new, as ``--record`` does (an existing file, or one holding a message, is refused).
+    """
+    job = job or Job()
+    if record is None:
+        yield from _windows(paths, job, product, window, [])
+        return
+    job = replace(job, dns=replace(job.dns, record=True))
+    target: IO[str] = record if not isinstance(record, str | Path) else open_evidence_file(Path(record))
+    recorded: list[list[str]] = []
+    try:
+        yield from _windows(paths, job, product, window, recorded)
+    finally:
+        target.write(merge_evidence(recorded, datetime.now(UTC).isoformat()))
+        if target is not record:
+            target.close()
+
+
+def _windows(paths: Sequence[str], job: Job, product: Product, window: int, recorded: list[list[str]]) -> Iterator[Any]:
+    units = plan_units(paths, job)
+    for i in range(0, len(units), window):
+        tasks = [dask.delayed(run_unit)(u, job.policy, job.dns, product, job.options) for u in units[i : i + window]]
+        for products, lines in dask.compute(*tasks):
+            recorded.append(lines)
+            yield from products

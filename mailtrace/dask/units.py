@@ -1,0 +1,137 @@
+"""Work units for a cluster: whole files, and byte ranges of large mbox files.
+
+An mbox larger than the block size is cut into byte ranges at message boundaries, so
+one 50 GB archive spreads over every worker. A cut is only ever made at an
+unambiguous separator: a line starting ``From `` that follows an empty line (every
+mbox variant's separator). Each range holds the messages that *start* inside it and
+reads past its end to the next separator, so no message is split and none is read
+twice. Positions stay those of a serial run: a first, cheap pass counts the messages
+of each range (on the workers), and each range then numbers its messages from the
+sum of the counts before it.
+
+An mbox whose messages carry ``Content-Length`` (mboxcl/mboxcl2) may hold unquoted
+``From `` lines in its bodies, so such a file is never split.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+#: Bytes read at a time while looking for separators.
+_SCAN = 1 << 20
+_SEPARATORS = (b"\n\nFrom ", b"\n\r\nFrom ")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One task: a whole input (``start`` is None) or the messages starting in ``[start, end)`` of an mbox."""
+
+    path: str
+    start: int | None = None
+    end: int | None = None
+    position: int = 0  #: the serial position of the unit's first message (ranges only)
+
+    @property
+    def is_range(self) -> bool:
+        return self.start is not None
+
+
+def expand(paths: list[str]) -> list[str]:
+    """Inputs in command-line order; a glob pattern is expanded (sorted), other paths are kept as given."""
+    out: list[str] = []
+    for text in paths:
+        if any(ch in text for ch in "*?[") and not os.path.exists(text):
+            out.extend(sorted(str(p) for p in Path().glob(text)) if not os.path.isabs(text) else _abs_glob(text))
+        else:
+            out.append(text)
+    return out
+
+
+def _abs_glob(pattern: str) -> list[str]:
+    anchor = Path(pattern).anchor
+    return sorted(str(p) for p in Path(anchor).glob(pattern[len(anchor) :]))
+
+
+def is_splittable_mbox(path: str, blocksize: int) -> bool:
+    """A regular file over ``blocksize`` bytes that starts ``From `` and whose first message has no Content-Length."""
+    try:
+        if not os.path.isfile(path) or os.path.islink(path) or os.path.getsize(path) <= blocksize:
+            return False
+        with open(path, "rb") as f:
+            head = f.read(64 * 1024)
+    except OSError:
+        return False
+    if not head.startswith(b"From "):
+        return False
+    end = head.find(b"\n\n")
+    block = head if end < 0 else head[:end]
+    return b"\ncontent-length:" not in block.lower()
+
+
+def ranges(path: str, blocksize: int) -> list[tuple[int, int]]:
+    """Byte ranges of about ``blocksize`` covering the file, each starting at a message boundary."""
+    size = os.path.getsize(path)
+    cuts = [0]
+    with open(path, "rb") as f:
+        target = blocksize
+        while target < size:
+            found = next_separator(f, target)
+            if found is None or found >= size:
+                break
+            if found > cuts[-1]:
+                cuts.append(found)
+            target = max(found, cuts[-1]) + blocksize
+    cuts.append(size)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def next_separator(f: BinaryIO, offset: int) -> int | None:
+    """The offset of the first separator's ``From `` at or after ``offset``, or None."""
+    back = 3  # room for the blank line before a separator that starts at ``offset``
+    pos = max(0, offset - back)
+    f.seek(pos)
+    carry = b""
+    base = pos
+    while True:
+        block = f.read(_SCAN)
+        if not block:
+            return None
+        data = carry + block
+        best = -1
+        for sep in _SEPARATORS:
+            i = data.find(sep)
+            while i >= 0 and base + i + len(sep) - 5 < offset:
+                i = data.find(sep, i + 1)
+            if i >= 0 and (best < 0 or i < best):
+                best = i
+                found = base + i + len(sep) - 5
+        if best >= 0:
+            return found
+        keep = len(b"\n\r\nFrom ") - 1
+        carry = data[-keep:]
+        base += len(data) - len(carry)
+
+
+def read_range(path: str, start: int, end: int) -> bytes:
+    """The bytes of the messages that start in ``[start, end)``: up to the next separator at or after ``end``."""
+    with open(path, "rb") as f:
+        stop = next_separator(f, end) if end < os.path.getsize(path) else None
+        f.seek(start)
+        if stop is None:
+            return f.read()
+        return f.read(stop - start)
+
+
+def plan(paths: list[str], blocksize: int) -> Iterator[Unit]:
+    """Units in input order: each large mbox as ranges, everything else whole."""
+    for path in expand(paths):
+        if is_splittable_mbox(path, blocksize):
+            for start, end in ranges(path, blocksize):
+                yield Unit(path, start, end)
+        else:
+            yield Unit(path)

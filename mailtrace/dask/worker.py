@@ -1,0 +1,148 @@
+"""What runs on a worker: one unit in, one product per message out.
+
+The policy travels without its resolver (a live resolver holds sockets and a cache);
+a :class:`DnsSpec` travels instead and each worker process builds its resolver once
+and keeps it, with its own DNS cache, for every unit it runs. When the run records
+DNS evidence, each unit records the questions it asked (cache hits included) into
+memory and returns them with its results; the client merges them into one
+replayable evidence file (:func:`merge_evidence`), so no worker needs a shared disk.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from mailtrace.batch import Item, identity, iter_items, run
+from mailtrace.dask.units import Unit, read_range
+from mailtrace.dns.evidence import FORMAT, VERSION, RecordingResolver, ReplayResolver
+from mailtrace.dns.options import resolver_from_options
+from mailtrace.dns.resolver import Resolver
+from mailtrace.dns.zone import OfflineZone
+from mailtrace.errors import InputError, UnreadableInputError
+from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions, iter_messages
+from mailtrace.policy import Policy
+
+
+@dataclass(frozen=True, slots=True)
+class DnsSpec:
+    """How a worker builds its resolver: the ``--dns`` mode, with its files' text by value."""
+
+    mode: str = "offline"  #: offline (with ``zone`` or none), live, replay
+    zone: str | None = None  #: zone text or JSON for offline mode (the text: workers need not share a disk)
+    evidence: str | None = None  #: the evidence file's text for replay mode
+    source: str | None = None  #: the zone or evidence file's name, as the report names the resolver
+    nameservers: tuple[str, ...] = ()  #: live mode: the servers to ask (``--nameserver``)
+    timeout: float | None = None  #: live mode: seconds one question may take (``--dns-timeout``)
+    record: bool = False  #: record every answer and return it with the results
+
+    @classmethod
+    def from_files(
+        cls,
+        mode: str,
+        *,
+        zone: str | None = None,
+        replay: str | None = None,
+        nameservers: tuple[str, ...] = (),
+        timeout: float | None = None,
+    ) -> DnsSpec:
+        """Read ``zone`` / ``replay`` here, on the client, so their text travels to the workers."""
+        try:
+            return cls(
+                mode=mode,
+                zone=Path(zone).read_text(encoding="utf-8") if zone else None,
+                evidence=Path(replay).read_text(encoding="utf-8") if replay else None,
+                source=replay or zone,
+                nameservers=nameservers,
+                timeout=timeout,
+            )
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UnreadableInputError(f"{replay or zone}: cannot read: {exc}") from None
+
+
+_LOCK = threading.Lock()
+_RESOLVERS: dict[DnsSpec, Resolver | None] = {}
+
+
+def _resolver(spec: DnsSpec) -> Resolver | None:
+    """This worker's resolver for ``spec``, built once per process (its cache is the worker's cache)."""
+    with _LOCK:
+        if spec not in _RESOLVERS:
+            _RESOLVERS[spec] = _build(spec)
+        return _RESOLVERS[spec]
+
+
+def _build(spec: DnsSpec) -> Resolver | None:
+    if spec.mode == "offline":
+        if spec.zone is None:
+            return None
+        text = spec.zone
+        zone = OfflineZone.from_json(text) if text.lstrip().startswith("{") else OfflineZone.from_zone_text(text)
+        zone.source = spec.source
+        return zone
+    if spec.mode == "replay":
+        replay = ReplayResolver.from_lines((spec.evidence or "").splitlines())
+        replay.source = spec.source
+        return replay
+    return resolver_from_options(spec.mode, None, None, nameservers=spec.nameservers, timeout=spec.timeout)
+
+
+#: What a worker returns per message: a function of a report, or of an input's error record.
+Product = Callable[[Any], Any]
+
+
+def run_unit(
+    unit: Unit, policy: Policy, spec: DnsSpec, product: Product, options: ReadOptions = DEFAULT_OPTIONS
+) -> tuple[list[Any], list[str]]:
+    """Analyse the messages of ``unit``: ``(one product per message or error, recorded evidence lines)``."""
+    resolver = _resolver(spec)
+    sink = io.StringIO()
+    if spec.record and resolver is not None:
+        resolver = RecordingResolver(resolver, sink)
+    local = replace(policy, resolver=resolver)
+    out = [product(item) for item in run(_items(unit, local, options), identity, policy=local)]
+    lines = sink.getvalue().splitlines()[1:] if spec.record else []  # without the file's header line
+    return out, lines
+
+
+def _items(unit: Unit, policy: Policy, options: ReadOptions) -> Iterator[Item]:
+    """The unit's messages as a serial batch run reads them: errors as records, positions as in the file."""
+    if unit.start is None or unit.end is None:
+        yield from iter_items([Path(unit.path)], policy=policy, options=options)
+        return
+    data = read_range(unit.path, unit.start, unit.end)
+    for item in iter_messages(data, name=unit.path, limits=policy.limits, options=options, errors="report"):
+        if isinstance(item, InputError):
+            yield replace(item, position=None if item.position is None else unit.position + item.position)
+            continue
+        raw, src = item
+        yield raw, replace(src, position=unit.position + (src.position or 0), offset=unit.start + (src.offset or 0))
+
+
+def count_unit(unit: Unit, options: ReadOptions = DEFAULT_OPTIONS) -> int:
+    """How many messages start in a range unit (the first pass that numbers them as a serial run does)."""
+    assert unit.start is not None and unit.end is not None
+    data = read_range(unit.path, unit.start, unit.end)
+    top = replace(options, nested=False)
+    return sum(1 for _ in iter_messages(data, name=unit.path, options=top, errors="report"))
+
+
+def merge_evidence(parts: Iterable[list[str]], created: str) -> str:
+    """One evidence file from the workers' recorded lines: each distinct answer once, in time order."""
+    seen: set[str] = set()
+    rows: list[tuple[str, str]] = []
+    for lines in parts:
+        for line in lines:
+            record = json.loads(line)
+            key = json.dumps({k: v for k, v in record.items() if k != "time"}, sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                rows.append((str(record.get("time", "")), line))
+    rows.sort(key=lambda row: row[0])
+    head = json.dumps({"format": FORMAT, "version": VERSION, "created": created})
+    return "\n".join([head, *(line for _, line in rows)]) + "\n"

@@ -1,0 +1,157 @@
+"""mailtrace on Dask: a LocalCluster of two worker processes gives the serial run's rows.
+
+The cluster binds to the loopback (127.0.0.1) only. The inputs are real corpus mail; the
+large mbox is built from the list archives in a temporary folder and split into byte
+ranges, so both workers take part of one file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailtrace import analyze_many
+from mailtrace.errors import ConfigurationError, InputError
+from mailtrace.render.row import error_row, row_from_dict
+
+dask = pytest.importorskip("dask")
+distributed = pytest.importorskip("distributed")
+
+from mailtrace.dask import DnsSpec, Job, as_row, collect, plan_units, write_parquet  # noqa: E402
+from mailtrace.dask.units import ranges, read_range  # noqa: E402
+from mailtrace.policy import Policy  # noqa: E402
+
+pytestmark = pytest.mark.corpus
+
+
+SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
+BLOCK = 256 * 1024
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            scheduler_port=0,
+            dashboard_address="127.0.0.1:0",
+            silence_logs=40,
+        ) as local,
+        distributed.Client(local) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    """An mbox of real list mail (about 2 MB), with ``From `` lines quoted inside bodies as mboxrd does."""
+    lists = sorted((corpus / "lfdr-list-archives").glob("*/*.eml"))[:300]
+    if len(lists) < 100:
+        pytest.skip("list archives missing from the corpus")
+    out = tmp_path_factory.mktemp("dask") / "lists.mbox"
+    with out.open("wb") as f:
+        for path in lists:
+            data = path.read_bytes().replace(b"\r\n", b"\n")
+            data = data.replace(b"\nFrom ", b"\n>From ")
+            f.write(SEPARATOR + data.rstrip(b"\n") + b"\n\n")
+    return out
+
+
+def _serial_rows(paths: list[str]) -> list[dict[str, str]]:
+    out = []
+    for path in paths:
+        for item in analyze_many(Path(path), errors="report"):
+            out.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
+    return out
+
+
+def test_ranges_cut_only_at_message_boundaries(archive: Path) -> None:
+    spans = ranges(str(archive), BLOCK)
+    assert len(spans) >= 4
+    assert spans[0][0] == 0 and spans[-1][1] == archive.stat().st_size
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end == start
+    for start, end in spans:
+        chunk = read_range(str(archive), start, end)
+        assert chunk.startswith(SEPARATOR)
+        assert len(chunk) >= end - start  # reads on to the end of its last message
+
+
+def test_cluster_rows_equal_the_serial_run_and_both_workers_share_one_mbox(
+    cluster: Any, archive: Path, corpus: Path
+) -> None:
+    paths = [str(archive), str(corpus / "spamassassin-t-data")]
+    units = plan_units(paths, Job(blocksize=BLOCK))
+    assert sum(1 for u in units if u.path == str(archive)) >= 4
+    with distributed.get_task_stream(cluster) as stream:
+        rows = list(collect(paths, Job(blocksize=BLOCK), product=as_row, window=64))
+    assert rows == _serial_rows(paths)
+    workers = {task["worker"] for task in stream.data if "run_unit" in str(task["key"])}
+    assert len(workers) == 2
+
+
+def test_positions_in_a_split_mbox_are_the_serial_positions(cluster: Any, archive: Path) -> None:
+    rows = list(collect([str(archive)], Job(blocksize=BLOCK), product=as_row))
+    assert [row["position"] for row in rows] == [str(i) for i in range(len(rows))]
+    assert len(rows) == 300
+
+
+def test_a_worker_killed_mid_run_loses_no_message(cluster: Any, archive: Path) -> None:
+    paths = [str(archive)]
+    expected = _serial_rows(paths)
+    pids = list(cluster.run(os.getpid).values())
+    got: list[Any] = []
+    runner = threading.Thread(
+        target=lambda: got.extend(collect(paths, Job(blocksize=BLOCK // 4), product=as_row, window=64))
+    )
+    runner.start()
+    deadline = time.monotonic() + 60
+    while not any(cluster.processing().values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.kill(pids[0], signal.SIGKILL)
+    runner.join(timeout=300)
+    assert not runner.is_alive()
+    assert got == expected
+
+
+def test_parquet_holds_the_rows(cluster: Any, archive: Path, tmp_path: Path) -> None:
+    pandas = pytest.importorskip("pandas")
+    write_parquet([str(archive)], tmp_path / "rows", Job(blocksize=BLOCK))
+    frame = pandas.read_parquet(tmp_path / "rows")
+    assert frame.to_dict("records") == _serial_rows([str(archive)])
+
+
+def test_recorded_evidence_from_the_workers_replays_the_same_rows(cluster: Any, tmp_path: Path) -> None:
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
+    paths = [str(fixtures / "forwarded.eml"), str(fixtures / "plain.eml")]
+    zone = fixtures / "forwarded.zone.json"
+    evidence = tmp_path / "evidence.jsonl"
+    recorded = list(collect(paths, Job(dns=DnsSpec.from_files("offline", zone=str(zone))), record=evidence))
+    assert evidence.read_text(encoding="utf-8").count("\n") > 1
+    replayed = list(collect(paths, Job(dns=DnsSpec.from_files("replay", replay=str(evidence)))))
+    assert replayed == recorded
+    assert recorded[0]["verification"]["dkim"], "the zone's keys were used"
+    with pytest.raises(ConfigurationError, match="exists"):
+        list(collect(paths, record=evidence))
+
+
+def test_policy_settings_travel_to_the_workers(cluster: Any, corpus: Path) -> None:
+    message = next(iter(sorted((corpus / "phishing-pot-dev").glob("*.eml"))), None)
+    if message is None:
+        pytest.skip("phishing-pot-dev missing")
+    policy = Policy(internal_domains=("example.org",))
+    [doc] = collect([str(message)], Job(policy=policy))
+    local = next(analyze_many(message, policy=policy)).to_dict()
+    assert doc == local
