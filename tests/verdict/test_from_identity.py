@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mailtrace import analyze
 from mailtrace.parse.headers import extract_headers
 from mailtrace.parse.message import parse_message
 from mailtrace.verdict.from_identity import MAX_FROM_CHARS, FromIdentity, from_findings, from_identity
@@ -164,3 +165,12 @@ def test_invalid_local_part_alone_is_low() -> None:
     i = ident('Yi Huiman <""@sender.example>')
     [f] = from_findings(i)
     assert i.domain == "sender.example" and f.severity.value == "low"
+
+
+def test_the_verdict_speaks_for_the_authenticated_domain() -> None:
+    """judge() reads From: through from_identity: the verdict's domain is the valid mailbox's."""
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios" / "27-malformed-from.eml"
+    report = analyze(fixture.read_bytes())
+    assert report.verdict is not None
+    assert report.verdict.domain == "sender.example"  # the first RFC 5322 mailbox, "Fgehen69", has none
+    assert "header.from_malformed" in report.verdict.decided_by
