@@ -1,8 +1,9 @@
 """The human-readable analysis, for an analyst in a terminal (fits 100 columns).
 
-Order: verdict and its reasons, the actor path notation, the originator
-summary, the hop table oldest first (border marked, roles shown), findings
-with evidence, then defects.
+Order: "At a glance" (the analyst's four questions, :mod:`mailtrace.render.glance`), verdict
+and its reasons, the actor path notation, the originator summary, the hop table oldest first
+(border marked, roles shown), the re-verification titled by the resolver used, findings with
+evidence, then defects.
 """
 
 from __future__ import annotations
