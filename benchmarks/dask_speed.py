@@ -1,0 +1,97 @@
+"""A Dask LocalCluster of N worker processes against one process, on the dev corpus.
+
+    python benchmarks/dask_speed.py [--workers 2] [--corpus ../shared/corpus] [--blocksize MiB]
+
+Both runs produce the ``--format csv`` rows of every message (no DNS); the script checks
+that they are identical, prints the wall-clock times, the speedup, the throughput per
+core, and the hours that 100 million messages would take on 64 cores at that rate (the
+per-core rate times 64: no allowance for the scheduler, which a real cluster adds). The
+corpus folders are read as they are; ``--mbox`` also packs them into one mbox in a
+temporary folder, so one large file is split over the workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from mailtrace import analyze_many  # noqa: E402
+from mailtrace.dask import Job, as_row, collect  # noqa: E402
+from mailtrace.errors import InputError  # noqa: E402
+from mailtrace.render.row import error_row, row_from_dict  # noqa: E402
+
+
+def serial(paths: list[str]) -> list[dict[str, str]]:
+    out = []
+    for path in paths:
+        for item in analyze_many(Path(path), errors="report"):
+            out.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
+    return out
+
+
+def pack(corpus: Path, folder: Path) -> str:
+    """Every ``.eml`` of the list archives and phishing-pot-dev as one mbox (mboxrd-style quoting)."""
+    out = folder / "packed.mbox"
+    with out.open("wb") as f:
+        for path in sorted(corpus.glob("lfdr-list-archives/*/*.eml")) + sorted(corpus.glob("phishing-pot-dev/*.eml")):
+            data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From ")
+            f.write(b"From bench@example Mon Jan  1 00:00:00 2024\n" + data.rstrip(b"\n") + b"\n\n")
+    return str(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
+    parser.add_argument("--blocksize", type=float, default=4.0, help="MiB of mbox per task (4)")
+    parser.add_argument("--mbox", action="store_true", help="pack the corpus into one mbox first")
+    args = parser.parse_args()
+    import distributed
+
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        print(f"no corpus at {corpus}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [pack(corpus, Path(tmp))] if args.mbox else [str(p) for p in sorted(corpus.iterdir()) if p.is_dir()]
+        print(f"load average before: {os.getloadavg()[0]:.2f}")
+        t0 = time.perf_counter()
+        expected = serial(paths)
+        one = time.perf_counter() - t0
+        job = Job(blocksize=int(args.blocksize * 2**20))
+        with (
+            distributed.LocalCluster(
+                n_workers=args.workers,
+                threads_per_worker=1,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                silence_logs=40,
+            ) as cluster,
+            distributed.Client(cluster),
+        ):
+            list(collect([paths[0]], job, product=as_row))  # warm the workers (imports, PSL)
+            t0 = time.perf_counter()
+            rows = list(collect(paths, job, product=as_row, window=64))
+            many = time.perf_counter() - t0
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+    n = len(expected)
+    same = rows == expected
+    per_core = n / one
+    hours = 100e6 / (per_core * 64) / 3600
+    print(f"messages: {n}; rows identical: {same}")
+    print(f"one process: {one:.1f} s ({per_core:.0f} msg/s, {1e6 / per_core:.0f} us/msg)")
+    print(f"LocalCluster, {args.workers} workers: {many:.1f} s ({n / many:.0f} msg/s); speedup {one / many:.2f}x")
+    print(f"per core in the cluster: {n / many / args.workers:.0f} msg/s")
+    print(f"100 million messages on 64 cores at the one-process rate: {hours:.1f} h")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
