@@ -37,7 +37,7 @@ class Limits:
     #: CPU seconds DKIM and ARC verification may spend on one message, beside the DNS budget;
     #: signatures past it are ``not_checked`` (defect ``dkim.cpu_budget`` / ``arc.cpu_budget``).
     verify_cpu_budget: float = 2.0
-    #: Seconds the address parsers may spend on one message's fields; past it, addresses are read
+    #: CPU seconds the address parsers may spend on one message's fields; past it, addresses are read
     #: but not validated (defect ``address.not_checked``) and a list's general reader stops
     #: (defect ``address.time_limit``).
     address_time_budget: float = 0.3

@@ -45,14 +45,16 @@ _BUDGET: ContextVar[_Budget | None] = ContextVar("mailtrace_address_budget", def
 
 @contextmanager
 def address_budget(seconds: float) -> Iterator[None]:
-    """Bound the time the address parsers spend on one message (``Limits.address_time_budget``).
+    """Bound the CPU time the address parsers spend on one message (``Limits.address_time_budget``).
+
+    CPU time of the calling thread, not wall time: a loaded machine never changes a result.
 
     Once spent, addresses are still read (linear, C-level patterns and the general reader)
     but not validated (defect ``address.not_checked``), and the general reader stops
     (defect ``address.time_limit``). Results made past the deadline are incomplete, so the
     address caches are emptied on exit: another message never reuses them.
     """
-    budget = _Budget(time.perf_counter() + seconds)
+    budget = _Budget(time.thread_time() + seconds)
     token = _BUDGET.set(budget)
     try:
         yield
@@ -67,7 +69,7 @@ def over_budget() -> bool:
     budget = _BUDGET.get()
     if budget is None:
         return False
-    if not budget.spent and time.perf_counter() > budget.deadline:
+    if not budget.spent and time.thread_time() > budget.deadline:
         budget.spent = True
     return budget.spent
 
