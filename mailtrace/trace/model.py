@@ -318,7 +318,8 @@ class Recipient:
 
     domain: str | None = None
     address: str | None = None
-    source: str | None = None  #: ``delivered_to``, ``x_original_to``, ``envelope_to``, ``for``, ``stamp``, ``to``
+    #: ``delivered_to``, ``x_original_to``, ``envelope_to``, ``for``, ``stamp``, ``resent_to``, ``to``
+    source: str | None = None
     evidence: tuple[Evidence, ...] = ()
     note: str | None = None  #: why ``To:`` was set aside, when it was
 

@@ -7,7 +7,8 @@ In order of strength (``docs/concepts.md``, "The recipient"):
 2. the ``for <...>`` clause of the recipient's border line or of a line above it (lines below the border
    are the sender's and may say anything);
 3. a receiver's own stamp naming the recipient (Yahoo's ``X-Apparently-To``);
-4. ``To:``, only when it names one domain and no address of the sender's own: Bcc phishing puts the
+4. in a resent message, the topmost block's ``Resent-To:`` (``To:`` names the original's recipients);
+5. ``To:``, only when it names one domain and no address of the sender's own: Bcc phishing puts the
    sender's own address or ``undisclosed-recipients:;`` there (scenario 28), a ``To:`` naming several
    domains does not say which one received this copy, and a ``To:`` naming only the sender's own
    organisation while ``Cc:`` names others (GitHub's notifications) was delivered to a ``Cc:``.
@@ -90,6 +91,16 @@ def _for_clause(received: Sequence[Received], borders: Sequence[Border]) -> Reci
 
 
 def _to(headers: Headers) -> Recipient:
+    if headers.resent:
+        # a resent message (RFC 5322 section 3.6.6): this copy went to the topmost block's Resent-To; To: names
+        # the original's recipients
+        field = next((f for block in headers.resent if (f := block.get("Resent-To")) is not None), None)
+        addrs = [a for a in field.addresses if a.domain] if isinstance(field, AddressField) else []
+        domains = {clean_host(a.domain) for a in addrs}
+        if field is None or len(domains) != 1:
+            return Recipient(note="a resent message whose Resent-To: names no single domain: the recipient is unknown")
+        ev = Evidence(text=f"Resent-To: {addrs[0].address}", header=field.name, header_index=field.index)
+        return Recipient(domain=domains.pop(), address=addrs[0].address, source="resent_to", evidence=(ev,))
     to = headers.to
     if to is None:
         return Recipient()

@@ -237,3 +237,12 @@ def test_a_relay_named_webmail_handing_over_by_smtp_links_to_the_account_line() 
     hop = report.path.hop(1)
     assert hop is not None and hop.link.value == "same_organisation"
     assert "trace.link_broken" not in {f.code for f in report.findings}
+
+
+def test_a_resent_copy_went_to_resent_to_not_to() -> None:
+    # SpamAssassin t-data nice/mime4: To: is the original's recipient, Resent-To: this copy's
+    resent = ("Resent-From: Nat <nsb@sender.example>", "Resent-To: Mark <mrc@recipient.example>",
+              "Resent-Date: Tue, 4 Mar 2025 10:14:55 +0100")  # fmt: skip
+    fields = (*resent, "From: Stephen <sau@origin.example>", "To: nsb@origin.example", SUBJECT, DATE, MSGID)
+    report = run(LMTP.replace("\n\tfor <bob@recipient.example>", ""), HELO_RECIPIENT, *fields)
+    assert (report.path.recipient.domain, report.path.recipient.source) == ("recipient.example", "resent_to")
