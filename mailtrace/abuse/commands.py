@@ -25,7 +25,7 @@ from mailtrace.errors import ConfigurationError, InputError
 from mailtrace.indicators.model import IndicatorOptions
 from mailtrace.outputs import check_writable_target
 from mailtrace.policy import Policy
-from mailtrace.render.safe import visible
+from mailtrace.render.safe import json_safe, visible
 from mailtrace.report import Report
 
 
@@ -107,7 +107,8 @@ def run_indicators(args: argparse.Namespace, policy: Policy, out: TextIO) -> int
         out.write(to_stix((n, r.indicators, _arrival(r)) for n, r in items if r.indicators is not None) + "\n")
     else:
         docs = [{"source": n, **(r.indicators.to_dict() if r.indicators else {})} for n, r in items]
-        json.dump(docs[0] if len(docs) == 1 and len(args.paths) == 1 else docs, out, indent=2, ensure_ascii=False)
+        doc = docs[0] if len(docs) == 1 and len(args.paths) == 1 else docs
+        out.write(json_safe(json.dumps(doc, indent=2, ensure_ascii=False)))
         out.write("\n")
     return 3 if failed else 0
 

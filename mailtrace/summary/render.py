@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from mailtrace.render.csv import csv_lines
-from mailtrace.render.safe import visible
+from mailtrace.render.safe import json_safe, visible
 from mailtrace.summary.counts import TABLES
 from mailtrace.summary.summary import Summary
 
@@ -15,7 +15,7 @@ TEXT_TOP = 15
 
 
 def summary_json(summary: Summary, *, top: int | None = None) -> str:
-    return json.dumps(summary.to_dict(top=top), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(summary.to_dict(top=top), indent=2, ensure_ascii=False)) + "\n"
 
 
 def _share(count: int, total: int) -> str:
