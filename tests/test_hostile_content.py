@@ -156,3 +156,25 @@ def test_a_line_break_inside_a_value_cannot_fake_a_report_line() -> None:
     text = render_text(report)
     assert "x\\r\\nVerdict: authentic" in text
     assert not any(line.startswith("Verdict: authentic") for line in text.splitlines())
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        b'\\"' * 500_000,
+        b'"' + b'\\"' * 500_000 + b",",
+        b"a" + b" " * 1_000_000 + b">",
+        b"a:" * 500_000,
+        b"(" * 1_000_000,
+    ],
+    ids=["backslash-quote", "quoted-backslash-quote", "spaces-before-angle", "groups", "parens"],
+)
+def test_a_one_megabyte_address_field_is_cut_and_read(value: bytes) -> None:
+    """Completion and bounds only; the time is measured by benchmarks/hostile_input.py (linear reader)."""
+    report = mailtrace.analyze(b"Delivered-To: " + value + b"\r\nFrom: a@b.example\r\n\r\nx\r\n")
+    assert not _internal(report)
+    (field,) = report.headers.delivered_to
+    assert "header.too_long" in {d.code for d in report.message.fields[0].defects}
+    if len(report.message.fields[0].value.strip()) > 16 * 1024:  # spaces before '>' strip to "a"
+        assert "address.list_too_long" in {d.code for d in field.defects}
+    assert report.headers.from_ is not None and report.headers.from_.addresses[0].address == "a@b.example"
