@@ -57,7 +57,7 @@ from mailtrace.trace.hosts import (
     same_org,
 )
 from mailtrace.trace.model import NON_NETWORK, Border, BorderMethod, Evidence, HopKind, HopView, LinkStatus, Stamp
-from mailtrace.trace.providers import tenant_crossing
+from mailtrace.trace.providers import is_entry, provider_of, tenant_crossing
 from mailtrace.trace.stamps import stamp_writer
 
 
@@ -451,7 +451,10 @@ def _earlier_crossings(
     The earliest hop of all, when it is a network hop, is the author's
     submission: a crossing there needs a receiver's stamp, or forwarding
     evidence naming its receiver. An authenticated or HTTP hop is never a
-    crossing, and neither is a hop into a configured submission server.
+    crossing, and neither is a hop into a configured submission server, nor,
+    without forwarding evidence beyond the provider's own, the entry into the
+    tenant that then hands the message to another tenant of the same provider
+    (:func:`_into_sending_tenant`).
     """
     up = next((i for i, h in enumerate(net) if h.received_index == border.index), None)
     if up is None:
@@ -462,6 +465,8 @@ def _earlier_crossings(
     for i in range(up + 1, len(net)):
         h, upper = net[i], net[up]
         if h.authenticated or h.kind is HopKind.HTTP or h.received_index in submissions:
+            continue
+        if _into_sending_tenant(h, upper, forwarders):
             continue
         stamp = stamped_hop.get(i)
         if stamp is not None:
@@ -489,6 +494,20 @@ def _earlier_crossings(
             up = i
     out.reverse()
     return out
+
+
+def _into_sending_tenant(h: HopView, upper: HopView, forwarders: frozenset[str]) -> bool:
+    """``h`` entered a provider's tenant through its front door, and the next crossing ``upper`` leaves that
+    tenant for another tenant of the same provider: when no forwarding evidence names anyone but the provider
+    itself (its own ARC seals), the first tenant is the author's own platform (scenario 23: a VPS injecting
+    into an abused ``*.onmicrosoft.com`` tenant), and ``h`` is the author's submission into it, not a crossing.
+    A tenant forwarding a message on (an SRS envelope at the tenant's domain, a list) keeps the crossing."""
+    provider = provider_of(h.by_host)
+    if provider is None or not is_entry(provider, h.by_host) or provider_of(upper.by_host) is not provider:
+        return False
+    if any(provider_of(d) is not provider for d in forwarders):
+        return False
+    return tenant_crossing(upper.by_host, upper.from_host) or tenant_crossing(upper.by_host, upper.helo)
 
 
 __all__ = ["client_inside", "crossing_line_missing", "find_borders"]

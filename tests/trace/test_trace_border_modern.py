@@ -246,3 +246,34 @@ def test_a_resent_copy_went_to_resent_to_not_to() -> None:
     fields = (*resent, "From: Stephen <sau@origin.example>", "To: nsb@origin.example", SUBJECT, DATE, MSGID)
     report = run(LMTP.replace("\n\tfor <bob@recipient.example>", ""), HELO_RECIPIENT, *fields)
     assert (report.path.recipient.domain, report.path.recipient.source) == ("recipient.example", "resent_to")
+
+
+INTO_TENANT_A = (
+    "Received: from SG2PR01CA0178.apcprd01.prod.exchangelabs.com (2001:db8:4:28::34) by\n "
+    f"SI2PR01MB4546.apcprd01.prod.exchangelabs.com (2001:db8:4:28::35) with {_SMTP} id 15.20.6838.28; "
+    "Tue, 4 Mar 2025 09:15:09 +0000",
+    "Received: from SG1PEPF000082E6.apcprd02.prod.outlook.com (2001:db8:4:28:cafe::70) by\n "
+    f"SG2PR01CA0178.outlook.office365.com (2001:db8:4:28::34) with {_SMTP} id 15.20.6838.27 via Frontend "
+    "Transport; Tue, 4 Mar 2025 09:15:08 +0000",
+    "Received: from osc19654326.onmicrosoft.com (203.0.113.222) by\n SG1PEPF000082E6.mail.protection.outlook.com "
+    "(10.167.240.9) with Microsoft SMTP Server id 15.20.6838.14 via Frontend Transport; "
+    "Tue, 4 Mar 2025 09:15:07 +0000",
+)
+#: tenant A's own receiver stamped the VPS (phishing-pot-dev sample-6349 keeps it below the crossing line)
+STAMP_A = (
+    "Received-SPF: None (protection.outlook.com: example.com does not designate\n permitted sender hosts) "
+    "client-ip=203.0.113.222; helo=osc19654326.onmicrosoft.com;"
+)
+
+
+def test_a_vps_injecting_into_a_tenant_is_the_authors_submission_not_a_crossing() -> None:
+    # scenario 23: VPS -> tenant A's front door (stamped by tenant A) -> tenant A's outbound -> tenant B
+    report = run(*M365, TENANT_A[0], *INTO_TENANT_A[:2], STAMP_A, INTO_TENANT_A[2], *ORIGINATOR)
+    border = report.path.border
+    assert border is not None and border.ip == "203.0.113.201"
+    assert len(report.path.borders) == 1
+    assert "Forwarder" not in report.path.notation
+    # with an SRS envelope at another domain (a tenant forwarding the message on) the first crossing stays
+    srs = "Return-Path: <SRS0=abcd=XY=sender.example=alice@forwarder.example>"
+    forwarded = run(srs, *M365, TENANT_A[0], *INTO_TENANT_A[:2], STAMP_A, INTO_TENANT_A[2], *ORIGINATOR)
+    assert len(forwarded.path.borders) == 2
