@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
+_EXCEPTION_STATE = frozenset({"__cause__", "__context__", "__traceback__", "__suppress_context__", "__notes__"})
 
 
 class Defect(ValueError):
@@ -29,6 +30,11 @@ class Defect(ValueError):
         object.__setattr__(self, "message", message)
 
     def __setattr__(self, name: str, value: object) -> None:
+        # Exception machinery (raise ... from, tracebacks, and tblib's pickling, which distributed
+        # installs process-wide) may set these; the defect's own data stays immutable.
+        if name in _EXCEPTION_STATE:
+            object.__setattr__(self, name, value)
+            return
         raise AttributeError("Defect is immutable")
 
     def __eq__(self, other: object) -> bool:
