@@ -68,24 +68,26 @@ def configured_border(
             text = f"trust_nothing: the topmost client ({h.from_ip or h.from_host}) is outside"
             return Configured(_border(h, BorderMethod.TRUSTED_NETWORKS, text), True)
         return Configured(None, True)
-    defects: list[Defect] = []
-    if policy.networks:
-        shown = [i for i, h in enumerate(net) if policy.is_trusted_ip(h.from_ip) or policy.is_trusted_ip(h.by_ip)]
-        if shown:
-            return Configured(_by_networks(net, policy, shown[0], inside), True)
-        defects.append(unmatched("trusted_networks", policy.trusted_networks))
-    if policy.internal_domains:
-        doms = policy.internal_domains
-        if any(within(h.by_host, doms) for h in net):
-            return Configured(_by_domains(net, doms), True)
-        defects.append(unmatched("internal_domains", policy.internal_domains))
-    if policy.trusted_authserv_ids:
-        ids = policy.trusted_authserv_ids
-        if any(s.authserv_id in ids for s in stamps) or any(a in ids for _, a in authserv if a):
-            found = _by_authserv(net, stamps, authserv, policy)
-            return Configured(found, False, tuple(defects))
-        defects.append(unmatched("trusted_authserv_ids", policy.trusted_authserv_ids))
-    return Configured(None, False, tuple(defects))
+    ids = policy.trusted_authserv_ids
+    shown = [i for i, h in enumerate(net) if policy.is_trusted_ip(h.from_ip) or policy.is_trusted_ip(h.by_ip)]
+    domains_shown = any(within(h.by_host, policy.internal_domains) for h in net)
+    ids_shown = any(s.authserv_id in ids for s in stamps) or any(a in ids for _, a in authserv if a)
+    defects = tuple(
+        unmatched(setting, values)
+        for setting, values, seen in (
+            ("trusted_networks", policy.trusted_networks, bool(shown)),
+            ("internal_domains", policy.internal_domains, domains_shown),
+            ("trusted_authserv_ids", ids, ids_shown),
+        )
+        if values and not seen
+    )
+    if policy.networks and shown:
+        return Configured(_by_networks(net, policy, shown[0], inside), True, defects)
+    if policy.internal_domains and domains_shown:
+        return Configured(_by_domains(net, policy.internal_domains), True, defects)
+    if ids and ids_shown:
+        return Configured(_by_authserv(net, stamps, authserv, policy), False, defects)
+    return Configured(None, False, defects)
 
 
 def _by_networks(net: list[HopView], policy: Policy, first: int, inside: Inside) -> Border | None:

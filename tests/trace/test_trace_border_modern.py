@@ -277,3 +277,12 @@ def test_a_vps_injecting_into_a_tenant_is_the_authors_submission_not_a_crossing(
     srs = "Return-Path: <SRS0=abcd=XY=sender.example=alice@forwarder.example>"
     forwarded = run(srs, *M365, TENANT_A[0], *INTO_TENANT_A[:2], STAMP_A, INTO_TENANT_A[2], *ORIGINATOR)
     assert len(forwarded.path.borders) == 2
+
+
+def test_each_setting_that_matches_nothing_is_named_even_when_another_decides() -> None:
+    gateway = FRONT_DOOR.replace("mail.sender.example (198.51.100.10)", "gw.recipient.example (192.0.2.25)")
+    into_gateway = BORDER.replace("mx.recipient.example", "gw.recipient.example")
+    policy = Policy(trusted_networks=("192.0.2.0/24",), internal_domains=("example.org",))
+    report = run(*M365, gateway, into_gateway, *ORIGINATOR, policy=policy)
+    assert report.path.border is not None and report.path.border.method is BorderMethod.TRUSTED_NETWORKS
+    assert [d.message.split(" (")[0] for d in report.path.defects] == ["internal_domains"]
