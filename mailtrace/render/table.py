@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-
 #: Longest value shown whole in the text report (as in the HTML report); the rest is counted, not shown.
 MAX_CELL_CHARS = 4000
 
