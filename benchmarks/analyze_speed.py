@@ -44,6 +44,8 @@ def clear_caches() -> None:
         if name != "mailtrace" and not name.startswith("mailtrace."):
             continue
         for value in vars(module).values():
+            if isinstance(value, type):  # a cache class itself (memo.BoundedCache), not a cache
+                continue
             if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
                 value.cache_clear()
 

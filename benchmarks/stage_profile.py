@@ -1,0 +1,333 @@
+"""Where ``mailtrace.analyze()`` spends its time: the stage table of issue 18, no DNS.
+
+Runs the stages of ``mailtrace.analyze._analyze_stages`` one after the other on every message of
+the dev corpus (every message ``analyze_many`` finds, attached ones included), and prints
+microseconds per message for each stage:
+
+* splitting the header block: ``parse_message`` (loading with ``iter_messages`` on its own row);
+* header parsing: ``Received:`` (``parse_received`` on every field), addresses and the other typed
+  headers (``extract_headers``), authentication headers (``parse_authentication``);
+* path reconstruction: ``reconstruct_path``;
+* findings, verdict and the report: the border identity, ``verify`` (stamps only), ``judge``,
+  the enrichment/indicator extras and the ``Report`` itself;
+* whole ``analyze()``: ``analyze_bytes`` timed in its own pass, as a check on the sum.
+
+Every cache of the package is cleared before each pass; the best pass of each stage is kept.
+
+``--peers`` adds, in the same run and on the same messages, interleaved: mail-parser's
+``parse_from_bytes`` (the ``bench`` extra), the header analysis alone as ``header_speed.py`` times
+it, and the stdlib header-parse floor, and prints the three ratios of issue 18.
+
+``--callgrind`` counts instructions per stage instead (valgrind, deterministic on a loaded
+machine): it runs the pipeline up to each stage in turn under ``valgrind --tool=callgrind`` on a
+sample of the corpus (``--sample K`` keeps every K-th file, 50 by default) and prints the differences.
+``--profile`` prints cProfile's own time per function and per module.
+
+Usage::
+
+    python benchmarks/stage_profile.py [--repeat 3] [--peers] [--profile]
+    python benchmarks/stage_profile.py --callgrind [--sample 50] [--jobs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import logging
+import pstats
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from analyze_speed import clear_caches, corpus_files  # noqa: E402
+from header_speed import floor_one, mailtrace_one  # noqa: E402
+
+from mailtrace.analyze import _parse_trace, analyze_bytes, border_identity  # noqa: E402
+from mailtrace.auth import verify  # noqa: E402
+from mailtrace.enrich.extras import analysis_extras  # noqa: E402
+from mailtrace.load.sources import Source, iter_messages  # noqa: E402
+from mailtrace.parse.addresses import address_budget  # noqa: E402
+from mailtrace.parse.auth import parse_authentication  # noqa: E402
+from mailtrace.parse.headers import extract_headers  # noqa: E402
+from mailtrace.parse.message import parse_message  # noqa: E402
+from mailtrace.policy import DEFAULT_POLICY  # noqa: E402
+from mailtrace.report import Report  # noqa: E402
+from mailtrace.trace import reconstruct_path  # noqa: E402
+from mailtrace.verdict import judge  # noqa: E402
+
+CORPUS = REPO.parent / "shared" / "corpus"
+WARM_UP = 20  # messages run through every stage before a callgrind count (imports, regex compiles)
+# (key, label, group); the groups are the rows of issue 18's table
+STAGES = (
+    ("split", "splitting the header block (parse_message)", "split"),
+    ("addresses", "  addresses, dates, other headers (extract_headers)", "headers"),
+    ("received", "  Received: (parse_received, every field)", "headers"),
+    ("auth", "  authentication headers (parse_authentication)", "headers"),
+    ("path", "path reconstruction (reconstruct_path)", "path"),
+    ("verify", "  verify (stamps only) + border identity", "judge"),
+    ("judge", "  findings and verdict (judge)", "judge"),
+    ("report", "  extras (enrichment, indicators) + Report", "judge"),
+)
+GROUPS = (
+    ("split", "splitting the header block"),
+    ("headers", "all header parsing (Received, addresses, dates, authentication)"),
+    ("path", "path reconstruction (reconstruct_path)"),
+    ("judge", "findings, verdict and the report"),
+)
+
+
+def corpus_messages(corpus: Path, sample: int = 1) -> list[tuple[bytes, Source]]:
+    """Every message ``analyze_many`` would analyse in every ``sample``-th corpus file, as (bytes, Source)."""
+    out: list[tuple[bytes, Source]] = []
+    for raw in corpus_files(corpus)[::sample]:
+        try:
+            out.extend(item for item in iter_messages(raw) if not isinstance(item, Exception))
+        except Exception:  # refused input (analyze_many raises too): not a message
+            continue
+    return out
+
+
+def staged_pass(messages: list[tuple[bytes, Source]], upto: int = len(STAGES)) -> dict[str, float]:
+    """Seconds per stage over one pass; stops after stage number ``upto`` (for callgrind)."""
+    policy = DEFAULT_POLICY
+    clock = time.perf_counter
+    acc = dict.fromkeys((key for key, _, _ in STAGES), 0.0)
+    clear_caches()
+    gc.collect()
+    for raw, source in messages:
+        t0 = clock()
+        message = parse_message(raw, policy.limits)
+        t1 = clock()
+        acc["split"] += t1 - t0
+        if upto < 2:
+            continue
+        with address_budget(policy.limits.address_time_budget):
+            headers = extract_headers(message)
+        t2 = clock()
+        acc["addresses"] += t2 - t1
+        if upto < 3:
+            continue
+        received, hop_defects = _parse_trace(message.get_all("Received"), policy)
+        t3 = clock()
+        acc["received"] += t3 - t2
+        if upto < 4:
+            continue
+        authentication = parse_authentication(message)
+        t4 = clock()
+        acc["auth"] += t4 - t3
+        if upto < 5:
+            continue
+        path = reconstruct_path(received, headers, authentication, message, policy)
+        t5 = clock()
+        acc["path"] += t5 - t4
+        if upto < 6:
+            continue
+        client_ip, helo, when, note = border_identity(path, received)
+        verification = verify(
+            message,
+            headers,
+            authentication,
+            client_ip=client_ip,
+            helo=helo,
+            clock=policy.now or when,
+            border_note=note,
+            policy=policy,
+        )
+        t6 = clock()
+        acc["verify"] += t6 - t5
+        if upto < 7:
+            continue
+        findings, verdict = judge(
+            message=message,
+            headers=headers,
+            received=received,
+            authentication=authentication,
+            path=path,
+            verification=verification,
+            policy=policy,
+        )
+        t7 = clock()
+        acc["judge"] += t7 - t6
+        if upto < 8:
+            continue
+        enrichment, indicators = analysis_extras(message, path, client_ip, verification, policy)
+        Report(
+            source=source,
+            message=message,
+            headers=headers,
+            received=received,
+            authentication=authentication,
+            path=path,
+            verification=verification,
+            findings=findings,
+            verdict=verdict,
+            defects=(*source.defects, *message.defects, *hop_defects, *path.defects),
+            enrichment=enrichment,
+            indicators=indicators,
+        )
+        acc["report"] += clock() - t7
+    return acc
+
+
+def whole_pass(messages: list[tuple[bytes, Source]]) -> float:
+    clear_caches()
+    gc.collect()
+    start = time.perf_counter()
+    for raw, source in messages:
+        analyze_bytes(raw, source, DEFAULT_POLICY)
+    return time.perf_counter() - start
+
+
+def print_table(per_stage: dict[str, float], whole: float, n: int, unit: str, scale: float) -> None:
+    print(f"{'stage':58} {unit:>12}")
+    for group, label in GROUPS:
+        total = sum(per_stage[key] for key, _, g in STAGES if g == group)
+        print(f"{label:58} {total * scale:12,.1f}")
+        for key, sub, g in STAGES:
+            if g == group and sub.startswith("  "):
+                print(f"{sub:58} {per_stage[key] * scale:12,.1f}")
+    print(f"{'sum of the stages':58} {sum(per_stage.values()) * scale:12,.1f}")
+    print(f"{'whole analyze() (analyze_bytes, own pass)':58} {whole * scale:12,.1f}")
+    judged = sum(per_stage[key] for key, _, g in STAGES if g in ("path", "judge"))
+    parsed = sum(per_stage[key] for key, _, g in STAGES if g == "headers")
+    print(f"path + judgement / header parsing: {judged / parsed:.2f} (issue 18: <= 1)")
+
+
+def timed(messages: list[tuple[bytes, Source]], repeat: int) -> None:
+    best = dict.fromkeys((key for key, _, _ in STAGES), float("inf"))
+    whole = float("inf")
+    for _ in range(repeat):
+        for key, secs in staged_pass(messages).items():
+            best[key] = min(best[key], secs)
+        whole = min(whole, whole_pass(messages))
+    n = len(messages)
+    print(f"{n} messages (best of {repeat} passes; Python {sys.version.split()[0]})")
+    print_table(best, whole, n, "us/msg", 1e6 / n)
+
+
+def peers(messages: list[tuple[bytes, Source]], repeat: int) -> None:
+    """The three ratios of issue 18, interleaved in one run on the same messages."""
+    logging.disable(logging.CRITICAL)
+    import mailparser  # the bench extra
+
+    def analyze_one(item: tuple[bytes, Source]) -> object:
+        return analyze_bytes(item[0], item[1], DEFAULT_POLICY)
+
+    def mail_parser_one(item: tuple[bytes, Source]) -> object:
+        return mailparser.parse_from_bytes(item[0]).received
+
+    runners: dict[str, Callable[[tuple[bytes, Source]], object]] = {
+        "analyze()": analyze_one,
+        "header analysis": lambda item: mailtrace_one(item[0]),
+        "stdlib floor": lambda item: floor_one(item[0]),
+        "mail-parser": mail_parser_one,
+    }
+    best = dict.fromkeys(runners, float("inf"))
+    for _ in range(repeat):
+        for name, fn in runners.items():
+            clear_caches()
+            gc.collect()
+            start = time.perf_counter()
+            for item in messages:
+                with contextlib.suppress(Exception):  # a peer refusing a message costs it its time
+                    fn(item)
+            best[name] = min(best[name], time.perf_counter() - start)
+    n = len(messages)
+    for name, secs in best.items():
+        print(f"  {name:16} {n / secs:9,.0f} msg/s {secs / n * 1e6:9,.1f} us/msg")
+    mp = best["mail-parser"]
+    print(f"whole analyze() throughput / mail-parser: {mp / best['analyze()']:.2f}x (target >= 3x)")
+    print(f"header analysis throughput / mail-parser: {mp / best['header analysis']:.2f}x (target >= 5x)")
+    print(f"header analysis time / stdlib floor: {best['header analysis'] / best['stdlib floor']:.2f}x (target <= 2x)")
+
+
+def profile(messages: list[tuple[bytes, Source]]) -> None:
+    prof = cProfile.Profile()
+    clear_caches()
+    prof.runcall(whole_pass, messages)
+    stats = pstats.Stats(prof)
+    stats.sort_stats("tottime").print_stats(30)
+    by_module: dict[str, float] = {}
+    for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        match = re.search(r"(mailtrace/.*)\.py$", filename)
+        key = match.group(1).replace("/", ".") if match else "(stdlib / builtins)"
+        by_module[key] = by_module.get(key, 0.0) + tottime
+    total = sum(by_module.values())
+    print("own time by module (cProfile, whole analyze()):")
+    for key, secs in sorted(by_module.items(), key=lambda kv: -kv[1])[:30]:
+        print(f"  {key:48} {secs / len(messages) * 1e6:9.1f} us/msg  {secs / total:6.1%}")
+
+
+def callgrind(sample: int, jobs: int) -> None:
+    """Instructions per stage: callgrind runs of the pipeline up to stage 0..N, differenced."""
+
+    def count(upto: int, tmp: str) -> int:
+        out = Path(tmp) / f"cg.{upto}"
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__]
+        cmd += ["--upto", str(upto), "--sample", str(sample)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        text = out.read_text(errors="replace")
+        match = re.search(r"^summary:\s+(\d+)", text, re.M) or re.search(r"^totals:\s+(\d+)", text, re.M)
+        if match is None:
+            raise SystemExit(f"no instruction total in {out}")
+        print(f"  up to stage {upto}: {int(match.group(1)):,} instructions", flush=True)
+        return int(match.group(1))
+
+    with tempfile.TemporaryDirectory(prefix="stage-callgrind-") as tmp, ThreadPoolExecutor(jobs) as pool:
+        counts = list(pool.map(lambda upto: count(upto, tmp), range(len(STAGES) + 1)))
+    n = len(corpus_messages(CORPUS, sample))
+    per_stage = {key: counts[i + 1] - counts[i] for i, (key, _, _) in enumerate(STAGES)}
+    print(f"{n} messages (every {sample}th), instructions per message (callgrind):")
+    print(f"{'stage':58} {'instr/msg':>12}")
+    for group, label in GROUPS:
+        total = sum(per_stage[key] for key, _, g in STAGES if g == group)
+        print(f"{label:58} {total / n:12,.0f}")
+        for key, sub, g in STAGES:
+            if g == group and sub.startswith("  "):
+                print(f"{sub:58} {per_stage[key] / n:12,.0f}")
+    print(f"{'sum of the stages':58} {(counts[-1] - counts[0]) / n:12,.0f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sample", type=int, default=1, help="keep every K-th message")
+    parser.add_argument("--peers", action="store_true", help="the three ratios against mail-parser and the floor")
+    parser.add_argument("--profile", action="store_true", help="cProfile of the whole analyze() pass")
+    parser.add_argument("--callgrind", action="store_true", help="instruction counts per stage (valgrind)")
+    parser.add_argument("--jobs", type=int, default=3, help="callgrind runs at once")
+    parser.add_argument("--upto", type=int, default=None, help=argparse.SUPPRESS)  # one callgrind run
+    args = parser.parse_args(argv)
+    if not CORPUS.is_dir():
+        print(f"corpus not found at {CORPUS}")
+        return 1
+    if args.callgrind:
+        callgrind(args.sample if args.sample > 1 else 50, args.jobs)
+        return 0
+    messages = corpus_messages(CORPUS, args.sample)
+    if args.upto is not None:  # one callgrind run: warm up every stage, then the measured part
+        staged_pass(messages[:WARM_UP])
+        if args.upto:
+            staged_pass(messages, args.upto)
+        return 0
+    timed(messages, args.repeat)
+    if args.peers:
+        peers(messages, args.repeat)
+    if args.profile:
+        profile(messages)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
