@@ -60,42 +60,55 @@ def fast_init(cls: type[T]) -> type[T]:
     return cls
 
 
-_Setters = tuple[tuple[str, Callable[[object, object], None]], ...]
-_REPLACE_SETTERS: dict[type, _Setters] = {}
+_Replacer = Callable[[Any, dict[str, Any]], Any]
+_REPLACERS: dict[type, _Replacer] = {}
 
 
-def _replace_setters(cls: type) -> _Setters:
+def _replacer(cls: type) -> _Replacer:
+    """A function ``(obj, changes) -> copy`` written out for ``cls``: one line per field.
+
+    Each field is read as a plain attribute (a specialised ``LOAD_ATTR``) and stored through its
+    slot descriptor; then the changed fields are stored over their copies. Straight-line code
+    instead of a loop asking ``name in changes`` per field.
+    """
     fields = dataclasses.fields(cls)
     if hasattr(cls, "__post_init__") or not all(f.init for f in fields):
         raise TypeError(f"fast_replace needs a dataclass without __post_init__ or init=False fields: {cls.__name__}")
-    setters: list[tuple[str, Callable[[object, object], None]]] = []
-    for f in fields:
+    namespace: dict[str, Any] = {"__new": object.__new__, "__cls": cls}
+    setters: dict[str, Callable[[object, object], None]] = {}
+    body: list[str] = []
+    for number, f in enumerate(fields):
         descriptor = vars(cls).get(f.name)
-        if descriptor is None or not hasattr(descriptor, "__set__"):
+        if descriptor is None or not hasattr(descriptor, "__set__") or not f.name.isidentifier():
             raise TypeError(f"fast_replace needs a slotted dataclass: {cls.__name__}.{f.name}")
-        setters.append((f.name, descriptor.__set__))
-    _REPLACE_SETTERS[cls] = out = tuple(setters)
-    return out
+        namespace[f"__set{number}"] = setters[f.name] = descriptor.__set__
+        body.append(f"    __set{number}(new, obj.{f.name})")
+    namespace["__setters"] = setters
+    namespace["__names"] = frozenset(setters)
+    source = (
+        "def replace(obj, changes):\n"
+        "    if not changes.keys() <= __names:\n"
+        "        return None\n"
+        "    new = __new(__cls)\n" + "\n".join(body) + "\n"
+        "    for name, value in changes.items():\n"
+        "        __setters[name](new, value)\n"
+        "    return new\n"
+    )
+    exec(source, namespace)
+    _REPLACERS[cls] = out = namespace["replace"]
+    return out  # type: ignore[no-any-return]
 
 
 def fast_replace(obj: T, /, **changes: Any) -> T:
     """``dataclasses.replace(obj, **changes)`` for a frozen, slotted dataclass with no ``__post_init__``.
 
     The same new object, its fields stored through their slot descriptors instead of
-    through the generic ``replace`` machinery (half the time for the 26 fields of a ``HopView``).
-    An unknown field name raises ``TypeError`` as ``replace`` does.
+    through the generic ``replace`` machinery (a quarter of its time for the 26 fields of a
+    ``HopView``). An unknown field name raises ``TypeError`` as ``replace`` does.
     """
     cls = type(obj)
-    setters = _REPLACE_SETTERS.get(cls) or _replace_setters(cls)
-    new = object.__new__(cls)
-    taken = 0
-    for name, store in setters:
-        if name in changes:
-            store(new, changes[name])
-            taken += 1
-        else:
-            store(new, getattr(obj, name))
-    if taken != len(changes):
-        unknown = sorted(set(changes) - {name for name, _ in setters})
+    new: T | None = (_REPLACERS.get(cls) or _replacer(cls))(obj, changes)
+    if new is None:
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
         raise TypeError(f"{cls.__name__} has no field(s) {', '.join(unknown)}")
     return new
