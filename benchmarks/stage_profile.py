@@ -36,6 +36,7 @@ import contextlib
 import cProfile
 import gc
 import logging
+import os
 import pstats
 import re
 import subprocess
@@ -276,7 +277,8 @@ def callgrind(sample: int, jobs: int) -> None:
         out = Path(tmp) / f"cg.{upto}"
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__]
         cmd += ["--upto", str(upto), "--sample", str(sample)]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same set and dict layouts in every run
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         text = out.read_text(errors="replace")
         match = re.search(r"^summary:\s+(\d+)", text, re.M) or re.search(r"^totals:\s+(\d+)", text, re.M)
         if match is None:
