@@ -91,7 +91,7 @@ def plan_units(paths: Sequence[str], job: Job | None = None) -> list[Unit]:
     range), so planning a 50 GB mbox reads it in parallel, once, without analysing it.
     """
     job = job or Job()
-    units = list(plan(list(paths), job.blocksize))
+    units = list(plan(list(paths), job.blocksize, follow_symlinks=job.options.follow_symlinks))
     counts = iter(dask.compute(*[dask.delayed(count_unit)(u, job.options) for u in units if u.is_range]))
     out: list[Unit] = []
     running: dict[str, int] = {}

@@ -22,19 +22,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from mailtrace.errors import InputError
+from mailtrace.load.folders import Member, walk
+
 #: Bytes read at a time while looking for separators.
 _SCAN = 1 << 20
 _SEPARATORS = (b"\n\nFrom ", b"\n\r\nFrom ")
+#: Files of a folder per task: enough to outweigh a task's overhead, few enough to spread a folder.
+FILES_PER_UNIT = 32
 
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One task: a whole input (``start`` is None) or the messages starting in ``[start, end)`` of an mbox."""
+    """One task: a whole input, the messages starting in ``[start, end)`` of an mbox, or a run of a
+    folder's files (``members``: the files, and the error records of entries that cannot be read,
+    in the folder's reading order)."""
 
     path: str
     start: int | None = None
     end: int | None = None
     position: int = 0  #: the serial position of the unit's first message (ranges only)
+    members: tuple[Member | InputError, ...] | None = None
 
     @property
     def is_range(self) -> bool:
@@ -127,10 +135,15 @@ def read_range(path: str, start: int, end: int) -> bytes:
         return f.read(stop - start)
 
 
-def plan(paths: list[str], blocksize: int) -> Iterator[Unit]:
-    """Units in input order: each large mbox as ranges, everything else whole."""
+def plan(paths: list[str], blocksize: int, *, follow_symlinks: bool = False) -> Iterator[Unit]:
+    """Units in input order: each large mbox as ranges, each folder as runs of its files (listed here,
+    in the order a serial run reads them), everything else whole."""
     for path in expand(paths):
-        if is_splittable_mbox(path, blocksize):
+        if os.path.isdir(path):
+            listed = list(walk(Path(path), follow_symlinks=follow_symlinks))
+            for i in range(0, len(listed), FILES_PER_UNIT):
+                yield Unit(path, members=tuple(listed[i : i + FILES_PER_UNIT]))
+        elif is_splittable_mbox(path, blocksize):
             for start, end in ranges(path, blocksize):
                 yield Unit(path, start, end)
         else:

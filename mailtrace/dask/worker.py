@@ -25,7 +25,8 @@ from mailtrace.dns.options import resolver_from_options
 from mailtrace.dns.resolver import Resolver
 from mailtrace.dns.zone import OfflineZone
 from mailtrace.errors import InputError, UnreadableInputError
-from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions, iter_messages
+from mailtrace.load.nested import expand
+from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions, from_member, iter_messages
 from mailtrace.policy import Policy
 
 
@@ -112,6 +113,17 @@ def run_unit(
 
 def _items(unit: Unit, policy: Policy, options: ReadOptions) -> Iterator[Item]:
     """The unit's messages as a serial batch run reads them: errors as records, positions as in the file."""
+    if unit.members is not None:
+        for member in unit.members:
+            if isinstance(member, InputError):
+                yield member
+                continue
+            for item in from_member(member, policy.limits, options):
+                if options.nested and not isinstance(item, InputError):
+                    yield from expand(item[0], item[1], policy.limits)  # as iter_messages does
+                else:
+                    yield item
+        return
     if unit.start is None or unit.end is None:
         yield from iter_items([Path(unit.path)], policy=policy, options=options)
         return

@@ -94,6 +94,7 @@ def test_cluster_rows_equal_the_serial_run_and_both_workers_share_one_mbox(
     paths = [str(archive), str(corpus / "spamassassin-t-data")]
     units = plan_units(paths, Job(blocksize=BLOCK))
     assert sum(1 for u in units if u.path == str(archive)) >= 4
+    assert sum(1 for u in units if u.members is not None) >= 2  # the folder's files spread over tasks too
     with distributed.get_task_stream(cluster) as stream:
         rows = list(collect(paths, Job(blocksize=BLOCK), product=as_row, window=64))
     assert rows == _serial_rows(paths)
