@@ -103,8 +103,9 @@ def fast_replace(obj: T, /, **changes: Any) -> T:
     """``dataclasses.replace(obj, **changes)`` for a frozen, slotted dataclass with no ``__post_init__``.
 
     The same new object, its fields stored through their slot descriptors instead of
-    through the generic ``replace`` machinery (a quarter of its time for the 26 fields of a
-    ``HopView``). An unknown field name raises ``TypeError`` as ``replace`` does.
+    through the generic ``replace`` machinery (about 28k instructions for a copy of the 25 fields
+    of a ``HopView``, against 37k for the per-field loop this replaced). An unknown field name
+    raises ``TypeError`` as ``replace`` does.
     """
     cls = type(obj)
     new: T | None = (_REPLACERS.get(cls) or _replacer(cls))(obj, changes)
