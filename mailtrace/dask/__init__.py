@@ -13,8 +13,8 @@
 Inputs are paths, glob patterns, Maildirs, folders and mbox files; a large mbox is split
 into byte ranges at message boundaries (:mod:`mailtrace.dask.units`) so it spreads over
 the workers. Results come back in input order and equal a serial run's, message for
-message. The :class:`~mailtrace.policy.Policy` travels to the workers without its
-resolver; a :class:`DnsSpec` says how each worker builds its own (with its own cache).
+message. The :class:`~mailtrace.policy.Policy` travels to the workers without a resolver;
+a :class:`DnsSpec` says how each worker builds its own (with its own cache).
 Nothing here schedules work itself: Dask does, and retries the tasks of a worker that dies.
 """
 
@@ -33,7 +33,7 @@ import dask.bag as db
 from mailtrace.dask.units import Unit, plan
 from mailtrace.dask.worker import DnsSpec, Product, count_unit, merge_evidence, run_unit
 from mailtrace.dns.evidence import open_evidence_file
-from mailtrace.errors import InputError
+from mailtrace.errors import ConfigurationError, InputError
 from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions
 from mailtrace.policy import DEFAULT_POLICY, Policy
 from mailtrace.render.row import error_row, row_from_dict
@@ -59,8 +59,9 @@ DEFAULT_BLOCKSIZE = 64 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """What travels to the workers with every unit: the policy (its resolver left behind), how
-    each worker builds its resolver, how inputs are read, and the mbox block size."""
+    """What travels to the workers with every unit: the policy (without a resolver: a live resolver
+    holds sockets and a cache), how each worker builds its resolver, how inputs are read, and the
+    mbox block size."""
 
     policy: Policy = DEFAULT_POLICY
     dns: DnsSpec = field(default_factory=DnsSpec)
@@ -69,7 +70,11 @@ class Job:
 
     def __post_init__(self) -> None:
         if self.policy.resolver is not None:
-            object.__setattr__(self, "policy", self.policy.clone(resolver=None))
+            # Silently dropping it would turn every re-check into "not checked" on the workers.
+            raise ConfigurationError(
+                "Job: a policy's resolver cannot travel to Dask workers; give the policy none and say how the "
+                "workers resolve with dns=DnsSpec.from_files('offline', zone=...), ('replay', replay=...) or ('live')"
+            )
 
 
 def as_dict(item: Report | InputError) -> dict[str, Any]:

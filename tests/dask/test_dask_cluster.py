@@ -156,3 +156,10 @@ def test_policy_settings_travel_to_the_workers(cluster: Any, corpus: Path) -> No
     [doc] = collect([str(message)], Job(policy=policy))
     local = next(analyze_many(message, policy=policy)).to_dict()
     assert doc == local
+
+
+def test_a_policy_resolver_is_refused_rather_than_dropped() -> None:
+    from mailtrace.dns import OfflineZone
+
+    with pytest.raises(ConfigurationError, match="dns=DnsSpec"):
+        Job(policy=Policy(resolver=OfflineZone({})))
