@@ -103,7 +103,7 @@ def plan_units(paths: Sequence[str], job: Job | None = None) -> list[Unit]:
     for unit in units:
         if unit.is_range:
             base = running.get(unit.path, 0)
-            out.append(Unit(unit.path, unit.start, unit.end, base))
+            out.append(replace(unit, position=base))
             running[unit.path] = base + int(next(counts))
         else:
             out.append(unit)

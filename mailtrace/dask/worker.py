@@ -25,7 +25,6 @@ from mailtrace.dns.options import resolver_from_options
 from mailtrace.dns.resolver import Resolver
 from mailtrace.dns.zone import OfflineZone
 from mailtrace.errors import InputError, UnreadableInputError
-from mailtrace.load.nested import expand
 from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions, from_member, iter_messages
 from mailtrace.policy import Policy
 
@@ -106,23 +105,22 @@ def run_unit(
     if spec.record and resolver is not None:
         resolver = RecordingResolver(resolver, sink)
     local = replace(policy, resolver=resolver)
-    out = [product(item) for item in run(_items(unit, local, options), identity, policy=local)]
+    # Read without splitting off attached messages; run() does that, as for the command line's --jobs.
+    items = _items(unit, local, replace(options, nested=False))
+    out = [product(item) for item in run(items, identity, policy=local, attached=options.nested)]
     lines = sink.getvalue().splitlines()[1:] if spec.record else []  # without the file's header line
     return out, lines
 
 
 def _items(unit: Unit, policy: Policy, options: ReadOptions) -> Iterator[Item]:
-    """The unit's messages as a serial batch run reads them: errors as records, positions as in the file."""
+    """The unit's messages as a serial batch run reads them (errors as records, positions as in the file),
+    read with ``options`` as given: :func:`run_unit` passes ``nested=False``."""
     if unit.members is not None:
         for member in unit.members:
             if isinstance(member, InputError):
                 yield member
                 continue
-            for item in from_member(member, policy.limits, options):
-                if options.nested and not isinstance(item, InputError):
-                    yield from expand(item[0], item[1], policy.limits)  # as iter_messages does
-                else:
-                    yield item
+            yield from from_member(member, policy.limits, options)
         return
     if unit.start is None or unit.end is None:
         yield from iter_items([Path(unit.path)], policy=policy, options=options)
