@@ -72,7 +72,9 @@ class RecordingResolver:
         return answer
 
     def _write(self, obj: dict[str, Any]) -> None:
-        line = json.dumps(obj, ensure_ascii=False, sort_keys=False)
+        # ASCII only: a TXT record is the domain owner's text, and an analyst may ``cat`` the file;
+        # DEL, C1 controls and bidi overrides are written as \uXXXX like C0 controls (same JSON value)
+        line = json.dumps(obj, ensure_ascii=True, sort_keys=False)
         with self._lock:
             self._out.write(line + "\n")
             self._out.flush()

@@ -41,6 +41,21 @@ def test_replay_gives_back_exactly_what_was_recorded(tmp_path: Path) -> None:
     assert [replay.resolve(n, t) for n, t in questions] == recorded
 
 
+def test_hostile_txt_text_is_written_as_ascii_escapes_and_replays_unchanged(tmp_path: Path) -> None:
+    # a TXT record is its owner's text: DEL, a C1 CSI, a bidi override and ESC must not reach a
+    # terminal that shows the evidence file, and replay must give the very same answer back
+    hostile = "v=spf1 \x1b[31m\x7f\x9b2J\u202etxt.lve -all \u00e9"
+    zone = OfflineZone.from_dict({"evil.example": {"TXT": [hostile]}})
+    path = tmp_path / "dns.jsonl"
+    with RecordingResolver(zone, path) as rec:
+        recorded = rec.resolve("evil.example", "TXT")
+    raw = path.read_bytes()
+    assert raw.isascii() and not any(b < 0x20 and b != 0x0A for b in raw) and 0x7F not in raw
+    assert "\\u009b" in raw.decode() and "\\u202e" in raw.decode()
+    assert ReplayResolver.from_file(path).resolve("evil.example", "TXT") == recorded
+    assert recorded.records == (hostile,)
+
+
 def test_replay_of_an_unrecorded_question_is_servfail_or_strict_error() -> None:
     buf = io.StringIO()
     RecordingResolver(ZONE, buf).resolve("example.com", "TXT")
