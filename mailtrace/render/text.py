@@ -2,8 +2,9 @@
 
 Order: "At a glance" (the analyst's four questions, :mod:`mailtrace.render.glance`), verdict
 and its reasons, the actor path notation, the originator summary, the hop table oldest first
-(border marked, roles shown), the re-verification titled by the resolver used, findings with
-evidence, then defects.
+(border marked, roles shown), the re-verification titled by the resolver used, enrichment and
+indicators when asked for (:mod:`mailtrace.render.text_extras`), findings with evidence, then
+defects.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from mailtrace.model.received import Received
 from mailtrace.render.glance import glance, malformed_note
 from mailtrace.render.safe import visible
 from mailtrace.render.table import render_table, wrap_cell
+from mailtrace.render.text_extras import enrichment_lines, indicator_lines
 from mailtrace.report import Report
 from mailtrace.verdict.from_identity import from_identity
 
@@ -125,6 +127,8 @@ def render_text(report: Report) -> str:
     out.extend(_originator(report))
     out.extend(_hop_table(report))
     out.extend(_verification(report))
+    out.extend(enrichment_lines(report, _section))
+    out.extend(indicator_lines(report, _section))
     out.extend(_findings(report))
     out.extend(_defects(report))
     # Every line through one gate: a control, bidi or invisible character from the message or DNS
