@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mailtrace.render.extras import enrichment_view, indicators_view
 from mailtrace.render.svg import layout
 from mailtrace.render.text import _fmt_delay
 from mailtrace.report import Report
@@ -360,6 +361,7 @@ def message_view(report: Report) -> dict[str, Any]:
         ],
         "severity_counts": {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITY_ORDER},
         "checks": _checks(doc),
+        "extras": [v for v in (enrichment_view(report), indicators_view(report)) if v is not None],
         "defects": _defects(doc),
         "raw": raw,
         "field_count": len(raw),

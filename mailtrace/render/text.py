@@ -3,20 +3,21 @@
 Order: "At a glance" (the analyst's four questions, :mod:`mailtrace.render.glance`), verdict
 and its reasons, the actor path notation, the originator summary, the hop table oldest first
 (border marked, roles shown), the re-verification titled by the resolver used, enrichment and
-indicators when asked for (:mod:`mailtrace.render.text_extras`), findings with evidence, then
+indicators when asked for (:mod:`mailtrace.render.extras`), findings with evidence, then
 defects.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from mailtrace.model.headers import AddressField
 from mailtrace.model.received import Received
+from mailtrace.render.extras import enrichment_view, indicators_view
 from mailtrace.render.glance import glance, malformed_note
 from mailtrace.render.safe import visible
 from mailtrace.render.table import render_table, wrap_cell
-from mailtrace.render.text_extras import enrichment_lines, indicator_lines
 from mailtrace.report import Report
 from mailtrace.verdict.from_identity import from_identity
 
@@ -127,8 +128,8 @@ def render_text(report: Report) -> str:
     out.extend(_originator(report))
     out.extend(_hop_table(report))
     out.extend(_verification(report))
-    out.extend(enrichment_lines(report, _section))
-    out.extend(indicator_lines(report, _section))
+    out.extend(_extras(enrichment_view(report)))
+    out.extend(_extras(indicators_view(report)))
     out.extend(_findings(report))
     out.extend(_defects(report))
     # Every line through one gate: a control, bidi or invisible character from the message or DNS
@@ -265,6 +266,31 @@ def _verification(report: Report) -> list[str]:
     out.extend(
         _wrapped(f"DMARC {dmarc.result.value}: {dmarc.domain or '?'} p={dmarc.policy or '-'}{_paren(dmarc.reason)}")
     )
+    return out
+
+
+def _hung(text: str, indent: int) -> list[str]:
+    """``text`` at ``indent``, continuation lines hung 4 further, within the page width.
+
+    The pieces are never re-joined, so a long URL or digest breaks across lines without a
+    character added to it."""
+    first, *rest = wrap_cell(text, WIDTH - indent - 4)
+    return [" " * indent + first, *(" " * (indent + 4) + line for line in rest)]
+
+
+def _extras(view: dict[str, Any] | None) -> list[str]:
+    """An "Enrichment" or "Indicators" section (:mod:`mailtrace.render.extras`), if asked for."""
+    if view is None:
+        return []
+    out = _section(view["title"])
+    for group in view["groups"]:
+        out.append(f"  {group['title']}")
+        for label, text in group["items"]:
+            out.extend(_hung(f"{label:<11} {text}" if label else text, 4))
+        if group["more"]:
+            out.append(f"    ... and {group['more']} more (the JSON report lists all)")
+    if not view["groups"]:
+        out.append(f"  {view['empty']}")
     return out
 
 

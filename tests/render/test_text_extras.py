@@ -13,8 +13,8 @@ from mailtrace.dns import OfflineZone
 from mailtrace.enrich import Enrichment
 from mailtrace.indicators import IndicatorOptions
 from mailtrace.policy import Policy
+from mailtrace.render.extras import MAX_LISTED
 from mailtrace.render.text import render_text
-from mailtrace.render.text_extras import MAX_LISTED
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
 PLAIN = (EXAMPLES / "plain.eml").read_bytes()
@@ -95,7 +95,7 @@ def test_long_lists_stop_with_a_count_and_urls_break_without_a_character_added()
     assert all(len(line) <= 100 for line in text.splitlines())
     lines = _section(text, "Indicators")
     assert lines[0] == f"  URLs ({MAX_LISTED + 6})"
-    assert "    ... and 6 more URLs (the JSON report lists all)" in lines
+    assert "    ... and 6 more (the JSON report lists all)" in lines
     item = [lines[1]]
     for line in lines[2:]:
         if not line.startswith("        "):  # the next item
@@ -121,3 +121,22 @@ def test_the_cli_prints_both_sections(capsys: pytest.CaptureFixture[str], tmp_pa
     out = capsys.readouterr().out
     assert "\nEnrichment (no DNS asked: no resolver given)\n" in out
     assert "\n  URLs (1)\n    https://one.example/x (text)\n" in out
+
+
+def test_the_html_report_shows_both_sections_escaped() -> None:
+    pytest.importorskip("jinja2")
+    from mailtrace.render.html import render_html
+
+    body = (
+        '--b\nContent-Type: text/plain\n\nhttps://two.example/y\n--b\nContent-Type: application/octet-stream\n'
+        'Content-Disposition: attachment; filename="<img src=x onerror=alert(1)>.exe"\n'
+        "Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAA\n--b--"
+    )
+    plain, mixed = b"Content-Type: text/plain; charset=utf-8\n\n", b"Content-Type: multipart/mixed; boundary=b\n\n"
+    raw = _message([]).replace(plain, mixed)
+    policy = Policy(resolver=_zone(), enrichment=Enrichment(), indicators=IndicatorOptions(defang=True))
+    page = render_html(analyze(raw + body.encode(), policy=policy))
+    assert ">Indicators (3 MIME parts, " in page and ">Enrichment (" in page
+    assert "<h4>URLs (1)</h4>" in page and "hxxps://two[.]example/y (text)" in page
+    assert "<h4>attachments (1)</h4>" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.exe" in page

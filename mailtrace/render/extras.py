@@ -1,10 +1,18 @@
-"""The text report's "Enrichment" and "Indicators" sections (``--enrich``, ``--indicators``).
+"""What the reports show of enrichment (``--enrich``) and indicators (``--indicators``): plain data.
 
-Both are shown only when the policy asked for them. The sections read the same dictionaries as
-the JSON report (``EnrichmentReport.to_dict``, ``Indicators.to_dict``), so a defanged run shows
-defanged values; long lists stop at :data:`MAX_LISTED` items with a count of the rest (the JSON
-report lists every one). Every line still goes through :func:`mailtrace.render.safe.visible` in
-:func:`mailtrace.render.text.render_text`.
+:func:`enrichment_view` and :func:`indicators_view` read the same dictionaries as the JSON report
+(``EnrichmentReport.to_dict``, ``Indicators.to_dict``), so a defanged run shows defanged values,
+and give ``None`` when the policy did not ask. The result is plain data (the HTML batch workers
+send it back pickled)::
+
+    {"title": "Enrichment (7 DNS lookups)",
+     "groups": [{"title": "border 198.51.100.10 (received[1])",
+                 "items": [["FCrDNS", "confirmed: mail.sender.example"], ...], "more": 0}, ...]}
+
+An item is ``[label, text]`` (the label may be empty). A group lists at most :data:`MAX_LISTED`
+items and counts the rest in ``more`` (the JSON report lists every one). The text report
+(:mod:`mailtrace.render.text`) and the HTML page (``message.html.j2``) render it; both escape it
+there.
 """
 
 from __future__ import annotations
@@ -12,20 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mailtrace.render.table import wrap_cell
 from mailtrace.report import Report
 
-MAX_LISTED = 20  #: items of one list (URLs, attachments, e-mail addresses, ...) shown in the text report
-WIDTH = 100
-
-
-def _wrap(text: str, indent: int) -> list[str]:
-    """``text`` at ``indent``, continuation lines hung 4 further, within the page width.
-
-    The pieces are never re-joined, so a long URL or digest breaks across lines without a
-    character added to it."""
-    first, *rest = wrap_cell(text, WIDTH - indent - 4)
-    return [" " * indent + first, *(" " * (indent + 4) + line for line in rest)]
+MAX_LISTED = 20  #: items of one list (URLs, attachments, e-mail addresses, ...) shown in a report
 
 
 def _fcrdns(f: dict[str, Any]) -> str:
@@ -59,45 +56,41 @@ _FACTS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 _ANSWERED = {"confirmed", "unconfirmed", "found", "listed", "not_listed"}
 
 
-def _fact_line(f: dict[str, Any]) -> list[str]:
+def _fact_item(f: dict[str, Any]) -> list[str]:
     label, says = _FACTS.get(f["kind"], (f["kind"], lambda x: str(x["status"])))
     # not_found / unknown: DNS said there is none, or could not say
     text = says(f) if f["status"] in _ANSWERED else f["status"].replace("_", " ")
     reason = f.get("reason") or ""
-    return _wrap(f"{label:<11} {text}" + (f" ({reason})" if reason and f["status"] != "listed" else ""), 4)
+    return [label, text + (f" ({reason})" if reason and f["status"] != "listed" else "")]
 
 
-def _listed(items: Sequence[str], noun: str) -> list[str]:
-    if not items:
-        return []
-    shown = [line for x in items[:MAX_LISTED] for line in _wrap(x, 4)]
-    if len(items) > MAX_LISTED:
-        shown.append(f"    ... and {len(items) - MAX_LISTED} more {noun} (the JSON report lists all)")
-    return shown
+def _group(title: str, items: Sequence[list[str]]) -> dict[str, Any]:
+    return {"title": title, "items": list(items[:MAX_LISTED]), "more": max(0, len(items) - MAX_LISTED)}
 
 
-def enrichment_lines(report: Report, section: Callable[[str], list[str]]) -> list[str]:
-    """The "Enrichment" section, or nothing when enrichment was not asked for."""
+def enrichment_view(report: Report) -> dict[str, Any] | None:
+    """The enrichment to show, or ``None`` when it was not asked for."""
     if report.enrichment is None:
-        return []
+        return None
     doc = report.enrichment.to_dict()
     dns = doc["dns"]
     asked = f"{dns['lookups']} DNS lookups" if dns["checked"] else "no DNS asked: no resolver given"
     refused = f", {dns['refused']} refused by the budget" if dns["refused"] else ""
-    out = section(f"Enrichment ({asked}{refused})")
+    groups = []
     for host in doc["hosts"]:
         where = f" (received[{host['received_index']}])" if host["received_index"] is not None else ""
-        out.append(f"  {host['role']} {host['ip']}{where}")
-        for f in host["facts"]:
-            out.extend(_fact_line(f))
-    for p in doc["platforms"]:
-        abuse = f", abuse {p['abuse']}" if p.get("abuse") else ""
-        out.extend(_wrap(f"platform {p['provider']}: {p['identifies']} {p['identifier']} ({p['side']} side{abuse})", 2))
+        groups.append(_group(f"{host['role']} {host['ip']}{where}", [_fact_item(f) for f in host["facts"]]))
+    platforms = [
+        ["", f"{p['provider']}: {p['identifies']} {p['identifier']} ({p['side']} side"
+         + (f", abuse {p['abuse']})" if p.get("abuse") else ")")]
+        for p in doc["platforms"]
+    ]
+    if platforms:
+        groups.append(_group("platform stamps", platforms))
     if doc["abuse_contacts"]:
-        out.append("  abuse contacts")
-        contacts = [f"{c['address']} ({c['scope']}: {c['source']})" for c in doc["abuse_contacts"]]
-        out.extend(_listed(contacts, "contacts"))
-    return out
+        contacts = [["", f"{c['address']} ({c['scope']}: {c['source']})"] for c in doc["abuse_contacts"]]
+        groups.append(_group("abuse contacts", contacts))
+    return {"title": f"Enrichment ({asked}{refused})", "groups": groups, "empty": "No host to enrich."}
 
 
 def _url(u: dict[str, Any]) -> str:
@@ -114,25 +107,20 @@ def _attachment(a: dict[str, Any]) -> str:
     return f"part {a['part']} {a.get('filename') or '(no name)'}: {a['kind']} ({kind}), {a['size']:,} bytes{digest}"
 
 
-def indicator_lines(report: Report, section: Callable[[str], list[str]]) -> list[str]:
-    """The "Indicators" section, or nothing when indicators were not asked for."""
+def indicators_view(report: Report) -> dict[str, Any] | None:
+    """The indicators to show, or ``None`` when they were not asked for."""
     if report.indicators is None:
-        return []
+        return None
     doc = report.indicators.to_dict()
     defanged = ", defanged" if doc["defanged"] else ""
     parts = f"{doc['parts']} MIME part" + ("" if doc["parts"] == 1 else "s")
-    out = section(f"Indicators ({parts}, {doc['decoded_bytes']:,} bytes decoded{defanged})")
-    groups: tuple[tuple[str, list[str]], ...] = (
+    lists: tuple[tuple[str, list[str]], ...] = (
         ("URLs", [_url(u) for u in doc["urls"]]),
         ("domains", doc["domains"]),
         ("e-mail addresses", doc["emails"]),
         ("IP addresses", doc["ips"]),
         ("attachments", [_attachment(a) for a in doc["attachments"]]),
     )
-    for noun, items in groups:
-        if items:
-            out.append(f"  {noun} ({len(items)})")
-            out.extend(_listed(items, noun))
-    if len(out) == 3:
-        out.append("  none found")
-    return out
+    groups = [_group(f"{noun} ({len(items)})", [["", x] for x in items]) for noun, items in lists if items]
+    title = f"Indicators ({parts}, {doc['decoded_bytes']:,} bytes decoded{defanged})"
+    return {"title": title, "groups": groups, "empty": "None found."}
