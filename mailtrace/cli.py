@@ -116,7 +116,13 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         help="run on the Dask scheduler at ADDRESS (tcp://host:8786) or 'local' (mailtrace[dask]; docs/scale.md)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar (drawn only on a terminal)")
-    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output (never an input)")
+    p.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write to FILE instead of standard output (never an input); "
+        "with --format html a FOLDER/ (new or empty) gets index.html and a page per message",
+    )
 
 
 def add_dns_options(p: argparse.ArgumentParser) -> None:
@@ -226,7 +232,14 @@ def _check_output(args: argparse.Namespace) -> None:
     if args.output is None:
         return
     others = [*args.paths, *(p for p in (args.record, args.replay, args.zone) if p)]
-    check_writable_target(args.output, others, what="--output")
+    check_writable_target(args.output, others, what="--output", folder=_html_folder(args))
+
+
+def _html_folder(args: argparse.Namespace) -> bool:
+    """``analyze --format html -o DIR/``: a page per message and an index (``html.md``)."""
+    from mailtrace.render.html_folder import is_folder_target
+
+    return getattr(args, "format", None) == "html" and args.output is not None and is_folder_target(args.output)
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
@@ -250,8 +263,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     except (UnreadableInputError, OSError) as exc:
         print(f"mailtrace: error: {visible(str(exc))}", file=err)
         return EXIT_UNREADABLE
+    folder = _html_folder(args)
     try:
-        out_file = None if args.output is None else open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        out_file = None if args.output is None or folder else open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:
         print(f"mailtrace: error: {args.output}: cannot write: {exc.strerror or exc}", file=err)
         return EXIT_USAGE
@@ -296,7 +310,7 @@ def _run(args: argparse.Namespace, policy: Policy, out: TextIO, progress: Progre
         if args.command == "summary":
             return _summary(args, policy, out, progress)
         if args.format == "html":
-            return _html(args, policy, out, progress)
+            return _html_pages(args, policy, progress) if _html_folder(args) else _html(args, policy, out, progress)
         single = args.format == "json" and len(args.paths) == 1
         writer = StreamWriter(args.format, out, lambda line: progress.write(f"mailtrace: {line}"), single_object=single)
         writer.start()
@@ -333,6 +347,24 @@ def _html(args: argparse.Namespace, policy: Policy, out: TextIO, progress: Progr
     out.write(render_page(views, errors=errors, standalone=True))
     out.flush()
     return EXIT_UNREADABLE if errors else EXIT_OK
+
+
+def _html_pages(args: argparse.Namespace, policy: Policy, progress: Progress) -> int:
+    """A folder: each message's page written as it comes, the index last (memory: one row per message)."""
+    from mailtrace.render.html import html_doc
+    from mailtrace.render.html_folder import HtmlFolder
+
+    pages = HtmlFolder(args.output)
+    for result in _results(args, policy, html_doc):
+        if isinstance(result, InputError):
+            pages.error(visible(batch.describe(result)))
+            progress.write(f"mailtrace: {pages.errors[-1]}")
+        else:
+            pages.add(result)
+        progress.update()
+    index = pages.finish()
+    progress.write(f"mailtrace: wrote {len(pages.rows)} message pages and {visible(str(index))}")
+    return EXIT_UNREADABLE if pages.errors else EXIT_OK
 
 
 def _serve(args: argparse.Namespace, warn: Callable[[str], None]) -> int:

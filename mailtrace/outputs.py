@@ -59,11 +59,12 @@ def _resolved(path: str | os.PathLike[str]) -> Path:
 
 
 def check_writable_target(
-    target: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]], *, what: str
+    target: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]], *, what: str, folder: bool = False
 ) -> None:
     """Refuse ``target`` when it is an input, lies inside an input folder, or already holds a message.
 
-    ``what`` names the option in the error (``--output``, ``--record``).
+    ``what`` names the option in the error (``--output``, ``--record``). ``folder``: the target is
+    a folder to write files into (the HTML folder), refused only when it is or lies inside an input.
     Raises :class:`~mailtrace.errors.ConfigurationError`.
     """
     dest = _resolved(target)
@@ -75,6 +76,8 @@ def check_writable_target(
             raise ConfigurationError(f"{what} {target}: is also an input; mailtrace never writes over its input")
         if src.is_dir() and dest.is_relative_to(src):
             raise ConfigurationError(f"{what} {target}: lies inside the input folder {given}; write it somewhere else")
+    if folder:
+        return
     if dest.is_dir():
         raise ConfigurationError(f"{what} {target}: is a folder")
     if holds_message(dest):

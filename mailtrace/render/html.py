@@ -128,21 +128,31 @@ def render_page(
     title: str | None = None,
     errors: Iterable[str] = (),
     template: str = "report.html.j2",
+    index_only: bool = False,
+    index_href: str | None = None,
     **extra: Any,
 ) -> str:
-    """The page for message views (:func:`html_doc`), numbered in order; ``errors`` are inputs that failed."""
+    """The page for message views (:func:`html_doc`), numbered in order; ``errors`` are inputs that failed.
+
+    ``index_only``: the views are index rows (:func:`mailtrace.render.html_folder.index_row`) and the
+    page is the index alone, each row linking to its ``href``; ``index_href`` puts a link back to
+    such an index on a message's own page.
+    """
     from markupsafe import Markup  # installed with Jinja2
 
     env = environment()
     messages = []
     for number, view in enumerate(views):
-        messages.append({**view, "id": f"m{number}", "number": number})
+        count = view["finding_count"] if "finding_count" in view else len(view["findings"])
+        messages.append({**view, "id": f"m{number}", "number": number, "finding_count": count})
     if title is None:
         title = f"mailtrace report: {messages[0]['name']}" if len(messages) == 1 else "mailtrace report"
     return env.get_template(template).render(
         title=title,
         messages=messages,
-        batch=len(messages) != 1,
+        batch=index_only or len(messages) != 1,
+        index_only=index_only,
+        index_href=index_href,
         errors=list(errors),
         css=Markup(css()),  # our own file, not message content
         style_hash=style_hash(),

@@ -121,7 +121,7 @@ def create_app(
     """The application; ``policy`` carries the resolver (``None``: nothing is looked up)."""
     environment()  # fails now, naming the extra, when Jinja2 is missing
     policy = policy or Policy()
-    page_vars = {"live_dns": live_dns, "checked": policy.resolver is not None, "max_upload": max_upload}
+    page_vars: dict[str, Any] = {"live_dns": live_dns, "checked": policy.resolver is not None, "max_upload": max_upload}
 
     def render(views: list[dict[str, Any]], errors: Sequence[str]) -> str:
         return render_page(
