@@ -237,7 +237,7 @@ def _check_output(args: argparse.Namespace) -> None:
 
 def _html_folder(args: argparse.Namespace) -> bool:
     """``analyze --format html -o DIR/``: a page per message and an index (``html.md``)."""
-    from mailtrace.render.html_folder import is_folder_target
+    from mailtrace.render.html_batch import is_folder_target
 
     return getattr(args, "format", None) == "html" and args.output is not None and is_folder_target(args.output)
 
@@ -310,7 +310,7 @@ def _run(args: argparse.Namespace, policy: Policy, out: TextIO, progress: Progre
         if args.command == "summary":
             return _summary(args, policy, out, progress)
         if args.format == "html":
-            return _html_pages(args, policy, progress) if _html_folder(args) else _html(args, policy, out, progress)
+            return _html(args, policy, out, progress)
         single = args.format == "json" and len(args.paths) == 1
         writer = StreamWriter(args.format, out, lambda line: progress.write(f"mailtrace: {line}"), single_object=single)
         writer.start()
@@ -332,39 +332,22 @@ def _run(args: argparse.Namespace, policy: Policy, out: TextIO, progress: Progre
 
 
 def _html(args: argparse.Namespace, policy: Policy, out: TextIO, progress: Progress) -> int:
-    """One page for the whole batch (its index comes first, so the views are collected)."""
-    from mailtrace.render.html import environment, html_doc, render_page
-
-    environment()  # without Jinja2: a ConfigurationError naming the extra, before any analysis
-    views, errors = [], []
-    for result in _results(args, policy, html_doc):
-        if isinstance(result, InputError):
-            errors.append(visible(batch.describe(result)))
-            progress.write(f"mailtrace: {errors[-1]}")
-        else:
-            views.append(result)
-        progress.update()
-    out.write(render_page(views, errors=errors, standalone=True))
-    out.flush()
-    return EXIT_UNREADABLE if errors else EXIT_OK
-
-
-def _html_pages(args: argparse.Namespace, policy: Policy, progress: Progress) -> int:
-    """A folder: each message's page written as it comes, the index last (memory: one row per message)."""
+    """One page for the batch, or with ``-o DIR/`` a page per message as it comes and an index."""
     from mailtrace.render.html import html_doc
-    from mailtrace.render.html_folder import HtmlFolder
+    from mailtrace.render.html_batch import HtmlFolder, HtmlPage
 
-    pages = HtmlFolder(args.output)
+    sink = HtmlFolder(args.output) if _html_folder(args) else HtmlPage(out)
     for result in _results(args, policy, html_doc):
         if isinstance(result, InputError):
-            pages.error(visible(batch.describe(result)))
-            progress.write(f"mailtrace: {pages.errors[-1]}")
+            sink.error(visible(batch.describe(result)))
+            progress.write(f"mailtrace: {sink.errors[-1]}")
         else:
-            pages.add(result)
+            sink.add(result)
         progress.update()
-    index = pages.finish()
-    progress.write(f"mailtrace: wrote {len(pages.rows)} message pages and {visible(str(index))}")
-    return EXIT_UNREADABLE if pages.errors else EXIT_OK
+    index = sink.finish()
+    if isinstance(sink, HtmlFolder):
+        progress.write(f"mailtrace: wrote {len(sink.rows)} message pages and {visible(str(index))}")
+    return EXIT_UNREADABLE if sink.errors else EXIT_OK
 
 
 def _serve(args: argparse.Namespace, warn: Callable[[str], None]) -> int:

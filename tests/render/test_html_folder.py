@@ -15,7 +15,7 @@ from mailtrace.errors import ConfigurationError
 pytest.importorskip("jinja2")
 
 from mailtrace.render.html import html_doc
-from mailtrace.render.html_folder import HtmlFolder
+from mailtrace.render.html_batch import HtmlFolder
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PLAIN = FIXTURES / "examples" / "plain.eml"

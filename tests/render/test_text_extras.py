@@ -15,23 +15,10 @@ from mailtrace.indicators import IndicatorOptions
 from mailtrace.policy import Policy
 from mailtrace.render.extras import MAX_LISTED
 from mailtrace.render.text import render_text
+from tests.enrich.test_enrich_pipeline import zone as _zone
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
 PLAIN = (EXAMPLES / "plain.eml").read_bytes()
-ENRICH_ZONE = {
-    "10.100.51.198.in-addr.arpa": {"PTR": ["mail.sender.example"]},
-    "mail.sender.example": {"A": ["198.51.100.10"]},
-    "10.100.51.198.origin.asn.cymru.com": {"TXT": ["64500 | 198.51.100.0/24 | NL | ripencc | 2010-05-05"]},
-    "as64500.asn.cymru.com": {"TXT": ["64500 | NL | ripencc | 2010-05-05 | SENDER-AS Sender Hosting, NL"]},
-    "10.100.51.198.abuse-contacts.abusix.zone": {"TXT": ["abuse@sender-hosting.example"]},
-    "10.100.51.198.bl.example": {"A": ["127.0.0.3"]},
-}
-
-
-def _zone() -> OfflineZone:
-    data = json.loads((EXAMPLES / "plain.zone.json").read_text())
-    data.update(ENRICH_ZONE)
-    return OfflineZone.from_dict(data)
 
 
 def _section(text: str, title: str) -> list[str]:

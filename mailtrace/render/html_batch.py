@@ -1,4 +1,7 @@
-"""A batch's HTML report as a folder: ``index.html`` and one page per message (``-o DIR/``).
+"""A batch's HTML report: one page (:class:`HtmlPage`) or a folder of pages (:class:`HtmlFolder`).
+
+Both take message views (:func:`mailtrace.render.html.html_doc`) one at a time with ``add``,
+inputs that failed with ``error``, and write with ``finish``.
 
 One page for a whole batch holds every message (about 40 kB each), in memory until the batch is
 done and then in one file a browser must open whole: fine for tens of messages, not for an
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from mailtrace.errors import ConfigurationError
 from mailtrace.render.html import environment, render_page
@@ -33,6 +36,26 @@ def is_folder_target(target: str) -> bool:
 def index_row(view: dict[str, Any], href: str) -> dict[str, Any]:
     """What the index keeps of a message's view: its row, a few hundred bytes."""
     return {**{k: view[k] for k in _ROW_KEYS}, "finding_count": len(view["findings"]), "href": href}
+
+
+class HtmlPage:
+    """One page for the whole batch, written by :meth:`finish` (its index comes first, so the views are kept)."""
+
+    def __init__(self, out: TextIO) -> None:
+        environment()  # without Jinja2: a ConfigurationError naming the extra, before any analysis
+        self.out = out
+        self.views: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+
+    def add(self, view: dict[str, Any]) -> None:
+        self.views.append(view)
+
+    def error(self, text: str) -> None:
+        self.errors.append(text)
+
+    def finish(self) -> None:
+        self.out.write(render_page(self.views, errors=self.errors, standalone=True))
+        self.out.flush()
 
 
 class HtmlFolder:
