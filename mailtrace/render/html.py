@@ -134,7 +134,7 @@ def render_page(
 ) -> str:
     """The page for message views (:func:`html_doc`), numbered in order; ``errors`` are inputs that failed.
 
-    ``index_only``: the views are index rows (:func:`mailtrace.render.html_folder.index_row`) and the
+    ``index_only``: the views are index rows (:func:`mailtrace.render.html_batch.index_row`) and the
     page is the index alone, each row linking to its ``href``; ``index_href`` puts a link back to
     such an index on a message's own page.
     """
