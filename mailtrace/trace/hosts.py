@@ -38,17 +38,20 @@ def clean_host(name: str | None) -> str | None:
     return text
 
 
-@bounded_cache(maxsize=4096, max_len=_CACHED_CHARS)
-def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address in ``text`` (brackets, ``IPv6:``, a ``%zone`` and ``::ffff:`` mapping removed), or ``None``.
+#: Characters of a dotted-quad IPv4 address: a text with another character and no ``:`` is no address, and
+#: is refused without ``ipaddress`` raising (and formatting) two ``ValueError``.
+_IPV4_CHARS = frozenset("0123456789.")
 
-    Cached (4,096 texts): a path asks for the same few addresses many times.
-    """
+
+def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     host = clean_host(text)
     if host is None:
         return None
+    bare = host.split("%", 1)[0]
+    if ":" not in bare and not _IPV4_CHARS.issuperset(bare):
+        return None
     try:
-        addr = ipaddress.ip_address(host.split("%", 1)[0])
+        addr = ipaddress.ip_address(bare)
     except ValueError:
         return None
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
@@ -56,19 +59,66 @@ def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
     return addr
 
 
+class IPFacts:
+    """One parsed address and what the path asks of it, computed once per text."""
+
+    __slots__ = ("addr", "internal", "loopback", "public", "text")
+
+    def __init__(self, addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
+        self.addr = addr
+        self.text = str(addr)  #: the canonical form: two addresses are equal when their texts are
+        self.loopback = addr.is_loopback
+        if self.loopback or addr.is_link_local or addr.is_unspecified:
+            self.internal = True
+        else:
+            nets = _INTERNAL_V4 if isinstance(addr, ipaddress.IPv4Address) else _INTERNAL_V6
+            self.internal = any(addr in net for net in nets)
+        self.public = not self.internal and not addr.is_multicast and not addr.is_reserved
+
+
+@bounded_cache(maxsize=4096, max_len=_CACHED_CHARS)
+def ip_facts(text: str) -> IPFacts | None:
+    """The address in ``text`` (brackets, ``IPv6:``, a ``%zone`` and ``::ffff:`` mapping removed) with its
+    classes, or ``None``.
+
+    Cached (4,096 texts): a path asks for the same few addresses many times.
+    """
+    addr = _address(text)
+    return None if addr is None else IPFacts(addr)
+
+
+def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address in ``text`` (brackets, ``IPv6:``, a ``%zone`` and ``::ffff:`` mapping removed), or ``None``."""
+    facts = ip_facts(text) if text else None
+    return None if facts is None else facts.addr
+
+
+def ip_text(text: str | None) -> str | None:
+    """``str(parse_ip(text))``: the canonical form of the address in ``text``, or ``None``."""
+    facts = ip_facts(text) if text else None
+    return None if facts is None else facts.text
+
+
 def same_ip(a: str | None, b: str | None) -> bool:
-    x, y = parse_ip(a), parse_ip(b)
-    return x is not None and x == y
+    if not a or not b:
+        return False
+    x = ip_facts(a)
+    if x is None:
+        return False
+    if a == b:
+        return True
+    y = ip_facts(b)
+    return y is not None and x.text == y.text
 
 
 def is_ip(text: str | None) -> bool:
-    return parse_ip(text) is not None
+    return ip_facts(text) is not None if text else False
 
 
 def is_public_ip(text: str | None) -> bool:
     """A routable client address: an IP that is not internal (documentation ranges count as public)."""
-    addr = parse_ip(text)
-    return addr is not None and not is_internal_ip(text) and not addr.is_multicast and not addr.is_reserved
+    facts = ip_facts(text) if text else None
+    return facts is not None and facts.public
 
 
 def is_internal_ip(text: str | None) -> bool:
@@ -78,18 +128,13 @@ def is_internal_ip(text: str | None) -> bool:
     The RFC 5737 / RFC 3849 documentation ranges are *not* internal: examples
     and test messages use them for public hosts.
     """
-    addr = parse_ip(text)
-    if addr is None:
-        return False
-    if addr.is_loopback or addr.is_link_local or addr.is_unspecified:
-        return True
-    nets = _INTERNAL_V4 if isinstance(addr, ipaddress.IPv4Address) else _INTERNAL_V6
-    return any(addr in net for net in nets)
+    facts = ip_facts(text) if text else None
+    return facts is not None and facts.internal
 
 
 def is_loopback(text: str | None) -> bool:
-    addr = parse_ip(text)
-    return addr is not None and addr.is_loopback
+    facts = ip_facts(text) if text else None
+    return facts is not None and facts.loopback
 
 
 _INTERNAL_V4 = tuple(
@@ -138,6 +183,8 @@ def same_org(a: str | None, b: str | None) -> bool:
 
 def within(host: str | None, domains: tuple[str, ...]) -> bool:
     """``host`` equals one of ``domains`` or is below it."""
+    if not domains:
+        return False
     h = clean_host(host)
     if h is None:
         return False
