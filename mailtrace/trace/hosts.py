@@ -60,20 +60,23 @@ def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
 
 
 class IPFacts:
-    """One parsed address and what the path asks of it, computed once per text."""
+    """One parsed address and what the path asks of it, computed once per text.
+
+    The classes are read from the address's integer against the ranges of ``ipaddress``'s own
+    properties (:data:`_LOOPBACK` ..., ``tests/trace/test_trace_hosts.py`` checks them against the
+    properties): ``addr in network`` is a Python call per network, a dozen per address.
+    """
 
     __slots__ = ("addr", "internal", "loopback", "public", "text")
 
     def __init__(self, addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
         self.addr = addr
         self.text = str(addr)  #: the canonical form: two addresses are equal when their texts are
-        self.loopback = addr.is_loopback
-        if self.loopback or addr.is_link_local or addr.is_unspecified:
-            self.internal = True
-        else:
-            nets = _INTERNAL_V4 if isinstance(addr, ipaddress.IPv4Address) else _INTERNAL_V6
-            self.internal = any(addr in net for net in nets)
-        self.public = not self.internal and not addr.is_multicast and not addr.is_reserved
+        v6 = addr.version == 6
+        value = int(addr)
+        self.loopback = _within(value, _LOOPBACK[v6])
+        self.internal = _within(value, _INTERNAL[v6])
+        self.public = not self.internal and not _within(value, _NOT_PUBLIC[v6])
 
 
 @bounded_cache(maxsize=4096, max_len=_CACHED_CHARS)
@@ -141,6 +144,40 @@ _INTERNAL_V4 = tuple(
     ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "0.0.0.0/8")
 )
 _INTERNAL_V6 = (ipaddress.IPv6Network("fc00::/7"),)
+
+Ranges = tuple[tuple[int, int], ...]
+
+
+def _ranges(*networks: str) -> Ranges:
+    """``(network, mask)`` integers of each network."""
+    nets = [ipaddress.ip_network(n) for n in networks]
+    return tuple((int(n.network_address), int(n.netmask)) for n in nets)
+
+
+def _within(value: int, ranges: Ranges) -> bool:
+    for network, mask in ranges:  # noqa: SIM110 - a loop: no generator per call
+        if value & mask == network:
+            return True
+    return False
+
+
+# ``ipaddress`` (Python 3.11): is_loopback, is_link_local, is_unspecified, is_multicast, is_reserved
+_V4_LOOPBACK, _V6_LOOPBACK = ("127.0.0.0/8",), ("::1/128",)
+_V4_LINK_LOCAL, _V6_LINK_LOCAL = ("169.254.0.0/16",), ("fe80::/10",)
+_V4_UNSPECIFIED, _V6_UNSPECIFIED = ("0.0.0.0/32",), ("::/128",)
+_V4_MULTICAST, _V6_MULTICAST = ("224.0.0.0/4",), ("ff00::/8",)
+_V4_RESERVED = ("240.0.0.0/4",)
+_V6_RESERVED = (
+    "::/8", "100::/8", "200::/7", "400::/6", "800::/5", "1000::/4", "4000::/3", "6000::/3", "8000::/3",
+    "a000::/3", "c000::/3", "e000::/4", "f000::/5", "f800::/6", "fe00::/9",
+)  # fmt: skip
+#: indexed by ``version == 6``: loopback; internal (:func:`is_internal_ip`); multicast or reserved
+_LOOPBACK = (_ranges(*_V4_LOOPBACK), _ranges(*_V6_LOOPBACK))
+_INTERNAL = (
+    _ranges(*_V4_LOOPBACK, *_V4_LINK_LOCAL, *_V4_UNSPECIFIED, *(str(n) for n in _INTERNAL_V4)),
+    _ranges(*_V6_LOOPBACK, *_V6_LINK_LOCAL, *_V6_UNSPECIFIED, *(str(n) for n in _INTERNAL_V6)),
+)
+_NOT_PUBLIC = (_ranges(*_V4_MULTICAST, *_V4_RESERVED), _ranges(*_V6_MULTICAST, *_V6_RESERVED))
 _RESERVED_TLDS = frozenset({"example", "test", "invalid"})
 
 
