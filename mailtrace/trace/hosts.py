@@ -48,8 +48,12 @@ def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
     if host is None:
         return None
     bare = host.split("%", 1)[0]
-    if ":" not in bare and not _IPV4_CHARS.issuperset(bare):
-        return None
+    if ":" not in bare:
+        if not _IPV4_CHARS.issuperset(bare):
+            return None
+        value = dotted_quad(bare)
+        if value is not None:
+            return ipaddress.IPv4Address(value)
     try:
         addr = ipaddress.ip_address(bare)
     except ValueError:
@@ -57,6 +61,23 @@ def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
         return addr.ipv4_mapped
     return addr
+
+
+def dotted_quad(text: str) -> int | None:
+    """The integer of ``text`` when ``ipaddress.IPv4Address`` accepts it (four decimal octets up to 255, no
+    leading zero), else ``None``; a few string tests instead of its parser's calls per octet."""
+    parts = text.split(".")
+    if len(parts) != 4:
+        return None
+    value = 0
+    for part in parts:
+        if not part or len(part) > 3 or not (part.isascii() and part.isdigit()) or (part[0] == "0" and part != "0"):
+            return None
+        octet = int(part)
+        if octet > 255:
+            return None
+        value = value << 8 | octet
+    return value
 
 
 class IPFacts:

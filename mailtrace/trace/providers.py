@@ -289,6 +289,8 @@ def tenant_crossing(by_host: str | None, client: str | None) -> bool:
 
 
 def _under(host: str | None, suffixes: tuple[str, ...]) -> bool:
+    if not suffixes:  # most providers have no tenant front doors
+        return False
     h = _clean(host)
     return h is not None and any(h == e or h.endswith("." + e) for e in suffixes)
 

@@ -90,3 +90,13 @@ def test_ip_facts_equal_the_ipaddress_properties(addr: ipaddress.IPv4Address | i
 )  # fmt: skip
 def test_ip_facts_at_the_range_edges(ip: str) -> None:
     test_ip_facts_equal_the_ipaddress_properties.hypothesis.inner_test(ipaddress.ip_address(ip))  # type: ignore[attr-defined]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(alphabet="0123456789.", max_size=20), st.ip_addresses(v=4).map(str), st.text(max_size=20)))
+def test_dotted_quad_accepts_what_ipaddress_accepts(text: str) -> None:
+    try:
+        expected: int | None = int(ipaddress.IPv4Address(text))
+    except ValueError:
+        expected = None
+    assert hosts.dotted_quad(text) == expected
