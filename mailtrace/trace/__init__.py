@@ -254,7 +254,8 @@ def _with_roles(hops: tuple[HopView, ...], actors: tuple[Actor, ...]) -> None:
     """Each hop's roles, from the actors that wrote it, set on ``hops`` (:func:`_complete`)."""
     by_hop: dict[int, tuple[Role, ...]] = {}
     for a in actors:
+        names = a.role_names
         for i in a.hops:
-            by_hop[i] = tuple(dict.fromkeys((*by_hop.get(i, ()), *a.role_names)))
+            by_hop[i] = tuple(dict.fromkeys((*by_hop.get(i, ()), *names)))
     for h in hops:
         _complete(h, "roles", by_hop.get(h.received_index, ()) if h.received_index is not None else (Role.AUTHOR,))

@@ -136,7 +136,12 @@ def same_ip(a: str | None, b: str | None) -> bool:
 
 
 def is_ip(text: str | None) -> bool:
-    return ip_facts(text) is not None if text else False
+    if not text:
+        return False
+    if ":" not in text and "%" not in text and text.upper() != text.lower():
+        # a letter, which cleaning keeps, and no ':' (IPv6) nor '%' (a zone, cut off): a name, not an address
+        return False
+    return ip_facts(text) is not None
 
 
 def is_public_ip(text: str | None) -> bool:
