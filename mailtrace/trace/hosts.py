@@ -7,6 +7,8 @@ the same notion DMARC uses (RFC 7489 section 3.2).
 from __future__ import annotations
 
 import ipaddress
+import re
+import socket
 
 from publicsuffixlist import PublicSuffixList
 
@@ -43,7 +45,8 @@ def clean_host(name: str | None) -> str | None:
 _IPV4_CHARS = frozenset("0123456789.")
 
 
-def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def _address(text: str | None) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, str] | None:
+    """The address in ``text`` and its canonical text (``str()`` of the address), or ``None``."""
     host = clean_host(text)
     if host is None:
         return None
@@ -51,33 +54,20 @@ def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
     if ":" not in bare:
         if not _IPV4_CHARS.issuperset(bare):
             return None
-        value = dotted_quad(bare)
-        if value is not None:
-            return ipaddress.IPv4Address(value)
+        if _DOTTED_QUAD.fullmatch(bare):  # what IPv4Address accepts, already in its canonical form
+            return ipaddress.IPv4Address(socket.inet_aton(bare)), bare
     try:
         addr = ipaddress.ip_address(bare)
     except ValueError:
         return None
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        return addr.ipv4_mapped
-    return addr
+        addr = addr.ipv4_mapped
+    return addr, str(addr)
 
 
-def dotted_quad(text: str) -> int | None:
-    """The integer of ``text`` when ``ipaddress.IPv4Address`` accepts it (four decimal octets up to 255, no
-    leading zero), else ``None``; a few string tests instead of its parser's calls per octet."""
-    parts = text.split(".")
-    if len(parts) != 4:
-        return None
-    value = 0
-    for part in parts:
-        if not part or len(part) > 3 or not (part.isascii() and part.isdigit()) or (part[0] == "0" and part != "0"):
-            return None
-        octet = int(part)
-        if octet > 255:
-            return None
-        value = value << 8 | octet
-    return value
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#: Four decimal octets up to 255 without a leading zero: exactly the texts ``ipaddress.IPv4Address`` accepts.
+_DOTTED_QUAD = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
 
 
 class IPFacts:
@@ -90,9 +80,10 @@ class IPFacts:
 
     __slots__ = ("addr", "internal", "loopback", "public", "text")
 
-    def __init__(self, addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
+    def __init__(self, addr: ipaddress.IPv4Address | ipaddress.IPv6Address, text: str | None = None) -> None:
         self.addr = addr
-        self.text = str(addr)  #: the canonical form: two addresses are equal when their texts are
+        #: the canonical form, ``str(addr)``: two addresses are equal when their texts are
+        self.text = str(addr) if text is None else text
         v6 = addr.version == 6
         value = int(addr)
         self.loopback = _within(value, _LOOPBACK[v6])
@@ -107,8 +98,8 @@ def ip_facts(text: str) -> IPFacts | None:
 
     Cached (4,096 texts): a path asks for the same few addresses many times.
     """
-    addr = _address(text)
-    return None if addr is None else IPFacts(addr)
+    found = _address(text)
+    return None if found is None else IPFacts(*found)
 
 
 def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
