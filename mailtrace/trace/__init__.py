@@ -65,6 +65,10 @@ __all__ = [
 ]
 
 
+#: :attr:`Recipient.source` of the delivery fields, which :func:`find_recipient` reads before any border
+_DELIVERY_SOURCES = frozenset({"delivered_to", "x_original_to", "envelope_to"})
+
+
 def reconstruct_path(
     received: tuple[Received, ...],
     headers: Headers,
@@ -82,7 +86,8 @@ def reconstruct_path(
         signals = forwarding_signals(headers, message, origin)
     related = _related_orgs(headers, authentication) | signals.domains
     report = _status_report(headers, message)
-    early_domain = find_recipient(headers, message, received, ()).domain
+    early = find_recipient(headers, message, received, ())
+    early_domain = early.domain
     # a list that re-sends with Resent-* fields (SmartList) is a Forwarder, not a resending user
     blocks = resends(headers) if not signals.lists else ()
     legs = _legs(hops, blocks)
@@ -127,7 +132,8 @@ def reconstruct_path(
             actors = (resender_as_author(actors[0], lowest), *actors[1:])
     _with_roles(hops, actors)
     internal = not borders and any(h.kind not in NON_NETWORK and not h.synthetic for h in hops)
-    recipient = find_recipient(headers, message, received, borders)
+    # a delivery field decides before the borders are asked: the early answer is the final one
+    recipient = early if early.source in _DELIVERY_SOURCES else find_recipient(headers, message, received, borders)
     if borders:
         tenant = recipient_tenant(borders[-1], hops, message, recipient.domain)
         if tenant is not None:
