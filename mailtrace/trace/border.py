@@ -183,12 +183,13 @@ def _stamp_for(
     top: int | None,
     hops: Sequence[HopView],
     inside: Callable[[HopView, int], str | None],
+    owners: dict[int, int],
 ) -> tuple[int, Stamp] | None:
     """The topmost stamp written by the final receiver: its hop is at or above the topmost crossing ``top``.
 
-    A stamp that contradicts its writer's own crossing line (:func:`_contradicts_writer`) is passed over.
+    ``owners``: :func:`stamp_hops` of ``net``. A stamp that contradicts its writer's own crossing line
+    (:func:`_contradicts_writer`) is passed over.
     """
-    owners = stamp_hops(net, stamps, hops)
     for k, s in enumerate(stamps):
         i = owners.get(k)
         if i is None or _contradicts_writer(net, i, s, hops, inside):
@@ -390,8 +391,9 @@ def find_borders(
         notes.append("every client is inside the configured trusted networks or internal domains")
         return (), tuple(notes), config.defects
     top = _topmost_crossing(net, inside)
+    owners = stamp_hops(net, stamps, hops)  # computed once: the border and the earlier crossings ask
     if border is None:
-        found = _stamp_for(net, stamps, top, hops, inside)
+        found = _stamp_for(net, stamps, top, hops, inside, owners)
         unshown = _unshown_stamp(net, hops, stamps, received, top) if found is None else None
         mx, mx_note = mx_hosts(policy, recipient_domain) if found is None and unshown is None else (frozenset(), None)
         if mx_note:
@@ -432,16 +434,16 @@ def find_borders(
                 "below it: the lines below the border are unverified claims"
             )
         return (border,), tuple(notes), config.defects
-    earlier = _earlier_crossings(net, hops, border, inside, stamps, submission_last, forwarders, submissions)
+    earlier = _earlier_crossings(net, border, inside, stamps, owners, submission_last, forwarders, submissions)
     return (*earlier, border), tuple(notes), config.defects
 
 
 def _earlier_crossings(
     net: list[HopView],
-    hops: Sequence[HopView],
     border: Border,
     inside: Callable[[HopView, int], str | None],
     stamps: Sequence[Stamp],
+    owners: dict[int, int],
     submission_last: bool,
     forwarders: frozenset[str],
     submissions: frozenset[int] = frozenset(),
@@ -460,7 +462,6 @@ def _earlier_crossings(
     if up is None:
         return []
     out: list[Border] = []
-    owners = stamp_hops(net, stamps, hops)
     stamped_hop = {i: stamps[k] for k, i in sorted(owners.items(), reverse=True)}
     for i in range(up + 1, len(net)):
         h, upper = net[i], net[up]

@@ -69,8 +69,12 @@ def configured_border(
             return Configured(_border(h, BorderMethod.TRUSTED_NETWORKS, text), True)
         return Configured(None, True)
     ids = policy.trusted_authserv_ids
-    shown = [i for i, h in enumerate(net) if policy.is_trusted_ip(h.from_ip) or policy.is_trusted_ip(h.by_ip)]
-    domains_shown = any(within(h.by_host, policy.internal_domains) for h in net)
+    shown = (
+        [i for i, h in enumerate(net) if policy.is_trusted_ip(h.from_ip) or policy.is_trusted_ip(h.by_ip)]
+        if policy.networks
+        else []
+    )
+    domains_shown = bool(policy.internal_domains) and any(within(h.by_host, policy.internal_domains) for h in net)
     ids_shown = any(s.authserv_id in ids for s in stamps) or any(a in ids for _, a in authserv if a)
     defects = tuple(
         unmatched(setting, values)

@@ -7,6 +7,8 @@ the same notion DMARC uses (RFC 7489 section 3.2).
 from __future__ import annotations
 
 import ipaddress
+import re
+import socket
 
 from publicsuffixlist import PublicSuffixList
 
@@ -38,37 +40,105 @@ def clean_host(name: str | None) -> str | None:
     return text
 
 
-@bounded_cache(maxsize=4096, max_len=_CACHED_CHARS)
-def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address in ``text`` (brackets, ``IPv6:``, a ``%zone`` and ``::ffff:`` mapping removed), or ``None``.
+#: Characters of a dotted-quad IPv4 address: a text with another character and no ``:`` is no address, and
+#: is refused without ``ipaddress`` raising (and formatting) two ``ValueError``.
+_IPV4_CHARS = frozenset("0123456789.")
 
-    Cached (4,096 texts): a path asks for the same few addresses many times.
-    """
+
+def _address(text: str | None) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, str] | None:
+    """The address in ``text`` and its canonical text (``str()`` of the address), or ``None``."""
     host = clean_host(text)
     if host is None:
         return None
+    bare = host.split("%", 1)[0]
+    if ":" not in bare:
+        if not _IPV4_CHARS.issuperset(bare):
+            return None
+        if _DOTTED_QUAD.fullmatch(bare):  # what IPv4Address accepts, already in its canonical form
+            return ipaddress.IPv4Address(socket.inet_aton(bare)), bare
     try:
-        addr = ipaddress.ip_address(host.split("%", 1)[0])
+        addr = ipaddress.ip_address(bare)
     except ValueError:
         return None
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        return addr.ipv4_mapped
-    return addr
+        addr = addr.ipv4_mapped
+    return addr, str(addr)
+
+
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#: Four decimal octets up to 255 without a leading zero: exactly the texts ``ipaddress.IPv4Address`` accepts.
+_DOTTED_QUAD = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
+
+
+class IPFacts:
+    """One parsed address and what the path asks of it, computed once per text.
+
+    The classes are read from the address's integer against the ranges of ``ipaddress``'s own
+    properties (:data:`_LOOPBACK` ..., ``tests/trace/test_trace_hosts.py`` checks them against the
+    properties): ``addr in network`` is a Python call per network, a dozen per address.
+    """
+
+    __slots__ = ("addr", "internal", "loopback", "public", "text")
+
+    def __init__(self, addr: ipaddress.IPv4Address | ipaddress.IPv6Address, text: str | None = None) -> None:
+        self.addr = addr
+        #: the canonical form, ``str(addr)``: two addresses are equal when their texts are
+        self.text = str(addr) if text is None else text
+        v6 = addr.version == 6
+        value = int(addr)
+        self.loopback = _within(value, _LOOPBACK[v6])
+        self.internal = _within(value, _INTERNAL[v6])
+        self.public = not self.internal and not _within(value, _NOT_PUBLIC[v6])
+
+
+@bounded_cache(maxsize=4096, max_len=_CACHED_CHARS)
+def ip_facts(text: str) -> IPFacts | None:
+    """The address in ``text`` (brackets, ``IPv6:``, a ``%zone`` and ``::ffff:`` mapping removed) with its
+    classes, or ``None``.
+
+    Cached (4,096 texts): a path asks for the same few addresses many times.
+    """
+    found = _address(text)
+    return None if found is None else IPFacts(*found)
+
+
+def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address in ``text`` (brackets, ``IPv6:``, a ``%zone`` and ``::ffff:`` mapping removed), or ``None``."""
+    facts = ip_facts(text) if text else None
+    return None if facts is None else facts.addr
+
+
+def ip_text(text: str | None) -> str | None:
+    """``str(parse_ip(text))``: the canonical form of the address in ``text``, or ``None``."""
+    facts = ip_facts(text) if text else None
+    return None if facts is None else facts.text
 
 
 def same_ip(a: str | None, b: str | None) -> bool:
-    x, y = parse_ip(a), parse_ip(b)
-    return x is not None and x == y
+    if not a or not b:
+        return False
+    x = ip_facts(a)
+    if x is None:
+        return False
+    if a == b:
+        return True
+    y = ip_facts(b)
+    return y is not None and x.text == y.text
 
 
 def is_ip(text: str | None) -> bool:
-    return parse_ip(text) is not None
+    if not text:
+        return False
+    if ":" not in text and "%" not in text and text.upper() != text.lower():
+        # a letter, which cleaning keeps, and no ':' (IPv6) nor '%' (a zone, cut off): a name, not an address
+        return False
+    return ip_facts(text) is not None
 
 
 def is_public_ip(text: str | None) -> bool:
     """A routable client address: an IP that is not internal (documentation ranges count as public)."""
-    addr = parse_ip(text)
-    return addr is not None and not is_internal_ip(text) and not addr.is_multicast and not addr.is_reserved
+    facts = ip_facts(text) if text else None
+    return facts is not None and facts.public
 
 
 def is_internal_ip(text: str | None) -> bool:
@@ -78,24 +148,53 @@ def is_internal_ip(text: str | None) -> bool:
     The RFC 5737 / RFC 3849 documentation ranges are *not* internal: examples
     and test messages use them for public hosts.
     """
-    addr = parse_ip(text)
-    if addr is None:
-        return False
-    if addr.is_loopback or addr.is_link_local or addr.is_unspecified:
-        return True
-    nets = _INTERNAL_V4 if isinstance(addr, ipaddress.IPv4Address) else _INTERNAL_V6
-    return any(addr in net for net in nets)
+    facts = ip_facts(text) if text else None
+    return facts is not None and facts.internal
 
 
 def is_loopback(text: str | None) -> bool:
-    addr = parse_ip(text)
-    return addr is not None and addr.is_loopback
+    facts = ip_facts(text) if text else None
+    return facts is not None and facts.loopback
 
 
 _INTERNAL_V4 = tuple(
     ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "0.0.0.0/8")
 )
 _INTERNAL_V6 = (ipaddress.IPv6Network("fc00::/7"),)
+
+Ranges = tuple[tuple[int, int], ...]
+
+
+def _ranges(*networks: str) -> Ranges:
+    """``(network, mask)`` integers of each network."""
+    nets = [ipaddress.ip_network(n) for n in networks]
+    return tuple((int(n.network_address), int(n.netmask)) for n in nets)
+
+
+def _within(value: int, ranges: Ranges) -> bool:
+    for network, mask in ranges:  # noqa: SIM110 - a loop: no generator per call
+        if value & mask == network:
+            return True
+    return False
+
+
+# ``ipaddress`` (Python 3.11): is_loopback, is_link_local, is_unspecified, is_multicast, is_reserved
+_V4_LOOPBACK, _V6_LOOPBACK = ("127.0.0.0/8",), ("::1/128",)
+_V4_LINK_LOCAL, _V6_LINK_LOCAL = ("169.254.0.0/16",), ("fe80::/10",)
+_V4_UNSPECIFIED, _V6_UNSPECIFIED = ("0.0.0.0/32",), ("::/128",)
+_V4_MULTICAST, _V6_MULTICAST = ("224.0.0.0/4",), ("ff00::/8",)
+_V4_RESERVED = ("240.0.0.0/4",)
+_V6_RESERVED = (
+    "::/8", "100::/8", "200::/7", "400::/6", "800::/5", "1000::/4", "4000::/3", "6000::/3", "8000::/3",
+    "a000::/3", "c000::/3", "e000::/4", "f000::/5", "f800::/6", "fe00::/9",
+)  # fmt: skip
+#: indexed by ``version == 6``: loopback; internal (:func:`is_internal_ip`); multicast or reserved
+_LOOPBACK = (_ranges(*_V4_LOOPBACK), _ranges(*_V6_LOOPBACK))
+_INTERNAL = (
+    _ranges(*_V4_LOOPBACK, *_V4_LINK_LOCAL, *_V4_UNSPECIFIED, *(str(n) for n in _INTERNAL_V4)),
+    _ranges(*_V6_LOOPBACK, *_V6_LINK_LOCAL, *_V6_UNSPECIFIED, *(str(n) for n in _INTERNAL_V6)),
+)
+_NOT_PUBLIC = (_ranges(*_V4_MULTICAST, *_V4_RESERVED), _ranges(*_V6_MULTICAST, *_V6_RESERVED))
 _RESERVED_TLDS = frozenset({"example", "test", "invalid"})
 
 
@@ -138,6 +237,8 @@ def same_org(a: str | None, b: str | None) -> bool:
 
 def within(host: str | None, domains: tuple[str, ...]) -> bool:
     """``host`` equals one of ``domains`` or is below it."""
+    if not domains:
+        return False
     h = clean_host(host)
     if h is None:
         return False

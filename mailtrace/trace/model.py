@@ -259,7 +259,7 @@ class Actor:
 
     def label(self) -> str:
         """The actor in the notation: its roles joined with ``/``."""
-        return "/".join(r.role.value for r in self.roles)
+        return "/".join([r.role for r in self.roles])  # a StrEnum member is the text of its value
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import pairwise
 
 from mailtrace.trace.model import Actor, Role
 
@@ -24,15 +23,16 @@ def render(actors: Sequence[Actor]) -> str:
     """Render actors (in path order, with their ``network`` numbers) as notation."""
     if not actors:
         return ""
+    roles = [frozenset(a.role_names) for a in actors]
     parts: list[str] = [actors[0].label()]
-    for prev, cur in pairwise(actors):
-        parts.append(_arrow(prev, cur))
-        parts.append(cur.label())
+    for k in range(1, len(actors)):
+        parts.append(_arrow(actors[k - 1], actors[k], roles[k - 1], roles[k]))
+        parts.append(actors[k].label())
     return " ".join(parts)
 
 
-def _arrow(prev: Actor, cur: Actor) -> str:
-    p, c = set(prev.role_names), set(cur.role_names)
+def _arrow(prev: Actor, cur: Actor, p: frozenset[Role], c: frozenset[Role]) -> str:
+    """The link from ``prev`` (playing roles ``p``) to ``cur`` (roles ``c``)."""
     if Role.AUTHOR in p and Role.TRANSMITTER not in p and Role.MSA not in p:
         arrow = DIRECT if Role.MSA in c or Role.RECIPIENT in c else FLOW
     elif Role.RECIPIENT in c or cur.relationship is not None:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mailtrace.model.frozen import fast_replace
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 from mailtrace.trace.hosts import (
     clean_host,
+    ip_text,
     is_internal_ip,
     is_ip,
     is_loopback,
@@ -64,38 +64,38 @@ def hop_kind(r: Received) -> HopKind:
 
 def from_name(r: Received) -> str | None:
     """The client's name: the rDNS the server looked up, else the HELO claim (never an IP literal)."""
-    for name in (r.from_.rdns, r.from_.helo):
-        host = clean_host(name)
+    return _client_name(clean_host(r.from_.rdns), clean_host(r.from_.helo))
+
+
+def _client_name(rdns: str | None, helo: str | None) -> str | None:
+    """:func:`from_name` from the cleaned rDNS and HELO."""
+    for host in (rdns, helo):
         if host and not is_ip(host) and host not in ("unknown", "localhost"):
             return host
     return None
 
 
-def _base_view(r: Received, position: int) -> HopView:
-    by_host = clean_host(r.by.host)
-    fname = from_name(r)
-    return HopView(
-        position=position,
-        received_index=r.index,
-        header_index=r.header_index,
-        kind=hop_kind(r),
-        synthetic=False,
-        source="Received",
-        from_host=fname,
-        from_ip=str(parse_ip(r.from_.ip)) if parse_ip(r.from_.ip) else None,
-        helo=r.from_.helo,
-        by_host=by_host,
-        by_ip=r.by.ip or (by_host if is_ip(by_host) else None),
-        with_=r.with_,
-        authenticated=bool(r.authenticated),
-        timestamp=r.timestamp,
-        organisation=org_domain(by_host),
-        from_organisation=org_domain(fname),
-        link=LinkStatus.FIRST,
-        link_note="",
-        delay_seconds=None,
-        delay_status=DelayStatus.UNKNOWN,
-    )
+class _Base:
+    """What one ``Received:`` line gives the path, each value derived once: the fields of its
+    :class:`HopView` that do not depend on the other hops, and the client names the link reads."""
+
+    __slots__ = ("by_host", "by_ip", "from_host", "from_ip", "from_organisation", "kind", "names", "organisation")
+
+    def __init__(self, r: Received) -> None:
+        f = r.from_
+        rdns, helo = clean_host(f.rdns), clean_host(f.helo)
+        by_host = clean_host(r.by.host)
+        fname = _client_name(rdns, helo)
+        self.kind = hop_kind(r)
+        self.by_host = by_host
+        self.from_host = fname
+        self.from_ip = ip_text(f.ip)
+        self.by_ip = r.by.ip or (by_host if is_ip(by_host) else None)
+        # clean_host keeps a name to 253 characters: under the cache's bound, so the cache is asked directly
+        self.organisation = org_domain.cached(by_host) if by_host else None
+        self.from_organisation = org_domain.cached(fname) if fname else None
+        # rDNS first, then HELO; a tuple keeps the report independent of hash order.
+        self.names = tuple(dict.fromkeys(c for n, c in ((f.rdns, rdns), (f.helo, helo)) if n))
 
 
 def _host_matches(name: str | None, by_host: str | None) -> bool:
@@ -108,28 +108,28 @@ def _host_matches(name: str | None, by_host: str | None) -> bool:
     return ("." not in name or "." not in by_host) and a == b
 
 
-def link(hop: HopView, prev: HopView, r: Received) -> tuple[LinkStatus, str]:
-    """How ``hop`` continues ``prev`` (RFC 5321 section 4.4: ``from`` names the sending host)."""
-    if hop.kind in NON_NETWORK or prev.kind in NON_NETWORK or hop.synthetic or prev.synthetic:
+def link(hop: _Base, prev: HopView) -> tuple[LinkStatus, str]:
+    """How the line ``hop`` continues ``prev`` (RFC 5321 section 4.4: ``from`` names the sending host)."""
+    if hop.kind in NON_NETWORK or prev.kind in NON_NETWORK or prev.synthetic:
         return LinkStatus.NOT_NETWORK, f"{hop.kind.value} hop after a {prev.kind.value} hop"
     if same_ip(hop.from_ip, prev.by_ip):
         return LinkStatus.LINKED, f"client IP {hop.from_ip} is the previous hop's 'by' address"
-    if _companion(hop, prev):
+    if _companion(hop.by_host, hop.by_ip, hop.from_ip, prev.from_ip):
         return LinkStatus.LINKED, (
             f"no receiving host and the same client {hop.from_ip} as the line below: the same receiver's "
             "second line for one receipt (qmail's 'invoked from network' line)"
         )
-    # rDNS first, then HELO; a tuple keeps the report independent of hash order.
-    names = tuple(dict.fromkeys(clean_host(n) for n in (r.from_.rdns, r.from_.helo) if n))
+    names = hop.names
     for name in names:
         if _host_matches(name, prev.by_host):
             return LinkStatus.LINKED, f"client {name} is the previous hop's 'by' host"
     if is_loopback(hop.from_ip) or "localhost" in names:
         return LinkStatus.LOOPBACK, "handed over through the loopback interface"
     # "from user@aol.com by imo-d08.mx.aol.com": AOL names the sending account, whose organisation is its domain
-    orgs = {org_domain(n.rsplit("@", 1)[-1]) for n in names if n} - {None}
-    if prev.organisation and any(same_org(prev.organisation, o) for o in orgs):
-        return LinkStatus.SAME_ORGANISATION, f"client and previous 'by' host both in {prev.organisation}"
+    if prev.organisation:
+        orgs = {org_domain(n.rsplit("@", 1)[-1]) for n in names if n} - {None}
+        if any(same_org(prev.organisation, o) for o in orgs):
+            return LinkStatus.SAME_ORGANISATION, f"client and previous 'by' host both in {prev.organisation}"
     if is_internal_ip(hop.from_ip):
         return LinkStatus.UNKNOWN, f"handed over on a private network ({hop.from_ip}): internal names not comparable"
     if not names and not hop.from_ip:
@@ -140,9 +140,9 @@ def link(hop: HopView, prev: HopView, r: Received) -> tuple[LinkStatus, str]:
     return LinkStatus.BROKEN, f"client {shown} is not the previous hop's 'by' host {prev.by_host}"
 
 
-def _companion(hop: HopView, prev: HopView) -> bool:
-    """``hop`` names no receiving host and the client of ``prev``: a second line for the same receipt."""
-    return not hop.by_host and not hop.by_ip and hop.from_ip is not None and same_ip(hop.from_ip, prev.from_ip)
+def _companion(by_host: str | None, by_ip: str | None, from_ip: str | None, prev_from_ip: str | None) -> bool:
+    """A line that names no receiving host and the client of the line below: a second line for the same receipt."""
+    return not by_host and not by_ip and from_ip is not None and same_ip(from_ip, prev_from_ip)
 
 
 def delay(stamp: datetime | None, before: datetime | None) -> tuple[float | None, DelayStatus]:
@@ -160,27 +160,51 @@ def delay(stamp: datetime | None, before: datetime | None) -> tuple[float | None
 def order_hops(received: tuple[Received, ...], headers: Headers) -> tuple[HopView, ...]:
     """Synthetic client hops first, then every ``Received`` hop bottom-up, linked and timed."""
     chrono = list(reversed(received))
-    views = [_base_view(r, 0) for r in chrono]
-    synthetic = _synthetic_hops(headers, views)
-    out: list[HopView] = list(synthetic)
+    bases = [_Base(r) for r in chrono]
+    out: list[HopView] = _synthetic_hops(headers, bases)
     last_time: datetime | None = None
-    for r, view in zip(chrono, views, strict=True):
+    for r, b in zip(chrono, bases, strict=True):
         prev = out[-1] if out else None
-        if prev is not None and len(out) > 1 and prev.link is LinkStatus.LINKED and _companion(prev, out[-2]):
+        if (
+            prev is not None
+            and len(out) > 1
+            and prev.link is LinkStatus.LINKED
+            and _companion(prev.by_host, prev.by_ip, prev.from_ip, out[-2].from_ip)
+        ):
             prev = out[-2]  # link to the receiving line the companion line repeats
-        status, note = (LinkStatus.FIRST, "earliest hop") if prev is None else link(view, prev, r)
-        seconds, dstatus = delay(view.timestamp, last_time)
+        status, note = (LinkStatus.FIRST, "earliest hop") if prev is None else link(b, prev)
+        stamp = r.timestamp
+        seconds, dstatus = delay(stamp, last_time)
         out.append(
-            fast_replace(
-                view, position=len(out), link=status, link_note=note, delay_seconds=seconds, delay_status=dstatus
+            HopView(
+                position=len(out),
+                received_index=r.index,
+                header_index=r.header_index,
+                kind=b.kind,
+                synthetic=False,
+                source="Received",
+                from_host=b.from_host,
+                from_ip=b.from_ip,
+                helo=r.from_.helo,
+                by_host=b.by_host,
+                by_ip=b.by_ip,
+                with_=r.with_,
+                authenticated=bool(r.authenticated),
+                timestamp=stamp,
+                organisation=b.organisation,
+                from_organisation=b.from_organisation,
+                link=status,
+                link_note=note,
+                delay_seconds=seconds,
+                delay_status=dstatus,
             )
         )
-        if view.timestamp is not None:
-            last_time = view.timestamp
+        if stamp is not None:
+            last_time = stamp
     return tuple(out)
 
 
-def _synthetic_hops(headers: Headers, views: list[HopView]) -> list[HopView]:
+def _synthetic_hops(headers: Headers, views: list[_Base]) -> list[HopView]:
     """Client hops from ``X-Originating-IP`` and kin, unless a Received line already shows the address."""
     seen = {v.from_ip for v in views if v.from_ip}
     first = views[0] if views else None

@@ -211,6 +211,7 @@ PROVIDERS: tuple[Provider, ...] = (
 
 _BY_DOMAIN: dict[str, Provider] = {d: p for p in PROVIDERS for d in p.domains}
 _TENANT_SUFFIX: dict[str, Provider] = {d: p for p in PROVIDERS for d in p.tenant_suffixes}
+_IPV4_CHARS = frozenset("0123456789.")
 _MAX_LABELS = 127  # a 253-character name has at most 127 labels: the suffix walk is bounded
 
 
@@ -221,6 +222,8 @@ def _clean(name: str | None) -> str | None:
     host = name.strip().strip("[]()<>").rstrip(".").lower()
     if not host or len(host) > 253 or ":" in host:
         return None
+    if not _IPV4_CHARS.issuperset(host):  # no dotted quad: spares ``ipaddress`` raising a ValueError
+        return host
     try:
         ipaddress.IPv4Address(host)
     except ValueError:
@@ -286,6 +289,8 @@ def tenant_crossing(by_host: str | None, client: str | None) -> bool:
 
 
 def _under(host: str | None, suffixes: tuple[str, ...]) -> bool:
+    if not suffixes:  # most providers have no tenant front doors
+        return False
     h = _clean(host)
     return h is not None and any(h == e or h.endswith("." + e) for e in suffixes)
 

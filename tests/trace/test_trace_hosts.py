@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
-from mailtrace.trace.hosts import clean_host, is_internal_ip, is_public_ip, org_domain, parse_ip, same_org, within
+import ipaddress
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from mailtrace.trace import hosts
+from mailtrace.trace.hosts import (
+    IPFacts,
+    clean_host,
+    is_internal_ip,
+    is_public_ip,
+    org_domain,
+    parse_ip,
+    same_org,
+    within,
+)
 from mailtrace.trace.model import Evidence
 
 
@@ -48,3 +64,41 @@ def test_evidence_describes_itself_for_a_text_report() -> None:
     ev = Evidence(text="client IP named", header="Received-SPF", header_index=4, hop=1)
     assert ev.describe() == "received[1], Received-SPF (field 4): client IP named"
     assert Evidence(text="plain").describe() == "plain"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.integers(0, 2**32 - 1).map(ipaddress.IPv4Address), st.integers(0, 2**128 - 1).map(ipaddress.IPv6Address)
+    )
+)
+def test_ip_facts_equal_the_ipaddress_properties(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
+    facts = IPFacts(addr)
+    nets = hosts._INTERNAL_V4 if addr.version == 4 else hosts._INTERNAL_V6
+    internal = addr.is_loopback or addr.is_link_local or addr.is_unspecified or any(addr in n for n in nets)
+    assert facts.loopback == addr.is_loopback
+    assert facts.internal == internal
+    assert facts.public == (not internal and not addr.is_multicast and not addr.is_reserved)
+    assert facts.text == str(addr)
+
+
+@pytest.mark.parametrize(
+    "ip",
+    ["0.0.0.0", "127.255.0.1", "169.254.9.9", "100.127.255.255", "100.128.0.0", "224.0.0.1", "239.255.255.255",
+     "240.0.0.1", "255.255.255.255", "::", "::1", "::2", "fe80::1", "febf::1", "fec0::1", "fc00::1", "fdff::1",
+     "ff02::1", "2001:db8::1", "2a00:1450::1", "100::1", "8000::1"],
+)  # fmt: skip
+def test_ip_facts_at_the_range_edges(ip: str) -> None:
+    test_ip_facts_equal_the_ipaddress_properties.hypothesis.inner_test(ipaddress.ip_address(ip))  # type: ignore[attr-defined]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(alphabet="0123456789.", max_size=20), st.ip_addresses(v=4).map(str), st.text(max_size=20)))
+def test_dotted_quads_read_as_ipaddress_reads_them(text: str) -> None:
+    assume(":" not in text and "%" not in text and hosts.clean_host(text) == text)
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        assert hosts._address(text) is None
+    else:
+        assert hosts._address(text) == (addr, str(addr))
