@@ -22,6 +22,7 @@ one pass over them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -59,6 +60,13 @@ _ZWJ = 0x200D
 _DIGIT_LETTERS = str.maketrans("013457", "oleast")
 #: Blocks of invisible code points: variation selectors (outside emoji) and their supplement, tags.
 _INVISIBLE_RANGES = ((0xFE00, 0xFE0F), (0xE0000, 0xE007F), (0xE0100, 0xE01EF))
+#: One invisible character: :data:`INVISIBLE` and :data:`_INVISIBLE_RANGES` as a character class.
+_INVISIBLE_CHAR = re.compile(
+    "["
+    + "".join(f"\\U{cp:08x}" for cp in sorted(INVISIBLE))
+    + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _INVISIBLE_RANGES)
+    + "]"
+)
 #: Scripts whose letters mixed with Latin in one word are ordinary writing, not look-alikes.
 _ORDINARY_WITH_LATIN = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "IDEOGRAPHIC"})
 
@@ -116,15 +124,16 @@ def _plain_letter(ch: str) -> str | None:
     return plain if plain.isascii() and plain.isalpha() else latin_lookalike(ch)
 
 
-def _is_invisible(ch: str) -> bool:
-    cp = ord(ch)
-    return cp in INVISIBLE or any(lo <= cp <= hi for lo, hi in _INVISIBLE_RANGES)
-
-
 def visible_text(text: str) -> str:
-    """``text`` as it shows: NFKC (styled letters to plain), invisible characters and combining marks dropped."""
+    """``text`` as it shows: NFKC (styled letters to plain), invisible characters and combining marks dropped.
+
+    ASCII text shows as written (NFKC keeps it, and it holds no invisible character or combining mark).
+    """
+    if text.isascii():
+        return text
+    category = unicodedata.category
     return "".join(
-        ch for ch in unicodedata.normalize("NFKC", text) if not _is_invisible(ch) and unicodedata.category(ch) != "Mn"
+        ch for ch in _INVISIBLE_CHAR.sub("", unicodedata.normalize("NFKC", text)) if category(ch) != "Mn"
     )
 
 
@@ -136,9 +145,8 @@ def skeleton(text: str) -> str:
 
 def _invisible(name: str) -> list[str]:
     found: list[str] = []
-    for i, ch in enumerate(name):
-        if not _is_invisible(ch):
-            continue
+    for m in _INVISIBLE_CHAR.finditer(name):
+        i, ch = m.start(), m.group()
         if i > 0 and _emoji(name[i - 1]) and (ord(ch) != _ZWJ or (i < len(name) - 1 and _emoji(name[i + 1]))):
             continue  # an emoji sequence (🤸‍♂️) or an emoji's presentation selector (❗️)
         found.append(ch)
@@ -151,7 +159,9 @@ def _emoji(ch: str) -> bool:
 
 def _mixed_words(name: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """Words that mix Latin with another script through letters confusable with Latin ones."""
-    out = []
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    if name.isascii():  # every ASCII letter is Latin: no word mixes scripts
+        return out
     for word in name.split():
         scripts = {s for ch in word if (s := _script(ch)) != "COMMON"}
         if "LATIN" not in scripts or len(scripts) < 2:
@@ -219,7 +229,7 @@ def display_name_findings(identity: FromIdentity, list_rewrite: bool = False) ->
     brand = _brand(plain)
     mixed = _mixed_words(name)
     # the brand shows only once look-alike or styled letters are mapped (invisible ones aside)
-    disguised = brand is not None and _brand("".join(ch for ch in name if not _is_invisible(ch))) is None
+    disguised = brand is not None and not name.isascii() and _brand(_INVISIBLE_CHAR.sub("", name)) is None
     if mixed or disguised:
         swaps = [(ch, look) for _, s in mixed for ch, look in s]
         if not swaps:
