@@ -22,7 +22,7 @@ from mailtrace.verdict.checks_headers import header_findings
 from mailtrace.verdict.checks_statements import statement_findings
 from mailtrace.verdict.checks_trace import trace_findings
 from mailtrace.verdict.classify import Parts, Verdict, VerdictResult, classify, corroborated_forwarding
-from mailtrace.verdict.evidence import AuthView, build_view
+from mailtrace.verdict.evidence import AuthView, build_view, trusted_results
 from mailtrace.verdict.from_auth import from_authentication
 from mailtrace.verdict.from_identity import FromIdentity, from_identity
 from mailtrace.verdict.integrity import trace_integrity
@@ -74,13 +74,14 @@ def judge(
     identity = from_identity(headers)  # From: as receivers read it (issue 14), not the first RFC 5322 mailbox
     from_domain = identity.domain
     signals = forwarding_signals(headers, message, own_seals(path))
-    view = build_view(verification, authentication, path, policy.trusted_authserv_ids, from_domain)
+    trusted = trusted_results(authentication, path, policy.trusted_authserv_ids)  # the receiver's stamps
+    view = build_view(verification, authentication, path, policy.trusted_authserv_ids, from_domain, trusted)
     findings: list[Finding] = []
     findings.extend(trace_findings(path, received, policy.now, signals.any))
     findings.extend(auth_findings(view, path, verification, signals))
     findings.extend(header_findings(headers, path, signals, identity, original_from(message)))
     findings.extend(forwarding_findings(path, signals, view))
-    judgement = receiver_judgement(authentication, message, path, policy.trusted_authserv_ids, from_domain)
+    judgement = receiver_judgement(authentication, message, path, policy.trusted_authserv_ids, from_domain, trusted)
     fa = from_authentication(view, verification, judgement, path, from_domain, identity.displayed)
     findings = statement_findings(findings, view, fa, judgement)
     med = mediation(

@@ -86,36 +86,40 @@ def trace_findings(
                 border.evidence,
             )
         )
-    out.extend(_stamps(path))
+    # with the crossing line missing, the line at the border is the recipient's own internal hand-off
+    gap = border is not None and crossing_line_missing(border, path.hops)
+    out.extend(_stamps(path, gap))
     for actor in path.actors:
-        if Role.OPEN_RELAY in actor.role_names:
-            ev = next((r.evidence for r in actor.roles if r.role is Role.OPEN_RELAY), ())
+        relay = next((r for r in actor.roles if r.role is Role.OPEN_RELAY), None)
+        if relay is not None:
             out.append(
                 finding(
                     "trace.open_relay",
                     f"{actor.name} relayed the message without authentication and is named nowhere else in it "
                     "(not From, Return-Path or a DKIM signer): an open relay or a compromised third-party server.",
-                    ev,
+                    relay.evidence,
                 )
             )
-    rest = [*_times(path, now), *_helo(path, received), *_below_border(path, received, forwarded)]
+    rdom = _recipient_org(path, received)
+    rest = [*_times(path, now), *_helo(path, received, rdom, gap), *_below_border(path, received, forwarded, rdom)]
     out.extend(_weigh_links(_links(path), rest))
     out.extend(rest)
     return out
 
 
-def _stamps(path: Path) -> list[Finding]:
+def _stamps(path: Path, gap: bool) -> list[Finding]:
     """The recipient border against the receivers' own stamps (RFC 7208 section 9.1, RFC 8601 section 2.5).
 
     A border read from a stamp whose client no ``Received:`` line shows is reported (the crossing line is
     missing); a stamp whose writer is a host of the trace at or above the border, naming another public client,
     disagrees with the border. Stamps by names the trace never shows are ignored: nothing ties them to this path.
+    ``gap``: the crossing line is missing (:func:`mailtrace.trace.border.crossing_line_missing`).
     """
     border = path.border
     if border is None:
         return []
     out: list[Finding] = []
-    if crossing_line_missing(border, path.hops):
+    if gap:
         first = border.evidence[0] if border.evidence else None
         out.append(
             finding(
@@ -129,7 +133,7 @@ def _stamps(path: Path) -> list[Finding]:
         )
     seen: set[str] = set()
     for s in path.stamps:
-        if not is_public_ip(s.ip) or same_ip(s.ip, border.ip) or s.ip in seen:
+        if s.ip in seen or same_ip(s.ip, border.ip) or not is_public_ip(s.ip):
             continue
         w = stamp_writer(s, path.hops)
         if w is None or w.received_index is None or w.received_index > border.index:
@@ -270,17 +274,17 @@ def _recipient_org(path: Path, received: Sequence[Received]) -> str | None:
     return rdom
 
 
-def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
+def _helo(path: Path, received: Sequence[Received], rdom: str | None, gap: bool) -> list[Finding]:
+    """``rdom``: the recipient's organisation (:func:`_recipient_org`); ``gap``: the crossing line is missing, so
+    the line at the border is the recipient's own internal hand-off: its client is a recipient host, never a
+    sender-side claim."""
     out: list[Finding] = []
-    rdom = _recipient_org(path, received)
     border = path.border
-    # with the crossing line missing, the line at the border is the recipient's own internal hand-off: its
-    # client is a recipient host, never a sender-side claim
-    gap = border is not None and crossing_line_missing(border, path.hops)
     # with a mediator (a list or forwarder: two crossings or more), the lines at or below the earlier crossing
     # are the author's leg, and the author may well be in the recipient's organisation (a list echoing a
     # member's own post)
     earlier = path.borders[-2].index if len(path.borders) >= 2 else None
+    border_position = _pos(path, border.index) if rdom and border is not None else -1
     for h in path.hops:
         if h.received_index is None or h.received_index >= len(received):
             continue
@@ -294,7 +298,7 @@ def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
         if (
             rdom
             and border is not None
-            and h.position <= _pos(path, border.index)
+            and h.position <= border_position
             and not author_leg
             and org_domain(helo) == rdom
             and not same_org(org_domain(r.from_.rdns), rdom)
@@ -309,7 +313,7 @@ def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
                 )
             )
         # a private literal is a client behind NAT naming its LAN address: normal, not a lie
-        if is_ip(helo) and not is_internal_ip(helo) and h.from_ip and not same_ip(helo, h.from_ip) and not h.trusted:
+        if not h.trusted and h.from_ip and is_ip(helo) and not is_internal_ip(helo) and not same_ip(helo, h.from_ip):
             out.append(
                 finding(
                     "trace.helo_ip_mismatch",
@@ -325,14 +329,13 @@ def _pos(path: Path, index: int) -> int:
     return next((h.position for h in path.hops if h.received_index == index), -1)
 
 
-def _below_border(path: Path, received: Sequence[Received], forwarded: bool) -> list[Finding]:
+def _below_border(path: Path, received: Sequence[Received], forwarded: bool, rdom: str | None) -> list[Finding]:
+    """``rdom``: the recipient's own mail domain only (:func:`_recipient_org`): its provider (a shared one, such
+    as Microsoft 365) may run the sender's relays too."""
     out: list[Finding] = []
     border = path.border
     if border is None:
         return out
-    # the recipient's own mail domain only: its provider (a shared one, such as Microsoft 365) may run the
-    # sender's relays too
-    rdom = _recipient_org(path, received)
     for h in path.hops:
         if h.trusted or h.synthetic or h.received_index is None or h.received_index >= len(received):
             continue

@@ -132,9 +132,7 @@ def visible_text(text: str) -> str:
     if text.isascii():
         return text
     category = unicodedata.category
-    return "".join(
-        ch for ch in _INVISIBLE_CHAR.sub("", unicodedata.normalize("NFKC", text)) if category(ch) != "Mn"
-    )
+    return "".join(ch for ch in _INVISIBLE_CHAR.sub("", unicodedata.normalize("NFKC", text)) if category(ch) != "Mn")
 
 
 def skeleton(text: str) -> str:
@@ -174,7 +172,76 @@ def _mixed_words(name: str) -> list[tuple[str, list[tuple[str, str]]]]:
     return out
 
 
+#: What may open a top-level alternative of a brand pattern before its first word: ``^``, ``\\b``, ``\\W*``.
+_ANCHORS = re.compile(r"(?:\^|\\b|\\W\*)*")
+#: A run of literal pattern text: letters, digits and escaped punctuation (``n\\.e\\.t``).
+_LITERAL = re.compile(r"(?:[A-Za-z0-9]|\\[^A-Za-z0-9])+")
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|`` (escapes skipped, groups kept whole; no character classes)."""
+    out: list[str] = []
+    depth = start = i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and not depth:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def required_words(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case words one of which every match of ``pattern`` holds, or ``None`` when that cannot be read.
+
+    Each top-level alternative must open (after ``^``, ``\\b`` or ``\\W*``) with a literal word not followed by
+    a quantifier; a pattern with a character class is not read.
+    """
+    if "[" in pattern:
+        return None
+    words: list[str] = []
+    for alternative in _alternatives(pattern):
+        start = _ANCHORS.match(alternative)
+        m = _LITERAL.match(alternative, start.end() if start else 0)
+        if m is None or alternative[m.end() : m.end() + 1] in ("*", "?", "{"):
+            return None
+        words.append(re.sub(r"\\(.)", r"\1", m.group()).lower())
+    return tuple(dict.fromkeys(words))
+
+
+#: Each brand with the words one of which its pattern needs (``None``: always searched).
+_BRAND_WORDS = tuple((brand, required_words(brand.pattern.pattern)) for brand in BRANDS)
+#: Any of those words: a display name with none of them names no brand (when every brand's words are known).
+_ANY_WORD = (
+    re.compile("|".join(re.escape(w) for w in sorted({w for _, ws in _BRAND_WORDS for w in ws or ()}, key=len)))
+    if all(ws for _, ws in _BRAND_WORDS)
+    else None
+)
+
+
 def _brand(text: str) -> Brand | None:
+    """The first brand of :data:`.brands.BRANDS` whose pattern ``text`` matches.
+
+    ASCII text is first checked for the brands' words (lower case holds them exactly as the patterns'
+    case-insensitive matching does; other scripts hold letters that fold onto ASCII ones, U+017F LONG S onto ``s``):
+    without one of a brand's words its pattern cannot match.
+    """
+    if text.isascii():
+        low = text.lower()
+        if _ANY_WORD is not None and _ANY_WORD.search(low) is None:
+            return None
+        for brand, words in _BRAND_WORDS:
+            if (words is None or any(w in low for w in words)) and brand.pattern.search(text):
+                return brand
+        return None
     for brand in BRANDS:
         if brand.pattern.search(text):
             return brand

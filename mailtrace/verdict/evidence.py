@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mailtrace.trace.hosts import org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
 
 _DKIM_WORDS = {
@@ -82,8 +83,6 @@ def _str(x: Any) -> str | None:
 
 
 def _org(domain: str | None) -> str | None:
-    from mailtrace.trace.hosts import org_domain
-
     return org_domain(domain) or (domain.lower() if domain else None)
 
 
@@ -125,14 +124,13 @@ def _at_border(path: Path, index: int | None, writer: str | None) -> bool:
     )
     if below is not None and index > below:
         return False
-    from mailtrace.trace.hosts import org_domain, same_org
-
     return writer is None or same_org(org_domain(writer), org_domain(border.receiver))
 
 
-def _stamps(authentication: Any, path: Path, policy_ids: tuple[str, ...], from_domain: str | None) -> list[Outcome]:
+def _stamps(authentication: Any, path: Path, trusted: list[Any], from_domain: str | None) -> list[Outcome]:
+    """``trusted``: :func:`trusted_results`."""
     out: list[Outcome] = []
-    for field in trusted_results(authentication, path, policy_ids):
+    for field in trusted:
         who = getattr(field, "authserv_id", None) or "the receiver"
         index = getattr(field, "header_index", None)
         for res in getattr(field, "results", ()) or ():
@@ -214,9 +212,17 @@ def _domain_of(address: str | None) -> str | None:
 
 
 def build_view(
-    verification: Any, authentication: Any, path: Path, policy_ids: tuple[str, ...], from_domain: str | None
+    verification: Any,
+    authentication: Any,
+    path: Path,
+    policy_ids: tuple[str, ...],
+    from_domain: str | None,
+    trusted: list[Any] | None = None,
 ) -> AuthView:
-    stamped = _stamps(authentication, path, policy_ids, from_domain)
+    """``trusted``: :func:`trusted_results` when the caller has it already."""
+    if trusted is None:
+        trusted = trusted_results(authentication, path, policy_ids)
+    stamped = _stamps(authentication, path, trusted, from_domain)
     checked = bool(getattr(verification, "checked", False))
     first = {m: next((o for o in stamped if o.method == m), None) for m in ("spf", "dmarc", "arc")}
     spf, dmarc, arc = first["spf"], first["dmarc"], first["arc"]

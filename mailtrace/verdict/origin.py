@@ -17,7 +17,7 @@ from typing import Any
 
 from mailtrace.model.received import Received
 from mailtrace.trace.model import Evidence, Path
-from mailtrace.trace.providers import provider_of, tenant_suffix_of
+from mailtrace.trace.providers import PROVIDERS, provider_of, tenant_suffix_of
 from mailtrace.verdict.evidence import AuthView
 from mailtrace.verdict.from_auth import Identity, aligned
 
@@ -124,9 +124,15 @@ def _provider(name: str | None) -> Provider | None:
     return Provider(name=found.name, kind=found.kind, abuse=found.abuse)
 
 
+#: Every tenant suffix of the provider table: a name holds one as text before it can fall under it.
+_TENANT_SUFFIXES = tuple(sorted({s for p in PROVIDERS for s in p.tenant_suffixes}))
+
+
 def _tenant(*names: str | None) -> str | None:
     """The customer tenant a name falls under (``contoso.onmicrosoft.com``), where one does."""
     for n in names:
+        if not n or not any(s in n.lower() for s in _TENANT_SUFFIXES):
+            continue
         t = tenant_suffix_of(n)
         if t is not None:
             return t[1]
