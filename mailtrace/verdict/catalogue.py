@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from mailtrace.model.frozen import fast_init
 from mailtrace.trace.model import Evidence
 
 
@@ -40,6 +41,7 @@ class Spec:
     example: str  #: an analyst sentence as the finding would print it
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """One finding: a stable ``code``, its weight, the evidence and a sentence for an analyst."""

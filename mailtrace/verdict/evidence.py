@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mailtrace.model.frozen import fast_init
 from mailtrace.trace.hosts import org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
 
@@ -35,6 +36,7 @@ _DKIM_WORDS = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
     """One method's result as the verdict reads it, and where it came from."""
@@ -50,6 +52,7 @@ class Outcome:
     identity: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthView:
     spf: Outcome | None

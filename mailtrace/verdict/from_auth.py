@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mailtrace.model.frozen import fast_init
 from mailtrace.trace.hosts import org_domain
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.verdict.evidence import AuthView, Outcome, recheck_outcomes
@@ -43,6 +44,7 @@ UNVERIFIABLE = "unverifiable"
 _DMARC_PASS = ("pass", "bestguesspass")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Identity:
     """One identity that authenticated (or failed to): an SPF domain or a DKIM ``d=``."""
@@ -63,6 +65,7 @@ class Identity:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FromAuthentication:
     domain: str | None  #: the From: domain as receivers read it

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.model.addresses import Address
+from mailtrace.model.frozen import fast_init
 from mailtrace.model.headers import AddressField, Headers
 from mailtrace.parse.addresses import parse_addr_spec
 from mailtrace.parse.encoded_words import decode_encoded_words
@@ -61,6 +62,7 @@ _LABELS = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9](?:
 _SPACES = re.compile(r"\s+")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FromIdentity:
     """``From:`` as a receiver authenticates it and as a mail client displays it.

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mailtrace.model.frozen import fast_init
 from mailtrace.model.received import Received
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.trace.providers import PROVIDERS, provider_of, tenant_suffix_of
@@ -22,6 +23,7 @@ from mailtrace.verdict.evidence import AuthView
 from mailtrace.verdict.from_auth import Identity, aligned
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Provider:
     name: str
@@ -32,6 +34,7 @@ class Provider:
         return {"name": self.name, "kind": self.kind, "abuse": self.abuse}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Origin:
     ip: str | None

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.model.fields import Message
+from mailtrace.model.frozen import fast_init
 from mailtrace.trace.hosts import org_domain
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.trace.providers import provider_of
@@ -99,6 +100,7 @@ _CAT = {
 _DEST = {"I": "the inbox", "J": "the junk folder", "D": "deleted items", "Q": "quarantine"}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReceiverJudgement:
     """The final receiver's own decision, as it stamped it."""
