@@ -176,6 +176,8 @@ def _return_path_orgs(headers: Headers) -> set[str]:
 
 
 def _display_name(field: AddressField, name: str, address: str, signals: ForwardingSignals) -> list[Finding]:
+    if "@" not in name:
+        return []  # no address to show
     for m in _ADDRESS.finditer(name[:512]):
         shown = m.group(0)
         if shown.lower() == (address or "").lower():

@@ -161,8 +161,9 @@ def _stamps(path: Path, gap: bool) -> list[Finding]:
 
 def _links(path: Path) -> list[Finding]:
     out: list[Finding] = []
+    broken = LinkStatus.BROKEN
     for h in path.hops:
-        if h.link is not LinkStatus.BROKEN:
+        if h.link is not broken:
             continue
         sev = Severity.LOW if h.trusted else Severity.MEDIUM
         side = "on the recipient's side" if h.trusted else "on the sender's side, where lines can be forged"
@@ -215,8 +216,9 @@ def _weigh_links(links: list[Finding], others: Sequence[Finding]) -> list[Findin
 
 def _times(path: Path, now: datetime | None) -> list[Finding]:
     out: list[Finding] = []
+    backwards = DelayStatus.BACKWARDS
     for h in path.hops:
-        if h.delay_status is not DelayStatus.BACKWARDS or h.delay_seconds is None:
+        if h.delay_status is not backwards or h.delay_seconds is None:
             continue
         side = "recipient's side" if h.trusted else "sender's side"
         if -h.delay_seconds <= BACKWARDS_BOUND:
@@ -239,8 +241,10 @@ def _times(path: Path, now: datetime | None) -> list[Finding]:
                     severity=Severity.LOW if h.trusted else Severity.MEDIUM,
                 )
             )
-    top = next((h.timestamp for h in reversed(path.hops) if h.trusted and h.timestamp), None)
-    limit = now or top
+    # the analysis clock, else the recipient's last hop
+    limit = (
+        now if now is not None else next((h.timestamp for h in reversed(path.hops) if h.trusted and h.timestamp), None)
+    )
     if limit is not None:
         for h in path.hops:
             if h.timestamp is not None and h.timestamp - limit > FUTURE_BOUND:
@@ -284,22 +288,24 @@ def _helo(path: Path, received: Sequence[Received], rdom: str | None, gap: bool)
     # are the author's leg, and the author may well be in the recipient's organisation (a list echoing a
     # member's own post)
     earlier = path.borders[-2].index if len(path.borders) >= 2 else None
+    # a HELO can claim the recipient's domain only at or below the border (-1: no hop can)
     border_position = _pos(path, border.index) if rdom and border is not None else -1
     for h in path.hops:
-        if h.received_index is None or h.received_index >= len(received):
+        index = h.received_index
+        if index is None or index >= len(received) or (gap and h.trusted):
             continue
-        if gap and h.trusted:
-            continue
-        r = received[h.received_index]
+        claims = h.position <= border_position and (earlier is None or index < earlier)  # not the author's leg
+        literal = not h.trusted and h.from_ip
+        if not claims and not literal:
+            continue  # neither check below applies to this hop
+        r = received[index]
         helo = clean_host(r.from_.helo)
         if helo is None:
             continue
-        author_leg = earlier is not None and h.received_index >= earlier
         if (
-            rdom
-            and border is not None
-            and h.position <= border_position
-            and not author_leg
+            claims
+            and rdom
+            and rdom in helo  # the organisational domain of a host name is its tail
             and org_domain(helo) == rdom
             and not same_org(org_domain(r.from_.rdns), rdom)
             and (h.border or is_public_ip(h.from_ip))
@@ -313,7 +319,7 @@ def _helo(path: Path, received: Sequence[Received], rdom: str | None, gap: bool)
                 )
             )
         # a private literal is a client behind NAT naming its LAN address: normal, not a lie
-        if not h.trusted and h.from_ip and is_ip(helo) and not is_internal_ip(helo) and not same_ip(helo, h.from_ip):
+        if literal and is_ip(helo) and not is_internal_ip(helo) and not same_ip(helo, h.from_ip):
             out.append(
                 finding(
                     "trace.helo_ip_mismatch",
@@ -340,7 +346,7 @@ def _below_border(path: Path, received: Sequence[Received], forwarded: bool, rdo
         if h.trusted or h.synthetic or h.received_index is None or h.received_index >= len(received):
             continue
         r = received[h.received_index]
-        if is_internal_ip(h.from_ip):
+        if h.from_ip and is_internal_ip(h.from_ip):
             out.append(
                 finding(
                     "trace.private_below_border",
@@ -365,9 +371,13 @@ def _below_border(path: Path, received: Sequence[Received], forwarded: bool, rdo
 
 
 def _queue_id_problem(r: Received) -> str | None:
-    soft = (r.software or "").lower()
-    qid = (r.id or "").strip().rstrip(";")
-    if not qid or not soft:
+    if not r.software or not r.id:
+        return None
+    soft = r.software.lower()
+    if soft not in ("postfix", "exim"):
+        return None
+    qid = r.id.strip().rstrip(";")
+    if not qid:
         return None
     if soft == "postfix" and not _POSTFIX_ID.fullmatch(qid):
         return f"claims Postfix but its queue id {qid!r} does not have Postfix's syntax"

@@ -227,9 +227,20 @@ def build_view(
         trusted = trusted_results(authentication, path, policy_ids)
     stamped = _stamps(authentication, path, trusted, from_domain)
     checked = bool(getattr(verification, "checked", False))
-    first = {m: next((o for o in stamped if o.method == m), None) for m in ("spf", "dmarc", "arc")}
-    spf, dmarc, arc = first["spf"], first["dmarc"], first["arc"]
-    dkim = [o for o in stamped if o.method == "dkim"]
+    # the first stamp of each method, every DKIM stamp
+    spf: Outcome | None = None
+    dmarc: Outcome | None = None
+    arc: Outcome | None = None
+    dkim: list[Outcome] = []
+    for o in stamped:
+        if o.method == "dkim":
+            dkim.append(o)
+        elif o.method == "spf":
+            spf = spf or o
+        elif o.method == "dmarc":
+            dmarc = dmarc or o
+        elif o.method == "arc":
+            arc = arc or o
     if checked:
         ev = Evidence(text="re-verification against DNS now", header=None)
         # without a border there is no crossing client: SPF (and DMARC through it) was checked on a guess
@@ -258,7 +269,7 @@ def build_view(
         dkim = merged
     else:
         unverifiable_now = []
-    trusted = next((o.source for o in stamped), None)
+    trusted_authserv = next((o.source for o in stamped), None)
     set_aside = _set_aside(verification, path) if checked else ()
     return AuthView(
         spf=spf,
@@ -267,7 +278,7 @@ def build_view(
         arc=arc,
         stamped=tuple(stamped),
         rechecked=checked,
-        trusted_authserv=trusted,
+        trusted_authserv=trusted_authserv,
         set_aside=set_aside,
         unverifiable_now=tuple(unverifiable_now),
     )

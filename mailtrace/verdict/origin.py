@@ -11,6 +11,7 @@ evidence the verdict uses, each marked aligned with the From: domain or not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -127,14 +128,14 @@ def _provider(name: str | None) -> Provider | None:
     return Provider(name=found.name, kind=found.kind, abuse=found.abuse)
 
 
-#: Every tenant suffix of the provider table: a name holds one as text before it can fall under it.
-_TENANT_SUFFIXES = tuple(sorted({s for p in PROVIDERS for s in p.tenant_suffixes}))
+#: Every tenant suffix of the provider table: a name holds one (lower case) before it can fall under it.
+_TENANT_TEXT = re.compile("|".join(re.escape(s) for s in sorted({s for p in PROVIDERS for s in p.tenant_suffixes})))
 
 
 def _tenant(*names: str | None) -> str | None:
     """The customer tenant a name falls under (``contoso.onmicrosoft.com``), where one does."""
     for n in names:
-        if not n or not any(s in n.lower() for s in _TENANT_SUFFIXES):
+        if not n or _TENANT_TEXT.search(n.lower()) is None:
             continue
         t = tenant_suffix_of(n)
         if t is not None:
