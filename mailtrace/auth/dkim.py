@@ -145,7 +145,7 @@ def _static(
     domain = _text(sig.get(b"d"))
     # the signed header names, lower case, empty ones dropped (bytes whitespace: str.strip would take more)
     names = sig[b"h"].decode("ascii", "replace").lower().split(":") if b"h" in sig else []
-    signed = tuple(n for h in names if (n := h.strip(_BYTES_SPACE)))
+    signed = tuple([n for h in names if (n := h.strip(_BYTES_SPACE))])
     return DkimCheck(
         result=result,
         header_index=header_index,

@@ -12,6 +12,7 @@ from typing import Any
 from mailtrace.model.fields import Message
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
+from mailtrace.parse.addresses import parse_address_list
 from mailtrace.parse.auth import Authentication
 from mailtrace.policy import Policy
 from mailtrace.trace.forwarding import forwarding_signals, own_seals
@@ -50,8 +51,6 @@ _ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2, Severity.INFO: 
 
 def original_from(message: Message) -> frozenset[str]:
     """The addresses of ``X-Original-From:`` (where a list that rewrote From: keeps the author), lower case."""
-    from mailtrace.parse.addresses import parse_address_list
-
     out: set[str] = set()
     for f in message.get_all("X-Original-From")[:4]:
         out.update((a.address or "").lower() for a in parse_address_list(f.value[:2048])[0] if a.address)

@@ -251,10 +251,9 @@ def _ev(field: Any, text: str) -> Evidence:
 def _topmost(message: Message, name: str, above: int | None) -> Any:
     """The topmost ``name`` field, when written above the border line (``above``: its header index; ``-1``:
     anywhere, for a provider that strips or renames the field on entry)."""
-    for f in message.get_all(name):
-        if above is None or above < 0 or f.index < above:
-            return f
-        return None
+    fields = message.get_all(name)
+    if fields and (above is None or above < 0 or fields[0].index < above):
+        return fields[0]
     return None
 
 
