@@ -46,7 +46,8 @@ __all__ = [
     "judge",
 ]
 
-_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2, Severity.INFO: 3}
+#: Severities, highest first: findings are grouped in this order, keeping their order within a severity.
+_ORDER = (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
 
 
 def original_from(message: Message) -> frozenset[str]:
@@ -94,7 +95,7 @@ def judge(
         corroborated=corroborated_forwarding(path, signals),
         failures=[f.code for f in findings],
     )
-    findings.sort(key=lambda f: _ORDER[f.severity])
+    findings = [f for severity in _ORDER for f in findings if f.severity is severity]  # a stable sort
     parts = Parts(
         origin=origin(path, received, view, from_domain),
         from_auth=fa,

@@ -133,8 +133,10 @@ def _at_border(path: Path, index: int | None, writer: str | None) -> bool:
 def _stamps(authentication: Any, path: Path, trusted: list[Any], from_domain: str | None) -> list[Outcome]:
     """``trusted``: :func:`trusted_results`."""
     out: list[Outcome] = []
+    from_org = _org(from_domain) if from_domain else None  # for DKIM alignment
     for field in trusted:
         who = getattr(field, "authserv_id", None) or "the receiver"
+        source = f"stamped by {who}"
         index = getattr(field, "header_index", None)
         for res in getattr(field, "results", ()) or ():
             method = (_str(getattr(res, "method", None)) or "").split("/", 1)[0]
@@ -142,14 +144,15 @@ def _stamps(authentication: Any, path: Path, trusted: list[Any], from_domain: st
             domain: str | None
             if method == "dkim":
                 domain = _prop(res, "header", "d") or _domain_of(_prop(res, "header", "i"))
-                text = " ".join([*(getattr(res, "comments", ()) or ()), getattr(res, "reason", None) or ""]).lower()
                 kind = _DKIM_WORDS.get(word, "error")
-                if word == "fail" and "body hash" in text:
-                    kind = "body_fail"
-                elif word == "fail" and ("no key" in text or "key not found" in text):
-                    kind = "unverifiable"  # Microsoft's "(no key for signature)": no key published, not a forgery
-                elif word == "fail" and ("syntax error" in text or "inappropriate" in text):
-                    kind = "error"  # a malformed signature (a permerror in RFC 8601 words)
+                if word == "fail":
+                    text = " ".join([*(getattr(res, "comments", ()) or ()), getattr(res, "reason", None) or ""]).lower()
+                    if "body hash" in text:
+                        kind = "body_fail"
+                    elif "no key" in text or "key not found" in text:
+                        kind = "unverifiable"  # Microsoft's "(no key for signature)": no key published, not a forgery
+                    elif "syntax error" in text or "inappropriate" in text:
+                        kind = "error"  # a malformed signature (a permerror in RFC 8601 words)
                 word = kind
             elif method == "spf":
                 domain = _domain_of(_prop(res, "smtp", "mailfrom") or _prop(res, "smtp", "mail"))
@@ -165,13 +168,13 @@ def _stamps(authentication: Any, path: Path, trusted: list[Any], from_domain: st
             ev = Evidence(text=f"{method}={word} stamped by {who}", header="Authentication-Results", header_index=index)
             aligned = None
             if method == "dkim" and domain and from_domain:
-                aligned = _org(domain) == _org(from_domain)
+                aligned = _org(domain) == from_org
             out.append(
                 Outcome(
                     method=method,
                     result=word,
                     domain=domain,
-                    source=f"stamped by {who}",
+                    source=source,
                     evidence=ev,
                     aligned=aligned,
                     identity=identity if method == "spf" else None,
