@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 from mailtrace.model.headers import Headers
 from mailtrace.parse.headers import extract_headers
 from mailtrace.parse.message import parse_message
+from mailtrace.trace.model import Evidence
 from mailtrace.verdict import display_name as dn
 from mailtrace.verdict.brands import BRANDS, Brand
+from mailtrace.verdict.catalogue import CATALOGUE, Finding, Severity, finding
 
 fi = importlib.import_module("mailtrace.verdict.from_identity")  # the package exports the function of that name
 
@@ -217,3 +219,19 @@ def test_from_identity_keeps_the_reading_of_the_last_headers_only() -> None:
     assert fi.from_identity(a) is first
     assert fi.from_identity(b).domain == "b.example"
     assert fi.from_identity(a) == first and fi.from_identity(a).domain == "a.example"
+
+
+def test_finding_equals_the_dataclass_constructor() -> None:
+    ev = Evidence(text="t", header="From", header_index=2)
+    for code, spec in CATALOGUE.items():
+        for severity in (None, Severity.LOW):
+            made = finding(code, "a message", [ev], severity=severity)
+            assert made == Finding(
+                code=code,
+                severity=severity or spec.severity,
+                indicates=spec.indicates,
+                title=spec.title,
+                message="a message",
+                evidence=(ev,),
+            )
+            assert type(made) is Finding and made.to_dict()["code"] == code
