@@ -39,6 +39,8 @@ from mailtrace.model.fields import HeaderField, Message
 from mailtrace.parse.numbers import ascii_int
 
 _MIN_SAFE_BITS = 1024
+#: The whitespace ``bytes.strip()`` removes.
+_BYTES_SPACE = " \t\n\r\x0b\x0c"
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 
 
@@ -101,10 +103,22 @@ def _unverified(field: HeaderField, reason: str, defect: Defect) -> DkimCheck:
 
 
 def _tags(field: HeaderField) -> dict[bytes, bytes] | None:
-    try:
-        tags: dict[bytes, bytes] = parse_tag_value(field.value.encode("utf-8", "replace"))
-    except Exception:
-        return None
+    return tag_list(field.value.encode("utf-8", "replace"))
+
+
+def tag_list(data: bytes) -> dict[bytes, bytes] | None:
+    """A tag list as dkimpy's ``parse_tag_value`` reads it (RFC 6376 section 3.2), or ``None`` where it
+    refuses it (a tag without ``=``, a name not opening with a letter, a tag given twice)."""
+    tags: dict[bytes, bytes] = {}
+    specs = data.strip().split(b";")
+    if not specs[-1]:
+        specs.pop()  # trailing semicolons are valid
+    for spec in specs:
+        key, eq, value = spec.partition(b"=")
+        key = key.strip()
+        if not eq or not key[:1].isalpha() or key in tags:
+            return None
+        tags[key] = value.strip()
     return tags
 
 
@@ -129,8 +143,9 @@ def _static(
 ) -> DkimCheck:
     sig = sig or {}
     domain = _text(sig.get(b"d"))
-    names = sig[b"h"].split(b":") if b"h" in sig else []
-    signed = tuple(n.decode("ascii", "replace").lower() for n in (h.strip() for h in names) if n)
+    # the signed header names, lower case, empty ones dropped (bytes whitespace: str.strip would take more)
+    names = sig[b"h"].decode("ascii", "replace").lower().split(":") if b"h" in sig else []
+    signed = tuple([n for h in names if (n := h.strip(_BYTES_SPACE))])
     return DkimCheck(
         result=result,
         header_index=header_index,

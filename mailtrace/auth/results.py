@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
+from mailtrace.model.frozen import fast_init
 
 
 class SpfResult(StrEnum):
@@ -85,6 +86,7 @@ class Agreement(StrEnum):
     NOT_RECHECKED = "not_rechecked"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SpfCheck:
     """RFC 7208 ``check_host()`` for the border client IP and the envelope sender."""
@@ -119,6 +121,7 @@ class SpfCheck:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DkimCheck:
     """One ``DKIM-Signature`` re-verified (RFC 6376 section 6)."""
@@ -161,6 +164,7 @@ class DkimCheck:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArcInstance:
     """One ARC set (RFC 8617 section 4.1) as validated."""
@@ -189,6 +193,7 @@ class ArcInstance:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArcCheck:
     """The ARC chain's validation status (RFC 8617 section 5.2)."""
@@ -207,6 +212,7 @@ class ArcCheck:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DmarcCheck:
     """RFC 7489 evaluation for the ``From:`` domain."""
@@ -249,6 +255,7 @@ class DmarcCheck:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StampedResult:
     """One method result from an ``Authentication-Results`` field (RFC 8601)."""
@@ -277,6 +284,7 @@ class StampedResult:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Comparison:
     """A stamped result next to the re-check of the same thing."""
@@ -299,6 +307,7 @@ class Comparison:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Stamped:
     """What the receiving side wrote at delivery, and how it compares with the re-check.
@@ -334,6 +343,7 @@ class Stamped:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DnsUsage:
     """The DNS work one verification did, against its bounds."""
@@ -356,6 +366,7 @@ class DnsUsage:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Verification:
     """Everything re-verified for one message (the report's ``verification`` key)."""

@@ -75,12 +75,15 @@ def run_verification(
     if policy.resolver is None:
         spf = not_checked_spf(client_ip, mail_from, helo, border_note)
         dkim = not_checked_dkim(message)
+        arc_sets = has_arc(message)  # without ARC fields there are no recorded results either
         arc = ArcCheck(
-            cv=ArcResult.NOT_CHECKED if has_arc(message) else ArcResult.NONE,
-            reason="no resolver: ARC not re-checked" if has_arc(message) else "no ARC sets",
+            cv=ArcResult.NOT_CHECKED if arc_sets else ArcResult.NONE,
+            reason="no resolver: ARC not re-checked" if arc_sets else "no ARC sets",
             instances=tuple(
                 ArcInstance(instance=n, authentication_results=t) for n, t in recorded_results(message).items()
-            ),
+            )
+            if arc_sets
+            else (),
         )
         dmarc = DmarcCheck(result=DmarcResult.NOT_CHECKED, domain=domain, reason="no resolver: DMARC not re-checked")
         return Verification(

@@ -12,6 +12,7 @@ from typing import Any
 from mailtrace.model.fields import Message
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
+from mailtrace.parse.addresses import parse_address_list
 from mailtrace.parse.auth import Authentication
 from mailtrace.policy import Policy
 from mailtrace.trace.forwarding import forwarding_signals, own_seals
@@ -22,7 +23,7 @@ from mailtrace.verdict.checks_headers import header_findings
 from mailtrace.verdict.checks_statements import statement_findings
 from mailtrace.verdict.checks_trace import trace_findings
 from mailtrace.verdict.classify import Parts, Verdict, VerdictResult, classify, corroborated_forwarding
-from mailtrace.verdict.evidence import AuthView, build_view
+from mailtrace.verdict.evidence import AuthView, build_view, trusted_results
 from mailtrace.verdict.from_auth import from_authentication
 from mailtrace.verdict.from_identity import FromIdentity, from_identity
 from mailtrace.verdict.integrity import trace_integrity
@@ -45,13 +46,12 @@ __all__ = [
     "judge",
 ]
 
-_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2, Severity.INFO: 3}
+#: Severities, highest first: findings are grouped in this order, keeping their order within a severity.
+_ORDER = (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
 
 
 def original_from(message: Message) -> frozenset[str]:
     """The addresses of ``X-Original-From:`` (where a list that rewrote From: keeps the author), lower case."""
-    from mailtrace.parse.addresses import parse_address_list
-
     out: set[str] = set()
     for f in message.get_all("X-Original-From")[:4]:
         out.update((a.address or "").lower() for a in parse_address_list(f.value[:2048])[0] if a.address)
@@ -74,13 +74,14 @@ def judge(
     identity = from_identity(headers)  # From: as receivers read it (issue 14), not the first RFC 5322 mailbox
     from_domain = identity.domain
     signals = forwarding_signals(headers, message, own_seals(path))
-    view = build_view(verification, authentication, path, policy.trusted_authserv_ids, from_domain)
+    trusted = trusted_results(authentication, path, policy.trusted_authserv_ids)  # the receiver's stamps
+    view = build_view(verification, authentication, path, policy.trusted_authserv_ids, from_domain, trusted)
     findings: list[Finding] = []
     findings.extend(trace_findings(path, received, policy.now, signals.any))
     findings.extend(auth_findings(view, path, verification, signals))
     findings.extend(header_findings(headers, path, signals, identity, original_from(message)))
     findings.extend(forwarding_findings(path, signals, view))
-    judgement = receiver_judgement(authentication, message, path, policy.trusted_authserv_ids, from_domain)
+    judgement = receiver_judgement(authentication, message, path, policy.trusted_authserv_ids, from_domain, trusted)
     fa = from_authentication(view, verification, judgement, path, from_domain, identity.displayed)
     findings = statement_findings(findings, view, fa, judgement)
     med = mediation(
@@ -94,7 +95,7 @@ def judge(
         corroborated=corroborated_forwarding(path, signals),
         failures=[f.code for f in findings],
     )
-    findings.sort(key=lambda f: _ORDER[f.severity])
+    findings = [f for severity in _ORDER for f in findings if f.severity is severity]  # a stable sort
     parts = Parts(
         origin=origin(path, received, view, from_domain),
         from_auth=fa,

@@ -176,6 +176,8 @@ def _return_path_orgs(headers: Headers) -> set[str]:
 
 
 def _display_name(field: AddressField, name: str, address: str, signals: ForwardingSignals) -> list[Finding]:
+    if "@" not in name:
+        return []  # no address to show
     for m in _ADDRESS.finditer(name[:512]):
         shown = m.group(0)
         if shown.lower() == (address or "").lower():
@@ -218,22 +220,23 @@ def _message_id(headers: Headers, path: Path) -> list[Finding]:
                 )
             ]
         return []
-    m = _MSGID_DOMAIN.search(mid.value.strip()[:1000])
-    org = org_domain(m.group(1)) if m else None
     border = path.border
-    if org and border is not None and not path.internal:
-        at = next((h for h in path.hops if h.received_index == border.index), None)
-        rorg = at.organisation if at is not None else None
-        sender_orgs = _sender_orgs(path, at.position if at is not None else None)
-        if rorg and org == rorg and org not in sender_orgs:
-            return [
-                finding(
-                    "header.message_id_inconsistent",
-                    f"Message-ID {mid.value.strip()[:120]} was written in {org}, the recipient's organisation: the "
-                    "sender's software did not supply one (typical of bulk or bot mail).",
-                    [Evidence(text=mid.value.strip()[:160], header="Message-ID", header_index=mid.index)],
-                )
-            ]
+    if border is None or path.internal:
+        return []
+    at = next((h for h in path.hops if h.received_index == border.index), None)
+    org = at.organisation if at is not None else None  # the recipient's organisation
+    if not org:
+        return []
+    m = _MSGID_DOMAIN.search(mid.value.strip()[:1000])
+    if m is not None and org_domain(m.group(1)) == org and org not in _sender_orgs(path, at.position if at else None):
+        return [
+            finding(
+                "header.message_id_inconsistent",
+                f"Message-ID {mid.value.strip()[:120]} was written in {org}, the recipient's organisation: the "
+                "sender's software did not supply one (typical of bulk or bot mail).",
+                [Evidence(text=mid.value.strip()[:160], header="Message-ID", header_index=mid.index)],
+            )
+        ]
     return []
 
 

@@ -86,36 +86,40 @@ def trace_findings(
                 border.evidence,
             )
         )
-    out.extend(_stamps(path))
+    # with the crossing line missing, the line at the border is the recipient's own internal hand-off
+    gap = border is not None and crossing_line_missing(border, path.hops)
+    out.extend(_stamps(path, gap))
     for actor in path.actors:
-        if Role.OPEN_RELAY in actor.role_names:
-            ev = next((r.evidence for r in actor.roles if r.role is Role.OPEN_RELAY), ())
+        relay = next((r for r in actor.roles if r.role is Role.OPEN_RELAY), None)
+        if relay is not None:
             out.append(
                 finding(
                     "trace.open_relay",
                     f"{actor.name} relayed the message without authentication and is named nowhere else in it "
                     "(not From, Return-Path or a DKIM signer): an open relay or a compromised third-party server.",
-                    ev,
+                    relay.evidence,
                 )
             )
-    rest = [*_times(path, now), *_helo(path, received), *_below_border(path, received, forwarded)]
+    rdom = _recipient_org(path, received)
+    rest = [*_times(path, now), *_helo(path, received, rdom, gap), *_below_border(path, received, forwarded, rdom)]
     out.extend(_weigh_links(_links(path), rest))
     out.extend(rest)
     return out
 
 
-def _stamps(path: Path) -> list[Finding]:
+def _stamps(path: Path, gap: bool) -> list[Finding]:
     """The recipient border against the receivers' own stamps (RFC 7208 section 9.1, RFC 8601 section 2.5).
 
     A border read from a stamp whose client no ``Received:`` line shows is reported (the crossing line is
     missing); a stamp whose writer is a host of the trace at or above the border, naming another public client,
     disagrees with the border. Stamps by names the trace never shows are ignored: nothing ties them to this path.
+    ``gap``: the crossing line is missing (:func:`mailtrace.trace.border.crossing_line_missing`).
     """
     border = path.border
     if border is None:
         return []
     out: list[Finding] = []
-    if crossing_line_missing(border, path.hops):
+    if gap:
         first = border.evidence[0] if border.evidence else None
         out.append(
             finding(
@@ -129,7 +133,7 @@ def _stamps(path: Path) -> list[Finding]:
         )
     seen: set[str] = set()
     for s in path.stamps:
-        if not is_public_ip(s.ip) or same_ip(s.ip, border.ip) or s.ip in seen:
+        if s.ip in seen or same_ip(s.ip, border.ip) or not is_public_ip(s.ip):
             continue
         w = stamp_writer(s, path.hops)
         if w is None or w.received_index is None or w.received_index > border.index:
@@ -157,8 +161,9 @@ def _stamps(path: Path) -> list[Finding]:
 
 def _links(path: Path) -> list[Finding]:
     out: list[Finding] = []
+    broken = LinkStatus.BROKEN
     for h in path.hops:
-        if h.link is not LinkStatus.BROKEN:
+        if h.link is not broken:
             continue
         sev = Severity.LOW if h.trusted else Severity.MEDIUM
         side = "on the recipient's side" if h.trusted else "on the sender's side, where lines can be forged"
@@ -211,8 +216,9 @@ def _weigh_links(links: list[Finding], others: Sequence[Finding]) -> list[Findin
 
 def _times(path: Path, now: datetime | None) -> list[Finding]:
     out: list[Finding] = []
+    backwards = DelayStatus.BACKWARDS
     for h in path.hops:
-        if h.delay_status is not DelayStatus.BACKWARDS or h.delay_seconds is None:
+        if h.delay_status is not backwards or h.delay_seconds is None:
             continue
         side = "recipient's side" if h.trusted else "sender's side"
         if -h.delay_seconds <= BACKWARDS_BOUND:
@@ -235,8 +241,10 @@ def _times(path: Path, now: datetime | None) -> list[Finding]:
                     severity=Severity.LOW if h.trusted else Severity.MEDIUM,
                 )
             )
-    top = next((h.timestamp for h in reversed(path.hops) if h.trusted and h.timestamp), None)
-    limit = now or top
+    # the analysis clock, else the recipient's last hop
+    limit = (
+        now if now is not None else next((h.timestamp for h in reversed(path.hops) if h.trusted and h.timestamp), None)
+    )
     if limit is not None:
         for h in path.hops:
             if h.timestamp is not None and h.timestamp - limit > FUTURE_BOUND:
@@ -270,32 +278,34 @@ def _recipient_org(path: Path, received: Sequence[Received]) -> str | None:
     return rdom
 
 
-def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
+def _helo(path: Path, received: Sequence[Received], rdom: str | None, gap: bool) -> list[Finding]:
+    """``rdom``: the recipient's organisation (:func:`_recipient_org`); ``gap``: the crossing line is missing, so
+    the line at the border is the recipient's own internal hand-off: its client is a recipient host, never a
+    sender-side claim."""
     out: list[Finding] = []
-    rdom = _recipient_org(path, received)
     border = path.border
-    # with the crossing line missing, the line at the border is the recipient's own internal hand-off: its
-    # client is a recipient host, never a sender-side claim
-    gap = border is not None and crossing_line_missing(border, path.hops)
     # with a mediator (a list or forwarder: two crossings or more), the lines at or below the earlier crossing
     # are the author's leg, and the author may well be in the recipient's organisation (a list echoing a
     # member's own post)
     earlier = path.borders[-2].index if len(path.borders) >= 2 else None
+    # a HELO can claim the recipient's domain only at or below the border (-1: no hop can)
+    border_position = _pos(path, border.index) if rdom and border is not None else -1
     for h in path.hops:
-        if h.received_index is None or h.received_index >= len(received):
+        index = h.received_index
+        if index is None or index >= len(received) or (gap and h.trusted):
             continue
-        if gap and h.trusted:
-            continue
-        r = received[h.received_index]
+        claims = h.position <= border_position and (earlier is None or index < earlier)  # not the author's leg
+        literal = not h.trusted and h.from_ip
+        if not claims and not literal:
+            continue  # neither check below applies to this hop
+        r = received[index]
         helo = clean_host(r.from_.helo)
         if helo is None:
             continue
-        author_leg = earlier is not None and h.received_index >= earlier
         if (
-            rdom
-            and border is not None
-            and h.position <= _pos(path, border.index)
-            and not author_leg
+            claims
+            and rdom
+            and rdom in helo  # the organisational domain of a host name is its tail
             and org_domain(helo) == rdom
             and not same_org(org_domain(r.from_.rdns), rdom)
             and (h.border or is_public_ip(h.from_ip))
@@ -309,7 +319,7 @@ def _helo(path: Path, received: Sequence[Received]) -> list[Finding]:
                 )
             )
         # a private literal is a client behind NAT naming its LAN address: normal, not a lie
-        if is_ip(helo) and not is_internal_ip(helo) and h.from_ip and not same_ip(helo, h.from_ip) and not h.trusted:
+        if literal and is_ip(helo) and not is_internal_ip(helo) and not same_ip(helo, h.from_ip):
             out.append(
                 finding(
                     "trace.helo_ip_mismatch",
@@ -325,19 +335,18 @@ def _pos(path: Path, index: int) -> int:
     return next((h.position for h in path.hops if h.received_index == index), -1)
 
 
-def _below_border(path: Path, received: Sequence[Received], forwarded: bool) -> list[Finding]:
+def _below_border(path: Path, received: Sequence[Received], forwarded: bool, rdom: str | None) -> list[Finding]:
+    """``rdom``: the recipient's own mail domain only (:func:`_recipient_org`): its provider (a shared one, such
+    as Microsoft 365) may run the sender's relays too."""
     out: list[Finding] = []
     border = path.border
     if border is None:
         return out
-    # the recipient's own mail domain only: its provider (a shared one, such as Microsoft 365) may run the
-    # sender's relays too
-    rdom = _recipient_org(path, received)
     for h in path.hops:
         if h.trusted or h.synthetic or h.received_index is None or h.received_index >= len(received):
             continue
         r = received[h.received_index]
-        if is_internal_ip(h.from_ip):
+        if h.from_ip and is_internal_ip(h.from_ip):
             out.append(
                 finding(
                     "trace.private_below_border",
@@ -362,9 +371,13 @@ def _below_border(path: Path, received: Sequence[Received], forwarded: bool) -> 
 
 
 def _queue_id_problem(r: Received) -> str | None:
-    soft = (r.software or "").lower()
-    qid = (r.id or "").strip().rstrip(";")
-    if not qid or not soft:
+    if not r.software or not r.id:
+        return None
+    soft = r.software.lower()
+    if soft not in ("postfix", "exim"):
+        return None
+    qid = r.id.strip().rstrip(";")
+    if not qid:
         return None
     if soft == "postfix" and not _POSTFIX_ID.fullmatch(qid):
         return f"claims Postfix but its queue id {qid!r} does not have Postfix's syntax"

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from mailtrace.model.frozen import fast_init
 from mailtrace.trace.forwarding import ForwardingSignals
 from mailtrace.trace.hosts import org_domain, same_org
 from mailtrace.trace.model import Path
@@ -48,6 +49,7 @@ class VerdictResult(StrEnum):
     INDETERMINATE = "indeterminate"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Verdict:
     """The overall classification and the reasons that decided it."""
@@ -84,6 +86,7 @@ _HEAVY = (Severity.MEDIUM, Severity.HIGH)
 _TRACE_SOFT = ("trace.link_broken", "trace.time_backwards", "trace.implausible_hop")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Parts:
     """The verdict's statements, from which :func:`classify` derives the result."""

@@ -22,6 +22,7 @@ one pass over them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -59,6 +60,13 @@ _ZWJ = 0x200D
 _DIGIT_LETTERS = str.maketrans("013457", "oleast")
 #: Blocks of invisible code points: variation selectors (outside emoji) and their supplement, tags.
 _INVISIBLE_RANGES = ((0xFE00, 0xFE0F), (0xE0000, 0xE007F), (0xE0100, 0xE01EF))
+#: One invisible character: :data:`INVISIBLE` and :data:`_INVISIBLE_RANGES` as a character class.
+_INVISIBLE_CHAR = re.compile(
+    "["
+    + "".join(f"\\U{cp:08x}" for cp in sorted(INVISIBLE))
+    + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _INVISIBLE_RANGES)
+    + "]"
+)
 #: Scripts whose letters mixed with Latin in one word are ordinary writing, not look-alikes.
 _ORDINARY_WITH_LATIN = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "IDEOGRAPHIC"})
 
@@ -116,16 +124,15 @@ def _plain_letter(ch: str) -> str | None:
     return plain if plain.isascii() and plain.isalpha() else latin_lookalike(ch)
 
 
-def _is_invisible(ch: str) -> bool:
-    cp = ord(ch)
-    return cp in INVISIBLE or any(lo <= cp <= hi for lo, hi in _INVISIBLE_RANGES)
-
-
 def visible_text(text: str) -> str:
-    """``text`` as it shows: NFKC (styled letters to plain), invisible characters and combining marks dropped."""
-    return "".join(
-        ch for ch in unicodedata.normalize("NFKC", text) if not _is_invisible(ch) and unicodedata.category(ch) != "Mn"
-    )
+    """``text`` as it shows: NFKC (styled letters to plain), invisible characters and combining marks dropped.
+
+    ASCII text shows as written (NFKC keeps it, and it holds no invisible character or combining mark).
+    """
+    if text.isascii():
+        return text
+    category = unicodedata.category
+    return "".join(ch for ch in _INVISIBLE_CHAR.sub("", unicodedata.normalize("NFKC", text)) if category(ch) != "Mn")
 
 
 def skeleton(text: str) -> str:
@@ -136,9 +143,8 @@ def skeleton(text: str) -> str:
 
 def _invisible(name: str) -> list[str]:
     found: list[str] = []
-    for i, ch in enumerate(name):
-        if not _is_invisible(ch):
-            continue
+    for m in _INVISIBLE_CHAR.finditer(name):
+        i, ch = m.start(), m.group()
         if i > 0 and _emoji(name[i - 1]) and (ord(ch) != _ZWJ or (i < len(name) - 1 and _emoji(name[i + 1]))):
             continue  # an emoji sequence (🤸‍♂️) or an emoji's presentation selector (❗️)
         found.append(ch)
@@ -151,7 +157,9 @@ def _emoji(ch: str) -> bool:
 
 def _mixed_words(name: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """Words that mix Latin with another script through letters confusable with Latin ones."""
-    out = []
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    if name.isascii():  # every ASCII letter is Latin: no word mixes scripts
+        return out
     for word in name.split():
         scripts = {s for ch in word if (s := _script(ch)) != "COMMON"}
         if "LATIN" not in scripts or len(scripts) < 2:
@@ -164,7 +172,76 @@ def _mixed_words(name: str) -> list[tuple[str, list[tuple[str, str]]]]:
     return out
 
 
+#: What may open a top-level alternative of a brand pattern before its first word: ``^``, ``\\b``, ``\\W*``.
+_ANCHORS = re.compile(r"(?:\^|\\b|\\W\*)*")
+#: A run of literal pattern text: letters, digits and escaped punctuation (``n\\.e\\.t``).
+_LITERAL = re.compile(r"(?:[A-Za-z0-9]|\\[^A-Za-z0-9])+")
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|`` (escapes skipped, groups kept whole; no character classes)."""
+    out: list[str] = []
+    depth = start = i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and not depth:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def required_words(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case words one of which every match of ``pattern`` holds, or ``None`` when that cannot be read.
+
+    Each top-level alternative must open (after ``^``, ``\\b`` or ``\\W*``) with a literal word not followed by
+    a quantifier; a pattern with a character class is not read.
+    """
+    if "[" in pattern:
+        return None
+    words: list[str] = []
+    for alternative in _alternatives(pattern):
+        start = _ANCHORS.match(alternative)
+        m = _LITERAL.match(alternative, start.end() if start else 0)
+        if m is None or alternative[m.end() : m.end() + 1] in ("*", "?", "{"):
+            return None
+        words.append(re.sub(r"\\(.)", r"\1", m.group()).lower())
+    return tuple(dict.fromkeys(words))
+
+
+#: Each brand with the words one of which its pattern needs (``None``: always searched).
+_BRAND_WORDS = tuple((brand, required_words(brand.pattern.pattern)) for brand in BRANDS)
+#: Any of those words: a display name with none of them names no brand (when every brand's words are known).
+_ANY_WORD = (
+    re.compile("|".join(re.escape(w) for w in sorted({w for _, ws in _BRAND_WORDS for w in ws or ()}, key=len)))
+    if all(ws for _, ws in _BRAND_WORDS)
+    else None
+)
+
+
 def _brand(text: str) -> Brand | None:
+    """The first brand of :data:`.brands.BRANDS` whose pattern ``text`` matches.
+
+    ASCII text is first checked for the brands' words (lower case holds them exactly as the patterns'
+    case-insensitive matching does; other scripts hold letters that fold onto ASCII ones, U+017F LONG S onto ``s``):
+    without one of a brand's words its pattern cannot match.
+    """
+    if text.isascii():
+        low = text.lower()
+        if _ANY_WORD is not None and _ANY_WORD.search(low) is None:
+            return None
+        for brand, words in _BRAND_WORDS:
+            if (words is None or any(w in low for w in words)) and brand.pattern.search(text):
+                return brand
+        return None
     for brand in BRANDS:
         if brand.pattern.search(text):
             return brand
@@ -219,7 +296,7 @@ def display_name_findings(identity: FromIdentity, list_rewrite: bool = False) ->
     brand = _brand(plain)
     mixed = _mixed_words(name)
     # the brand shows only once look-alike or styled letters are mapped (invisible ones aside)
-    disguised = brand is not None and _brand("".join(ch for ch in name if not _is_invisible(ch))) is None
+    disguised = brand is not None and not name.isascii() and _brand(_INVISIBLE_CHAR.sub("", name)) is None
     if mixed or disguised:
         swaps = [(ch, look) for _, s in mixed for ch, look in s]
         if not swaps:

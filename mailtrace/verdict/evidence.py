@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mailtrace.model.frozen import fast_init
+from mailtrace.trace.hosts import org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
 
 _DKIM_WORDS = {
@@ -34,6 +36,7 @@ _DKIM_WORDS = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
     """One method's result as the verdict reads it, and where it came from."""
@@ -49,6 +52,7 @@ class Outcome:
     identity: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthView:
     spf: Outcome | None
@@ -82,8 +86,6 @@ def _str(x: Any) -> str | None:
 
 
 def _org(domain: str | None) -> str | None:
-    from mailtrace.trace.hosts import org_domain
-
     return org_domain(domain) or (domain.lower() if domain else None)
 
 
@@ -125,15 +127,16 @@ def _at_border(path: Path, index: int | None, writer: str | None) -> bool:
     )
     if below is not None and index > below:
         return False
-    from mailtrace.trace.hosts import org_domain, same_org
-
     return writer is None or same_org(org_domain(writer), org_domain(border.receiver))
 
 
-def _stamps(authentication: Any, path: Path, policy_ids: tuple[str, ...], from_domain: str | None) -> list[Outcome]:
+def _stamps(authentication: Any, path: Path, trusted: list[Any], from_domain: str | None) -> list[Outcome]:
+    """``trusted``: :func:`trusted_results`."""
     out: list[Outcome] = []
-    for field in trusted_results(authentication, path, policy_ids):
+    from_org = _org(from_domain) if from_domain else None  # for DKIM alignment
+    for field in trusted:
         who = getattr(field, "authserv_id", None) or "the receiver"
+        source = f"stamped by {who}"
         index = getattr(field, "header_index", None)
         for res in getattr(field, "results", ()) or ():
             method = (_str(getattr(res, "method", None)) or "").split("/", 1)[0]
@@ -141,14 +144,15 @@ def _stamps(authentication: Any, path: Path, policy_ids: tuple[str, ...], from_d
             domain: str | None
             if method == "dkim":
                 domain = _prop(res, "header", "d") or _domain_of(_prop(res, "header", "i"))
-                text = " ".join([*(getattr(res, "comments", ()) or ()), getattr(res, "reason", None) or ""]).lower()
                 kind = _DKIM_WORDS.get(word, "error")
-                if word == "fail" and "body hash" in text:
-                    kind = "body_fail"
-                elif word == "fail" and ("no key" in text or "key not found" in text):
-                    kind = "unverifiable"  # Microsoft's "(no key for signature)": no key published, not a forgery
-                elif word == "fail" and ("syntax error" in text or "inappropriate" in text):
-                    kind = "error"  # a malformed signature (a permerror in RFC 8601 words)
+                if word == "fail":
+                    text = " ".join([*(getattr(res, "comments", ()) or ()), getattr(res, "reason", None) or ""]).lower()
+                    if "body hash" in text:
+                        kind = "body_fail"
+                    elif "no key" in text or "key not found" in text:
+                        kind = "unverifiable"  # Microsoft's "(no key for signature)": no key published, not a forgery
+                    elif "syntax error" in text or "inappropriate" in text:
+                        kind = "error"  # a malformed signature (a permerror in RFC 8601 words)
                 word = kind
             elif method == "spf":
                 domain = _domain_of(_prop(res, "smtp", "mailfrom") or _prop(res, "smtp", "mail"))
@@ -164,13 +168,13 @@ def _stamps(authentication: Any, path: Path, policy_ids: tuple[str, ...], from_d
             ev = Evidence(text=f"{method}={word} stamped by {who}", header="Authentication-Results", header_index=index)
             aligned = None
             if method == "dkim" and domain and from_domain:
-                aligned = _org(domain) == _org(from_domain)
+                aligned = _org(domain) == from_org
             out.append(
                 Outcome(
                     method=method,
                     result=word,
                     domain=domain,
-                    source=f"stamped by {who}",
+                    source=source,
                     evidence=ev,
                     aligned=aligned,
                     identity=identity if method == "spf" else None,
@@ -214,13 +218,32 @@ def _domain_of(address: str | None) -> str | None:
 
 
 def build_view(
-    verification: Any, authentication: Any, path: Path, policy_ids: tuple[str, ...], from_domain: str | None
+    verification: Any,
+    authentication: Any,
+    path: Path,
+    policy_ids: tuple[str, ...],
+    from_domain: str | None,
+    trusted: list[Any] | None = None,
 ) -> AuthView:
-    stamped = _stamps(authentication, path, policy_ids, from_domain)
+    """``trusted``: :func:`trusted_results` when the caller has it already."""
+    if trusted is None:
+        trusted = trusted_results(authentication, path, policy_ids)
+    stamped = _stamps(authentication, path, trusted, from_domain)
     checked = bool(getattr(verification, "checked", False))
-    first = {m: next((o for o in stamped if o.method == m), None) for m in ("spf", "dmarc", "arc")}
-    spf, dmarc, arc = first["spf"], first["dmarc"], first["arc"]
-    dkim = [o for o in stamped if o.method == "dkim"]
+    # the first stamp of each method, every DKIM stamp
+    spf: Outcome | None = None
+    dmarc: Outcome | None = None
+    arc: Outcome | None = None
+    dkim: list[Outcome] = []
+    for o in stamped:
+        if o.method == "dkim":
+            dkim.append(o)
+        elif o.method == "spf":
+            spf = spf or o
+        elif o.method == "dmarc":
+            dmarc = dmarc or o
+        elif o.method == "arc":
+            arc = arc or o
     if checked:
         ev = Evidence(text="re-verification against DNS now", header=None)
         # without a border there is no crossing client: SPF (and DMARC through it) was checked on a guess
@@ -249,7 +272,7 @@ def build_view(
         dkim = merged
     else:
         unverifiable_now = []
-    trusted = next((o.source for o in stamped), None)
+    trusted_authserv = next((o.source for o in stamped), None)
     set_aside = _set_aside(verification, path) if checked else ()
     return AuthView(
         spf=spf,
@@ -258,7 +281,7 @@ def build_view(
         arc=arc,
         stamped=tuple(stamped),
         rechecked=checked,
-        trusted_authserv=trusted,
+        trusted_authserv=trusted_authserv,
         set_aside=set_aside,
         unverifiable_now=tuple(unverifiable_now),
     )

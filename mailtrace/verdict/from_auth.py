@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mailtrace.model.frozen import fast_init
 from mailtrace.trace.hosts import org_domain
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.verdict.evidence import AuthView, Outcome, recheck_outcomes
@@ -43,6 +44,7 @@ UNVERIFIABLE = "unverifiable"
 _DMARC_PASS = ("pass", "bestguesspass")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Identity:
     """One identity that authenticated (or failed to): an SPF domain or a DKIM ``d=``."""
@@ -63,6 +65,7 @@ class Identity:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FromAuthentication:
     domain: str | None  #: the From: domain as receivers read it
@@ -173,14 +176,19 @@ def from_authentication(
     from_domain: str | None,
     displayed: str | None,
 ) -> FromAuthentication:
-    stamped = list(view.stamped)
-    s_spf = next((o for o in stamped if o.method == "spf"), None)
-    s_dmarc = next((o for o in stamped if o.method == "dmarc"), None)
-    s_dkim = [o for o in stamped if o.method == "dkim"]
-    stamp_status = _status(s_spf, s_dkim, s_dmarc, from_domain, judgement)
-    r_spf, r_dmarc, r_dkim = recheck_outcomes(verification, path, from_domain)
-    re_status = _status(r_spf, r_dkim, r_dmarc, from_domain) if view.rechecked else None
     merged = _status(view.spf, view.dkim, view.dmarc, from_domain, judgement)
+    if view.rechecked:
+        stamped = list(view.stamped)
+        s_spf = next((o for o in stamped if o.method == "spf"), None)
+        s_dmarc = next((o for o in stamped if o.method == "dmarc"), None)
+        s_dkim = [o for o in stamped if o.method == "dkim"]
+        stamp_status = _status(s_spf, s_dkim, s_dmarc, from_domain, judgement)
+        r_spf, r_dmarc, r_dkim = recheck_outcomes(verification, path, from_domain)
+        re_status = _status(r_spf, r_dkim, r_dmarc, from_domain)
+    else:
+        # without a re-check the view holds the stamps alone (build_view: the first SPF and DMARC stamp,
+        # every DKIM stamp), so the stamp's reading is the merged one
+        stamp_status, re_status = merged, None
     status = merged or NONE
     # a stamped failure outranks "nothing found now"
     if stamp_status == FAIL and status in (NONE, UNVERIFIABLE, UNALIGNED_PASS):

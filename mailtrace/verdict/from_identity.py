@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.model.addresses import Address
+from mailtrace.model.frozen import fast_init
 from mailtrace.model.headers import AddressField, Headers
 from mailtrace.parse.addresses import parse_addr_spec
 from mailtrace.parse.encoded_words import decode_encoded_words
@@ -61,6 +62,7 @@ _LABELS = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9](?:
 _SPACES = re.compile(r"\s+")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FromIdentity:
     """``From:`` as a receiver authenticates it and as a mail client displays it.
@@ -110,84 +112,94 @@ class _Piece:
     spec: str | None  #: the address in ``<...>``, or a bare ``local@domain``
 
 
+#: The characters that end a run of plain text: at the top level, inside a quoted string, inside a comment.
+_TOP_SPECIAL = re.compile(r'[,;"(<]')
+_QUOTED_SPECIAL = re.compile(r'["\\]')
+_COMMENT_SPECIAL = re.compile(r"[()\\]")
+
+
 def _split(value: str) -> list[_Piece]:
-    """The pieces of ``value`` between top-level commas; one pass over the text (linear)."""
+    """The pieces of ``value`` between top-level commas; one pass over the text (linear).
+
+    Runs of plain text are taken whole (each ``search`` starts where the last one ended): a piece's
+    text is the slice of ``value`` it spans, its name the plain text outside ``<...>`` and comments
+    (a quoted string's content without the quotes and escaping backslashes), its spec the first
+    ``<...>``'s content (to the end of the value when unclosed).
+    """
     pieces: list[_Piece] = []
-    text: list[str] = []
     name: list[str] = []
     spec: str | None = None
-    angle: list[str] | None = None
-    depth = 0  # comment nesting
-    quoted = False
-    escaped = False
+    begin = 0  # where the current piece's text begins
+    i = 0
+    n = len(value)
+    top, quoted_special, comment_special = _TOP_SPECIAL.search, _QUOTED_SPECIAL.search, _COMMENT_SPECIAL.search
 
-    def close() -> None:
-        nonlocal spec
-        raw = "".join(text).strip()
-        shown = "".join(name).strip()
+    def close(end: int) -> None:
+        raw = value[begin:end].strip()
         if raw:
-            bare = spec
-            if bare is None and " " not in shown and "@" in shown and '"' not in raw:
+            shown = "".join(name).strip()
+            if spec is None and " " not in shown and "@" in shown and '"' not in raw:
                 # a bare addr-spec: the whole piece is the address, there is no name
                 pieces.append(_Piece(raw, "", shown))
             else:
-                pieces.append(_Piece(raw, shown, bare))
-        text.clear()
+                pieces.append(_Piece(raw, shown, spec))
         name.clear()
-        spec = None
 
-    for ch in value:
-        if len(pieces) >= MAX_PIECES:
+    while i < n:
+        m = top(value, i)
+        if m is None:
+            name.append(value[i:])
             break
-        if escaped:
-            escaped = False
-            text.append(ch)
-            if angle is not None:
-                angle.append(ch)
-            elif depth == 0:
-                name.append(ch)
-            continue
-        if ch == "\\" and (quoted or depth):
-            escaped = True
-            text.append(ch)
-            continue
-        if quoted:
-            text.append(ch)
-            if ch == '"':
-                quoted = False
-            elif angle is not None:
-                angle.append(ch)
-            else:
-                name.append(ch)
-            continue
-        if depth:
-            text.append(ch)
-            depth += 1 if ch == "(" else -1 if ch == ")" else 0
-            continue
-        if angle is not None:
-            text.append(ch)
-            if ch == ">":
-                if spec is None:
-                    spec = "".join(angle).strip()
-                angle = None
-            else:
-                angle.append(ch)
-            continue
+        j = m.start()
+        if j > i:
+            name.append(value[i:j])
+        ch = value[j]
+        i = j + 1
         if ch == "," or (ch == ";" and spec is not None):
-            close()
-            continue
-        text.append(ch)
-        if ch == '"':
-            quoted = True
-        elif ch == "(":
-            depth = 1
-        elif ch == "<":
-            angle = []
-        else:
+            close(j)
+            spec = None
+            begin = i
+            if len(pieces) >= MAX_PIECES:
+                return pieces
+        elif ch == ";":
             name.append(ch)
-    if angle is not None and spec is None:  # an unclosed <... at the end: read what is there
-        spec = "".join(angle).strip() or None
-    close()
+        elif ch == '"':  # a quoted string: its text, backslashes dropped, is part of the name
+            while i < n:
+                q = quoted_special(value, i)
+                if q is None:
+                    name.append(value[i:])
+                    i = n
+                    break
+                k = q.start()
+                if k > i:
+                    name.append(value[i:k])
+                if value[k] == '"':
+                    i = k + 1
+                    break
+                name.append(value[k + 1 : k + 2])  # the escaped character
+                i = k + 2
+        elif ch == "(":  # a comment (nested, with escapes): text, never name
+            depth = 1
+            while depth and i < n:
+                q = comment_special(value, i)
+                if q is None:
+                    i = n
+                    break
+                k = q.start()
+                c = value[k]
+                i = k + 2 if c == "\\" else k + 1
+                depth += 1 if c == "(" else -1 if c == ")" else 0
+        else:  # "<": the first <...> of a piece is its spec; unclosed, the rest of the value
+            k = value.find(">", i)
+            if k < 0:
+                if spec is None:
+                    spec = value[i:].strip() or None
+                i = n
+            else:
+                if spec is None:
+                    spec = value[i:k].strip()
+                i = k + 1
+    close(n)
     return pieces
 
 
@@ -232,8 +244,25 @@ def _duplicate_from(headers: Headers) -> bool:
     return any(d.code == "header.duplicate" and " from fields" in d.message for d in headers.defects)
 
 
+#: The last ``(headers, identity)`` read: ``verify`` (the DMARC domain) and ``judge`` read the same message's
+#: ``From:`` one after the other. One entry; ``Headers`` is immutable and held, so ``is`` cannot be fooled.
+_last: list[tuple[Headers, FromIdentity]] = []
+
+
 def from_identity(headers: Headers) -> FromIdentity:
-    """Read ``headers.from_`` as receivers do (see the module docstring); never raises."""
+    """Read ``headers.from_`` as receivers do (see the module docstring); never raises.
+
+    The reading of the last ``headers`` object is kept: the pipeline asks twice per message.
+    """
+    last = _last[:1]
+    if last and last[0][0] is headers:
+        return last[0][1]
+    identity = _read(headers)
+    _last[:] = [(headers, identity)]
+    return identity
+
+
+def _read(headers: Headers) -> FromIdentity:
     field: AddressField | None = headers.from_
     if field is None:
         return FromIdentity(address=None, domain=None, displayed="", malformed=True, reason="no From: field")
@@ -266,10 +295,11 @@ def from_identity(headers: Headers) -> FromIdentity:
         problems.append("no address at all")
     elif not valid and chosen is not None:
         problems.append(f"no valid address; receivers read the domain {chosen.domain}")
-    ambiguous = len(domains) > 1 or _duplicate_from(headers)
+    duplicate = _duplicate_from(headers)
+    ambiguous = len(domains) > 1 or duplicate
     if len(domains) > 1:
         problems.append("mailboxes at several domains (" + ", ".join(domains[:4]) + ")")
-    if _duplicate_from(headers):
+    if duplicate:
         problems.append("several From: fields (the topmost is read)")
     return FromIdentity(
         address=chosen.address if chosen is not None else None,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mailtrace.model.frozen import fast_init
 from mailtrace.verdict.catalogue import Finding, Indication, Severity
 
 CONSISTENT = "consistent"
@@ -23,6 +24,7 @@ FORGED = "forged"
 TRACE_FORGED = ("trace.helo_recipient_domain", "trace.claims_recipient_relay")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TraceIntegrity:
     status: str

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.model.fields import Message
+from mailtrace.model.frozen import fast_init
 from mailtrace.model.headers import Headers
 from mailtrace.trace.forwarding import ForwardingSignals, origin_seals, own_seals
 from mailtrace.trace.hosts import org_domain, same_org
@@ -53,6 +54,7 @@ BOUNCE = "bounce"
 EXPLAINABLE = ("auth.spf_fail", "auth.spf_softfail", "auth.dmarc_fail", "auth.compauth_fail")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Before:
     """What evidence from before the forward says about the From: domain."""
@@ -73,6 +75,7 @@ class Before:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Mediation:
     kind: str

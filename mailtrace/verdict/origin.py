@@ -11,17 +11,20 @@ evidence the verdict uses, each marked aligned with the From: domain or not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mailtrace.model.frozen import fast_init
 from mailtrace.model.received import Received
 from mailtrace.trace.model import Evidence, Path
-from mailtrace.trace.providers import provider_of, tenant_suffix_of
+from mailtrace.trace.providers import PROVIDERS, provider_of, tenant_suffix_of
 from mailtrace.verdict.evidence import AuthView
 from mailtrace.verdict.from_auth import Identity, aligned
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Provider:
     name: str
@@ -32,6 +35,7 @@ class Provider:
         return {"name": self.name, "kind": self.kind, "abuse": self.abuse}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Origin:
     ip: str | None
@@ -124,9 +128,15 @@ def _provider(name: str | None) -> Provider | None:
     return Provider(name=found.name, kind=found.kind, abuse=found.abuse)
 
 
+#: Every tenant suffix of the provider table: a name holds one (lower case) before it can fall under it.
+_TENANT_TEXT = re.compile("|".join(re.escape(s) for s in sorted({s for p in PROVIDERS for s in p.tenant_suffixes})))
+
+
 def _tenant(*names: str | None) -> str | None:
     """The customer tenant a name falls under (``contoso.onmicrosoft.com``), where one does."""
     for n in names:
+        if not n or _TENANT_TEXT.search(n.lower()) is None:
+            continue
         t = tenant_suffix_of(n)
         if t is not None:
             return t[1]

@@ -22,10 +22,13 @@ explained in words; the verdict weighs them (:mod:`.classify`). Reason codes fol
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.model.fields import Message
+from mailtrace.model.frozen import fast_init
+from mailtrace.trace.hosts import org_domain
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.trace.providers import provider_of
 from mailtrace.verdict.evidence import trusted_results
@@ -97,6 +100,7 @@ _CAT = {
 _DEST = {"I": "the inbox", "J": "the junk folder", "D": "deleted items", "Q": "quarantine"}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReceiverJudgement:
     """The final receiver's own decision, as it stamped it."""
@@ -171,10 +175,18 @@ def explain_compauth(reason: str | None) -> str | None:
 
 
 def receiver_judgement(
-    authentication: Any, message: Message, path: Path, policy_ids: tuple[str, ...], from_domain: str | None
+    authentication: Any,
+    message: Message,
+    path: Path,
+    policy_ids: tuple[str, ...],
+    from_domain: str | None,
+    trusted: list[Any] | None = None,
 ) -> ReceiverJudgement | None:
-    """The final receiver's judgement, or ``None`` when it stamped nothing the verdict can read."""
-    fields = trusted_results(authentication, path, policy_ids)
+    """The final receiver's judgement, or ``None`` when it stamped nothing the verdict can read.
+
+    ``trusted``: :func:`~mailtrace.verdict.evidence.trusted_results` when the caller has it already.
+    """
+    fields = trusted if trusted is not None else trusted_results(authentication, path, policy_ids)
     # the topmost field of the receiver, and its other fields of the same authserv-id (Proton writes one per method)
     fields = sorted(fields, key=lambda f: int(getattr(f, "header_index", 0)))
     top = fields[0] if fields else None
@@ -217,20 +229,18 @@ def receiver_judgement(
         and not fails
         and (dmarc in ("pass", "bestguesspass") or (comp == "pass" and kw.get("compauth_reason") == "100"))
     )
-    j = ReceiverJudgement(
+    return ReceiverJudgement(
         receiver=receiver,
         header_index=top.header_index if top is not None else None,
         fails_from=fails,
         passes_from=passes,
+        summary=_summary(receiver, kw.get),
         evidence=tuple(evidence),
         **kw,
     )
-    return _with_summary(j)
 
 
 def _same(a: str, b: str) -> bool:
-    from mailtrace.trace.hosts import org_domain
-
     return a.lower() == b.lower() or (org_domain(a) or a.lower()) == (org_domain(b) or b.lower())
 
 
@@ -241,10 +251,9 @@ def _ev(field: Any, text: str) -> Evidence:
 def _topmost(message: Message, name: str, above: int | None) -> Any:
     """The topmost ``name`` field, when written above the border line (``above``: its header index; ``-1``:
     anywhere, for a provider that strips or renames the field on entry)."""
-    for f in message.get_all(name):
-        if above is None or above < 0 or f.index < above:
-            return f
-        return None
+    fields = message.get_all(name)
+    if fields and (above is None or above < 0 or fields[0].index < above):
+        return fields[0]
     return None
 
 
@@ -292,38 +301,45 @@ def _provider_fields(message: Message, above: int | None, final: str | None) -> 
     return out
 
 
-def _with_summary(j: ReceiverJudgement) -> ReceiverJudgement:
-    who = j.receiver or "the final receiver"
+def _summary(receiver: str | None, get: Callable[[str], Any]) -> str:
+    """The judgement in words, from the receiver and its stamped values (``get``: the value of a field, or None)."""
+    who = receiver or "the final receiver"
+    dmarc, compauth, reason = get("dmarc"), get("compauth"), get("compauth_reason")
+    scl, sfv, category, bcl = get("scl"), get("sfv"), get("category"), get("bcl")
+    delivered_to, spam_action = get("delivered_to"), get("spam_action")
     parts: list[str] = []
-    if j.dmarc is not None:
+    if dmarc is not None:
+        action, policy, disposition, domain = (
+            get("dmarc_action"),
+            get("dmarc_policy"),
+            get("dmarc_disposition"),
+            get("dmarc_domain"),
+        )
         extra = ", ".join(
             x
             for x in (
-                f"action {j.dmarc_action}" if j.dmarc_action else "",
-                f"policy p={j.dmarc_policy}" if j.dmarc_policy else "",
-                f"disposition {j.dmarc_disposition}" if j.dmarc_disposition else "",
+                f"action {action}" if action else "",
+                f"policy p={policy}" if policy else "",
+                f"disposition {disposition}" if disposition else "",
             )
             if x
         )
+        parts.append(f"DMARC {dmarc}" + (f" for {domain}" if domain else "") + (f" ({extra})" if extra else ""))
+    if compauth is not None:
         parts.append(
-            f"DMARC {j.dmarc}" + (f" for {j.dmarc_domain}" if j.dmarc_domain else "") + (f" ({extra})" if extra else "")
+            f"composite authentication {compauth}"
+            + (f" (reason {reason}: {get('compauth_explained')})" if reason else "")
         )
-    if j.compauth is not None:
-        parts.append(
-            f"composite authentication {j.compauth}"
-            + (f" (reason {j.compauth_reason}: {j.compauth_explained})" if j.compauth_reason else "")
-        )
-    if j.scl is not None:
-        parts.append(f"spam confidence level {j.scl}" + (f" ({_SCL[j.scl]})" if j.scl in _SCL else ""))
-    if j.sfv is not None:
-        parts.append(f"filter verdict {j.sfv}" + (f" ({_SFV[j.sfv]})" if j.sfv in _SFV else ""))
-    if j.category is not None:
-        parts.append(f"category {j.category}" + (f" ({_CAT[j.category]})" if j.category in _CAT else ""))
-    if j.bcl is not None:
-        parts.append(f"bulk complaint level {j.bcl}")
-    if j.delivered_to is not None:
-        parts.append(f"delivered to {j.delivered_to}")
-    if j.spam_action is not None:
-        parts.append(j.spam_action)
-    text = f"{who} stamped " + "; ".join(parts) + "." if parts else ""
-    return replace(j, summary=text)
+    if scl is not None:
+        parts.append(f"spam confidence level {scl}" + (f" ({_SCL[scl]})" if scl in _SCL else ""))
+    if sfv is not None:
+        parts.append(f"filter verdict {sfv}" + (f" ({_SFV[sfv]})" if sfv in _SFV else ""))
+    if category is not None:
+        parts.append(f"category {category}" + (f" ({_CAT[category]})" if category in _CAT else ""))
+    if bcl is not None:
+        parts.append(f"bulk complaint level {bcl}")
+    if delivered_to is not None:
+        parts.append(f"delivered to {delivered_to}")
+    if spam_action is not None:
+        parts.append(spam_action)
+    return f"{who} stamped " + "; ".join(parts) + "." if parts else ""
