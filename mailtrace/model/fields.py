@@ -87,8 +87,19 @@ class HeaderField:
         # every defect, is :func:`mailtrace.parse.message.decode_field`'s.
         # A plain field: the value starts right after ``name:`` and is read up to the default
         # limit (:class:`_TunedHeaderField` runs this with its own settings, see below).
+        # :func:`_unfold`'s fast path is written out here (one Python call less on every field read).
         body = self.raw[len(self.name) + 1 :]
-        return _unfold(self, body if len(body) <= DEFAULT_MAX_FIELD_BYTES else None)
+        if len(body) <= DEFAULT_MAX_FIELD_BYTES:
+            try:
+                value = body.translate(None, b"\r\n").strip(b" \t").decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                if "=?" not in value and "\x00" not in value:
+                    cache: tuple[str, str, tuple[Defect, ...]] = (value, value, ())
+                    _set_cache(self, cache)
+                    return cache
+        return _unfold(self, None)
 
     @property
     def _body(self) -> int:

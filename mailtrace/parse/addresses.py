@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from email_validator import EmailNotValidError, validate_email
@@ -43,8 +41,7 @@ class _Budget:
 _BUDGET: ContextVar[_Budget | None] = ContextVar("mailtrace_address_budget", default=None)
 
 
-@contextmanager
-def address_budget(seconds: float) -> Iterator[None]:
+class address_budget:  # a context manager used like a function: ``with address_budget(seconds):``
     """Bound the CPU time the address parsers spend on one message (``Limits.address_time_budget``).
 
     CPU time of the calling thread, not wall time: a loaded machine never changes a result.
@@ -53,14 +50,23 @@ def address_budget(seconds: float) -> Iterator[None]:
     but not validated (defect ``address.not_checked``), and the general reader stops
     (defect ``address.time_limit``). Results made past the deadline are incomplete, so the
     address caches are emptied on exit: another message never reuses them.
+
+    A class rather than a ``contextmanager`` generator: it is entered once per analysed message,
+    and the generator's frame and wrapper cost more than the budget's own work.
     """
-    budget = _Budget(time.thread_time() + seconds)
-    token = _BUDGET.set(budget)
-    try:
-        yield
-    finally:
-        _BUDGET.reset(token)
-        if budget.spent:
+
+    __slots__ = ("_budget", "_seconds", "_token")
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+
+    def __enter__(self) -> None:
+        self._budget = _Budget(time.thread_time() + self._seconds)
+        self._token = _BUDGET.set(self._budget)
+
+    def __exit__(self, *_exc: object) -> None:
+        _BUDGET.reset(self._token)
+        if self._budget.spent:
             clear_caches()
 
 
@@ -326,8 +332,10 @@ def _one_plain_address(text: str) -> tuple[tuple[Address, ...], tuple[Defect, ..
             return None
         quoted, phrase, spec, local, domain = found.groups()
         name = quoted if quoted is not None else phrase.strip()
-        if name:
+        if "=?" in name:
             display, word_defects = decode_encoded_words(name)
+        elif name:
+            display = name  # what decode_encoded_words gives for text without an encoded word
     lower = domain.lower()
     if len(local) > 64 or len(spec) > 254 or "xn--" in lower:
         return None
