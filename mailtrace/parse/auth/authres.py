@@ -589,14 +589,36 @@ def read_payload(text: str) -> PayloadParts:
     return authserv_id, version, tuple(results), cap_defects(reader.defects, "authres")
 
 
+class _BlankAuthenticationResults:
+    """:class:`AuthenticationResults`'s slots in the same order, without the frozen guard."""
+
+    __slots__ = AuthenticationResults.__slots__
+
+
+def make_authentication_results(
+    header_index: int,
+    name: str,
+    authserv_id: str | None,
+    version: int | None,
+    results: tuple[AuthResult, ...],
+    instance: int | None,
+    defects: tuple[Defect, ...],
+) -> AuthenticationResults:
+    """``AuthenticationResults(...)`` with every field given in order, filled through a layout-identical
+    blank class and then given its ``__class__`` (as :func:`mailtrace.model.addresses.make_address`)."""
+    obj: Any = _BlankAuthenticationResults()
+    obj.header_index = header_index
+    obj.name = name
+    obj.authserv_id = authserv_id
+    obj.version = version
+    obj.results = results
+    obj.instance = instance
+    obj.defects = defects
+    obj.__class__ = AuthenticationResults
+    return obj  # type: ignore[no-any-return]
+
+
 def parse_authentication_results(field: HeaderField) -> AuthenticationResults:
     """Parse one ``Authentication-Results`` field; never raises."""
     authserv_id, version, results, defects = read_payload(field.value)
-    return AuthenticationResults(
-        header_index=field.index,
-        name=field.name,
-        authserv_id=authserv_id,
-        version=version,
-        results=results,
-        defects=defects,
-    )
+    return make_authentication_results(field.index, field.name, authserv_id, version, results, None, defects)
