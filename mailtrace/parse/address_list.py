@@ -34,6 +34,8 @@ _RUNS = {
     "]\r": re.compile(r"(?:[^\]\r\\]++|\\.)*+", re.DOTALL),
     ")\r": re.compile(r"(?:[^()\r\\]++|\\.)*+", re.DOTALL),
 }
+
+
 def _unquote(text: str) -> str:
     """``text`` with each quoted pair (backslash and a character) replaced by the character."""
     out: list[str] = []

@@ -102,3 +102,34 @@ def test_tag_lists_read_like_the_loop(tokens: list[str]) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(taglist, "_WELL_FORMED", _NEVER)
         assert taglist.read_tag_list(text, "dkim") == fast
+
+
+def test_objects_built_through_a_blank_twin_equal_the_dataclass_constructors() -> None:
+    """``AuthResult``, ``DkimSignature``, ``AuthenticationResults`` and ``ReceivedSPF`` are filled
+    through a layout-identical blank class, then given their ``__class__``: the same type, fields,
+    equality, hash and repr as the dataclass constructor's, and still frozen."""
+    import dataclasses
+
+    from mailtrace.parse.auth.dkim_signature import DkimSignature, parse_dkim_signature
+
+    payload = authres.parse_payload("mx.example; spf=pass (ok) smtp.mailfrom=a@b.example; dkim=fail reason=x")
+    signature = parse_dkim_signature(
+        new_field(3, "DKIM-Signature", b"DKIM-Signature: v=1; a=rsa-sha256; d=b.example; s=s; h=from; bh=x=; b=y=")
+    )
+    results = authres.parse_authentication_results(
+        new_field(
+            1, "Authentication-Results", b"Authentication-Results: mx.example; spf=pass smtp.mailfrom=a@b.example"
+        )
+    )
+    spf = received_spf.parse_received_spf(
+        new_field(2, "Received-SPF", b"Received-SPF: pass (ok) client-ip=192.0.2.1; envelope-from=a@b.example")
+    )
+    for built in (*payload.results, signature, results, spf):
+        cls = type(built)
+        assert cls in (authres.AuthResult, DkimSignature, authres.AuthenticationResults, received_spf.ReceivedSPF)
+        again = cls(**{f.name: getattr(built, f.name) for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
+        assert built == again
+        assert hash(built) == hash(again)
+        assert repr(built) == repr(again)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(built, dataclasses.fields(cls)[0].name, None)

@@ -232,3 +232,16 @@ def test_repeated_fields_are_reported_as_before() -> None:
         "2 subject fields; RFC 5322 allows one (the topmost is used)",
         "no Date field (RFC 5322 requires one)",
     ]
+
+
+@given(st.lists(st.tuples(_SPACE, _pieces(), _SPACE), max_size=70))
+@settings(max_examples=400, deadline=None)
+def test_whole_list_fast_path_equals_the_piecewise_reading(parts: list[tuple[str, str, str]]) -> None:
+    """``_plain_list`` (one ``findall`` for a list of plain mailboxes) gives what reading piece by piece gives."""
+    text = ",".join(before + piece + after for before, piece, after in parts)
+    fast = addresses.parse_address_list.__wrapped__(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(addresses, "_plain_list", lambda _text, _defects: None)
+        addresses.clear_caches()
+        slow = addresses.parse_address_list.__wrapped__(text)
+    assert repr(fast) == repr(slow), text

@@ -30,7 +30,7 @@ from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
 from mailtrace.model.frozen import fast_init
 from mailtrace.parse.auth._scan import cap_defects, read_until, skip_cfws
-from mailtrace.parse.auth.authres import AuthenticationResults, read_payload
+from mailtrace.parse.auth.authres import AuthenticationResults, make_authentication_results, read_payload
 from mailtrace.parse.auth.dkim_signature import missing_tags, read_signature_tags
 from mailtrace.parse.auth.taglist import read_tag_list
 
@@ -223,14 +223,14 @@ def parse_arc_authentication_results(field: HeaderField) -> AuthenticationResult
     plain = _PLAIN_INSTANCE.match(text)
     if plain is not None:
         authserv_id, version, results, payload_defects = read_payload(text[plain.end() :])
-        return AuthenticationResults(
-            header_index=field.index,
-            name=field.name,
-            authserv_id=authserv_id,
-            version=version,
-            results=results,
-            instance=int(plain.group(1)),
-            defects=cap_defects(payload_defects, "arc") if payload_defects else (),
+        return make_authentication_results(
+            field.index,
+            field.name,
+            authserv_id,
+            version,
+            results,
+            int(plain.group(1)),
+            cap_defects(payload_defects, "arc") if payload_defects else (),
         )
     comments: list[str] = []
     pos, _ = skip_cfws(text, 0, comments)
@@ -250,14 +250,14 @@ def parse_arc_authentication_results(field: HeaderField) -> AuthenticationResult
     if instance is None:
         pos = 0
     authserv_id, version, results, payload_defects = read_payload(text[pos:])
-    return AuthenticationResults(
-        header_index=field.index,
-        name=field.name,
-        authserv_id=authserv_id,
-        version=version,
-        results=results,
-        instance=instance,
-        defects=cap_defects((*defects, *payload_defects), "arc"),
+    return make_authentication_results(
+        field.index,
+        field.name,
+        authserv_id,
+        version,
+        results,
+        instance,
+        cap_defects((*defects, *payload_defects), "arc"),
     )
 
 

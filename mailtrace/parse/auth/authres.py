@@ -399,14 +399,24 @@ class _Properties:
             defects.append(Defect("authres.syntax", f"{method}: more than {MAX_PROPERTIES} properties"))
 
     def result(self, method: str, method_version: str | None, result: str, comments: tuple[str, ...]) -> AuthResult:
-        return AuthResult(
-            method=method,
-            method_version=method_version,
-            result=result,
-            reason=self.reason,
-            properties=tuple(self.items),
-            comments=comments,
-        )
+        # ``AuthResult(...)``, built as :func:`mailtrace.model.addresses.make_address` builds an address:
+        # plain stores into a layout-identical blank, then ``__class__`` (the frozen ``__init__`` calls a
+        # slot descriptor per field, at about 800 instructions each; there is one result per resinfo).
+        obj: Any = _BlankAuthResult()
+        obj.method = method
+        obj.method_version = method_version
+        obj.result = result
+        obj.reason = self.reason
+        obj.properties = tuple(self.items)
+        obj.comments = comments
+        obj.__class__ = AuthResult
+        return obj  # type: ignore[no-any-return]
+
+
+class _BlankAuthResult:
+    """:class:`AuthResult`'s slots in the same order, without the frozen guard (see :meth:`_Properties.result`)."""
+
+    __slots__ = AuthResult.__slots__
 
 
 #: The whole-payload fast path (:func:`_parse_plain_payload`) reads payloads made only of the pieces
@@ -431,16 +441,29 @@ _PROPERTY = rf"{_W}({_WORD}){_W}={_W}(?:([^ \t\r\n;(\"]*+)(?![\"(])|\"([^\"\\]*+
 _PLAIN_HEAD = re.compile(rf"{_W}({_WORD})(?:[ \t\r\n]++([0-9]{{1,6}}))?+")
 #: The first resinfo of a payload without authserv-id (Microsoft 365): ``method=result`` at the start.
 _PLAIN_FIRST = re.compile(rf"{_W}({_WORD}){_W}={_W}({_WORD})")
-#: What follows the head (fullmatch): one or more resinfos, an optional trailing ``;``.
-_PLAIN_RESINFOS = re.compile(rf"(?:{_SEMI_METHODSPEC}(?:{_FLAT_COMMENT}|{_PROPERTY})*+)++(?:{_W};)?+{_W}")
-#: What follows the first resinfo's methodspec when there is no authserv-id (fullmatch).
-_PLAIN_REST = re.compile(
-    rf"(?:{_FLAT_COMMENT}|{_PROPERTY})*+(?:{_SEMI_METHODSPEC}(?:{_FLAT_COMMENT}|{_PROPERTY})*+)*+(?:{_W};)?+{_W}"
-)
-#: The pieces of a text that matched the above, one per findall item (the pieces start with different
-#: characters after the white space, so findall splits the text exactly as the fullmatch did):
-#: (method, result, "", "", "", "") / ("", "", comment, "", "", "") / ("", "", "", key, token, quoted).
-_PLAIN_PIECE = re.compile(f"{_SEMI_METHODSPEC}|{_FLAT_COMMENT}|{_PROPERTY}")
+#: The pieces that may follow the head (or the first methodspec, without authserv-id), one per
+#: ``findall`` item: ``; method=result`` (groups 1-2), a flat comment with its parentheses (3), a
+#: property (4-6: key, token, quoted), an optional trailing ``;`` with white space at the end of the
+#: text (no group: an item with every group empty), and at the first place where none of these
+#: starts, the rest of the text (7), which declines the text. The pieces start with different
+#: characters after the white space, and every quantifier is possessive, so ``findall`` reads the
+#: text in the pieces a full match of their sequence would: linear, one pass.
+_PLAIN_PIECES = re.compile(rf"{_SEMI_METHODSPEC}|{_W}(\([^()\\]*+\))|{_PROPERTY}|(?:{_W};)?+{_W}\Z|(?s:(.+))")
+
+
+def _plain_pieces(text: str, pos: int, first: tuple[str, str] | None) -> list[tuple[str, ...]] | None:
+    """The pieces of ``text[pos:]`` (:data:`_PLAIN_PIECES`) when they are resinfos as the whole-payload
+    fast path reads them, else ``None``: with ``first`` (the methodspec read before ``pos``, no
+    authserv-id) any sequence of pieces; without it, one that starts with ``; method=result``."""
+    pieces: list[tuple[str, ...]] = [] if first is None else [(*first, "", "", "", "", "")]
+    for piece in _PLAIN_PIECES.findall(text, pos):
+        if piece[6]:
+            return None  # something that is not a plain piece
+        if piece[0] or piece[2] or piece[3]:
+            if not pieces and not piece[0]:
+                return None  # a comment or property before the first resinfo
+            pieces.append(piece)
+    return pieces or None
 
 
 #: What :func:`read_payload` returns: the fields of a :class:`Payload`, in order.
@@ -450,30 +473,32 @@ PayloadParts = tuple[str | None, int | None, tuple[AuthResult, ...], tuple[Defec
 def _parse_plain_payload(text: str) -> PayloadParts | None:
     """The payload when ``text`` is made only of the plain pieces above, else ``None`` (use the reader).
 
-    Reads what :func:`parse_payload`'s reader reads, in one validating match and one ``findall``.
+    Reads what :func:`parse_payload`'s reader reads, in one ``findall`` over the resinfos.
     """
     defects: list[Defect] = []
     authserv_id: str | None = None
     version: int | None = None
     head = _PLAIN_HEAD.match(text)
-    if head is not None and _PLAIN_RESINFOS.fullmatch(text, head.end()) is not None:
+    pieces = None if head is None else _plain_pieces(text, head.end(), None)
+    if head is not None and pieces is not None:
         authserv_id, digits = head.group(1, 2)
         if digits is not None:
             version = int(digits)
             if version != 1:
                 defects.append(Defect("authres.version", f"version {version}, only 1 is defined"))
-        pieces = _PLAIN_PIECE.findall(text, head.end())
     else:
         first = _PLAIN_FIRST.match(text)
-        if first is None or _PLAIN_REST.fullmatch(text, first.end()) is None:
+        if first is None:
+            return None
+        pieces = _plain_pieces(text, first.end(), (first.group(1), first.group(2)))
+        if pieces is None:
             return None
         defects.append(Defect("authres.no_authserv_id", "no authserv-id before the first result"))
-        pieces = [(*first.group(1, 2), "", "", "", ""), *_PLAIN_PIECE.findall(text, first.end())]
     results: list[AuthResult] = []
     method = result = ""
     properties = _Properties()
     comments: list[str] = []
-    for new_method, new_result, comment, key, token, quoted in pieces:
+    for new_method, new_result, comment, key, token, quoted, _ in pieces:
         if new_method:
             if method:
                 results.append(properties.result(method, None, result, tuple(comments)))
@@ -483,7 +508,7 @@ def _parse_plain_payload(text: str) -> PayloadParts | None:
         elif key:
             properties.add(method, key, token or quoted, defects)
         else:
-            comments.append(comment.strip())
+            comments.append(comment[1:-1].strip())
     results.append(properties.result(method, None, result, tuple(comments)))
     # The reader counts each ';'-separated piece (a trailing ';' too) and stops past MAX_RESULTS.
     if len(results) + 2 > MAX_RESULTS:
@@ -564,14 +589,36 @@ def read_payload(text: str) -> PayloadParts:
     return authserv_id, version, tuple(results), cap_defects(reader.defects, "authres")
 
 
+class _BlankAuthenticationResults:
+    """:class:`AuthenticationResults`'s slots in the same order, without the frozen guard."""
+
+    __slots__ = AuthenticationResults.__slots__
+
+
+def make_authentication_results(
+    header_index: int,
+    name: str,
+    authserv_id: str | None,
+    version: int | None,
+    results: tuple[AuthResult, ...],
+    instance: int | None,
+    defects: tuple[Defect, ...],
+) -> AuthenticationResults:
+    """``AuthenticationResults(...)`` with every field given in order, filled through a layout-identical
+    blank class and then given its ``__class__`` (as :func:`mailtrace.model.addresses.make_address`)."""
+    obj: Any = _BlankAuthenticationResults()
+    obj.header_index = header_index
+    obj.name = name
+    obj.authserv_id = authserv_id
+    obj.version = version
+    obj.results = results
+    obj.instance = instance
+    obj.defects = defects
+    obj.__class__ = AuthenticationResults
+    return obj  # type: ignore[no-any-return]
+
+
 def parse_authentication_results(field: HeaderField) -> AuthenticationResults:
     """Parse one ``Authentication-Results`` field; never raises."""
     authserv_id, version, results, defects = read_payload(field.value)
-    return AuthenticationResults(
-        header_index=field.index,
-        name=field.name,
-        authserv_id=authserv_id,
-        version=version,
-        results=results,
-        defects=defects,
-    )
+    return make_authentication_results(field.index, field.name, authserv_id, version, results, None, defects)

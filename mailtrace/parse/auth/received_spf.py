@@ -189,17 +189,26 @@ def _build(
     first: dict[str, str] = {}
     for key, value in pairs:
         first.setdefault(key, value)
-    return ReceivedSPF(
-        header_index=field.index,
-        result=result,
-        comment=comment,
-        client_ip=first.get("client-ip"),
-        envelope_from=first.get("envelope-from"),
-        helo=first.get("helo"),
-        receiver=first.get("receiver"),
-        identity=first.get("identity"),
-        mechanism=first.get("mechanism"),
-        problem=first.get("problem"),
-        pairs=tuple(pairs),
-        defects=cap_defects(defects, "received_spf"),
-    )
+    # ``ReceivedSPF(...)`` filled through a layout-identical blank, then given its ``__class__`` (as
+    # :func:`mailtrace.model.addresses.make_address`; the frozen ``__init__`` calls a slot descriptor per field).
+    obj: Any = _BlankReceivedSPF()
+    obj.header_index = field.index
+    obj.result = result
+    obj.comment = comment
+    obj.client_ip = first.get("client-ip")
+    obj.envelope_from = first.get("envelope-from")
+    obj.helo = first.get("helo")
+    obj.receiver = first.get("receiver")
+    obj.identity = first.get("identity")
+    obj.mechanism = first.get("mechanism")
+    obj.problem = first.get("problem")
+    obj.pairs = tuple(pairs)
+    obj.defects = cap_defects(defects, "received_spf")
+    obj.__class__ = ReceivedSPF
+    return obj  # type: ignore[no-any-return]
+
+
+class _BlankReceivedSPF:
+    """:class:`ReceivedSPF`'s slots in the same order, without the frozen guard (see :func:`_build`)."""
+
+    __slots__ = ReceivedSPF.__slots__
