@@ -21,6 +21,7 @@ import re
 import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from itertools import product
 
 from mailtrace.defects import Defect
 from mailtrace.memo import bounded_cache
@@ -73,15 +74,28 @@ def _strip_comments(text: str) -> str:
 # quantifier nests.
 _FAST = re.compile(
     r"(?:([A-Za-z]{3})(,?) +)?([0-9]{1,2}) +([A-Za-z]{3}) +([0-9]{4}) +"
-    r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))? +([+-])([0-9]{2})([0-9]{2})(?: |$)"
+    r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))? +([+-][0-9]{4})(?: |$)"
 )
+#: Month number by its three letters, in any mix of upper and lower case (96 keys: no ``lower()``).
 _MONTHS = {
-    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+    "".join(letters): i
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+    for letters in product(*((c, c.upper()) for c in m))
 }
 # email.utils drops a first word ending in "," or naming a day; any other word there fails it.
 _DAY_NAMES = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-#: Offset (minutes) to tzinfo; at most 2 * 24 * 60 distinct keys, so bounded.
-_OFFSETS: dict[int, timezone] = {}
+#: Zone text (``+0530``) to tzinfo, for the offsets :func:`_fast` accepts; at most
+#: 2 * 24 * 100 distinct keys (sign, hours under 24, two minute digits), so bounded.
+_OFFSETS: dict[str, timezone] = {}
+
+
+def _zone(text: str) -> timezone | None:
+    """``+HHMM``/``-HHMM`` as a fixed offset; ``None`` for ``-0000`` (unknown) and 24 hours or more."""
+    offset = int(text[1:3]) * 60 + int(text[3:5])
+    if (offset == 0 and text[0] == "-") or offset >= 1440:
+        return None
+    tz = _OFFSETS[text] = timezone(timedelta(minutes=-offset if text[0] == "-" else offset))
+    return tz
 
 
 def _fast(raw: str) -> datetime | None:
@@ -95,25 +109,30 @@ def _fast(raw: str) -> datetime | None:
     m = _FAST.match(raw)
     if m is None:
         return None
-    day_name, comma, day, mon, year, hour, minute, second, sign, off_h, off_m = m.groups()
+    day_name, comma, day, mon, year, hour, minute, second, zone = m.groups()
     if day_name is not None and not comma and day_name.lower() not in _DAY_NAMES:
         return None
-    month = _MONTHS.get(mon.lower())
+    month = _MONTHS.get(mon)
     y = int(year)
     if month is None or not _MIN_YEAR <= y <= _MAX_YEAR:
         return None
-    offset = int(off_h) * 60 + int(off_m)
-    if (offset == 0 and sign == "-") or offset >= 1440:
-        return None
-    if sign == "-":
-        offset = -offset
-    tz = _OFFSETS.get(offset)
+    tz = _OFFSETS.get(zone)
     if tz is None:
-        tz = _OFFSETS[offset] = timezone(timedelta(minutes=offset))
+        tz = _zone(zone)
+        if tz is None:
+            return None
     try:
         return datetime(y, month, int(day), int(hour), int(minute), int(second or 0), tzinfo=tz)
     except ValueError:
         return None
+
+
+def usual_date(text: str) -> datetime | None:
+    """:func:`parse_date`'s datetime for ``text`` when the fast path reads it (then with no
+    defect), else ``None`` (call :func:`parse_date`). Uncached: for texts that rarely repeat
+    (``Received:`` dates), where the cache lookup costs more than it saves."""
+    raw = text.strip()
+    return _fast(raw) if len(raw) <= MAX_DATE_CHARS else None
 
 
 @bounded_cache(maxsize=4096, max_len=MAX_DATE_CHARS)

@@ -11,12 +11,29 @@ text (IPv6 compressed, lower-case), or ``None`` for anything that is not an IP.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from mailtrace.memo import bounded_cache
 from mailtrace.parse.numbers import ascii_int
 
 _MAX_IP_CHARS = 64
 _IP_CHARS = frozenset("0123456789abcdefABCDEF:.")
+_HEX = frozenset("0123456789abcdefABCDEF")
+#: A dotted-quad IPv4 address in canonical form, as :mod:`ipaddress` accepts it: four ASCII
+#: decimal octets of at most three digits, no leading zero, each <= 255. Linear (no nesting).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_is_dotted_quad = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}").fullmatch
+
+
+def canonical_ip(text: str) -> str | None:
+    """:func:`normalise_ip`, with a text that is already a dotted quad answered by one match.
+
+    The parser's usual address needs no clean-up and is its own canonical form; this skips
+    the cache call for it (the result is the same text :func:`normalise_ip` returns).
+    """
+    if _is_dotted_quad(text) is not None:
+        return text
+    return normalise_ip(text)
 
 
 @bounded_cache(maxsize=8192, max_len=_MAX_IP_CHARS)
@@ -33,17 +50,13 @@ def normalise_ip(text: str) -> str | None:
     if not t or not _IP_CHARS.issuperset(t):
         return None
     if ":" not in t:
-        if t.count(".") != 3:
-            return None
-        # Dotted-quad IPv4, by far the usual case: check it as ipaddress does (four ASCII
-        # decimal octets of at most three digits, no leading zero, each <= 255; the
-        # character check above already excludes everything but digits, hex letters and
-        # dots) and return the text itself, which is then its canonical form. ipaddress
-        # costs several µs per address.
-        for octet in t.split("."):
-            if not octet.isdigit() or len(octet) > 3 or (octet[0] == "0" and len(octet) > 1) or int(octet) > 255:
-                return None
-        return t
+        # Dotted-quad IPv4, by far the usual case: checked by the pattern (the character
+        # check above already excludes everything but digits, hex letters and dots), the
+        # text itself is then its canonical form. ipaddress costs several µs per address.
+        return t if _is_dotted_quad(t) is not None else None
+    if "." not in t:
+        # Hex groups only (every IPv6 address but the forms with an embedded IPv4 part).
+        return _ipv6_text(t)
     try:
         addr = ipaddress.ip_address(t)
     except ValueError:
@@ -51,6 +64,62 @@ def normalise_ip(text: str) -> str | None:
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
         return str(addr.ipv4_mapped)
     return str(addr)
+
+
+def _ipv6_text(t: str) -> str | None:
+    """``t`` (hex digits and ``:`` only) as ``ipaddress`` reads and writes it, or ``None``.
+
+    The same rules as ``IPv6Address``: 3 to 9 ``:``-separated parts, at most one ``::``
+    standing for at least one group, a leading or trailing ``:`` only as part of ``::``,
+    eight groups of 1-4 hex digits in all; written in lower case without leading zeros,
+    the first longest run of two or more zero groups as ``::``; an IPv4-mapped address
+    (``::ffff:a.b.c.d``) as its IPv4 address. ``tests/parse/received/test_received_ipaddr.py``
+    compares it with ``ipaddress`` on generated text.
+    """
+    parts = t.split(":")
+    n = len(parts)
+    if n < 3 or n > 9:
+        return None
+    skip = -1
+    for i in range(1, n - 1):
+        if not parts[i]:
+            if skip >= 0:
+                return None
+            skip = i
+    if skip < 0:
+        if n != 8 or not parts[0] or not parts[-1]:
+            return None
+        groups = parts
+    else:
+        high = parts[:skip] if parts[0] else []
+        low = parts[skip + 1 :] if parts[-1] else []
+        if (not parts[0] and skip != 1) or (not parts[-1] and skip != n - 2):
+            return None
+        missing = 8 - len(high) - len(low)
+        if missing < 1:
+            return None
+        groups = [*high, *("0",) * missing, *low]
+    values = []
+    for group in groups:
+        if not 0 < len(group) <= 4 or not _HEX.issuperset(group):
+            return None
+        values.append(int(group, 16))
+    if values[5] == 0xFFFF and not any(values[:5]):
+        return f"{values[6] >> 8}.{values[6] & 255}.{values[7] >> 8}.{values[7] & 255}"
+    best_start = best_len = run = start = 0
+    for i, value in enumerate(values):
+        if value:
+            run = 0
+            continue
+        if not run:
+            start = i
+        run += 1
+        if run > best_len:
+            best_start, best_len = start, run
+    texts = [f"{value:x}" for value in values]
+    if best_len > 1:
+        return ":".join(texts[:best_start]) + "::" + ":".join(texts[best_start + best_len :])
+    return ":".join(texts)
 
 
 def looks_like_ip(text: str) -> bool:
