@@ -47,7 +47,7 @@ class Line:
         self.clauses = clauses
         #: the clauses by keyword (``clauses.by_keyword``)
         self.by_keyword = by_keyword = clauses.by_keyword
-        self._comments: list[str] | None = None
+        self._comments: list[str] | None = clauses.comments  # the splitter's list, when it made one
         by = by_keyword.get("by")
         #: the ``by`` name, lower-case ("" when absent)
         self.by_host = ""

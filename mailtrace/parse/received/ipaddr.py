@@ -18,11 +18,16 @@ from mailtrace.parse.numbers import ascii_int
 
 _MAX_IP_CHARS = 64
 _IP_CHARS = frozenset("0123456789abcdefABCDEF:.")
-_HEX = frozenset("0123456789abcdefABCDEF")
 #: A dotted-quad IPv4 address in canonical form, as :mod:`ipaddress` accepts it: four ASCII
 #: decimal octets of at most three digits, no leading zero, each <= 255. Linear (no nesting).
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _is_dotted_quad = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}").fullmatch
+_HEXTET = "[0-9a-fA-F]{1,4}"
+#: Eight groups; or up to seven around one "::" (the text has no "." and no "%" here).
+_is_full_v6 = re.compile(rf"{_HEXTET}(?::{_HEXTET}){{7}}").fullmatch
+_is_gap_v6 = re.compile(rf"((?:{_HEXTET}(?::{_HEXTET}){{0,6}})?)::((?:{_HEXTET}(?::{_HEXTET}){{0,6}})?)").fullmatch
+#: Runs of two or more zero groups in the written text ("0:0", "0:0:0" ...), whole groups only.
+_ZERO_RUNS = re.compile(r"(?<![0-9a-f])0(?::0)+(?![0-9a-f])")
 
 
 def canonical_ip(text: str) -> str | None:
@@ -69,57 +74,38 @@ def normalise_ip(text: str) -> str | None:
 def _ipv6_text(t: str) -> str | None:
     """``t`` (hex digits and ``:`` only) as ``ipaddress`` reads and writes it, or ``None``.
 
-    The same rules as ``IPv6Address``: 3 to 9 ``:``-separated parts, at most one ``::``
-    standing for at least one group, a leading or trailing ``:`` only as part of ``::``,
-    eight groups of 1-4 hex digits in all; written in lower case without leading zeros,
-    the first longest run of two or more zero groups as ``::``; an IPv4-mapped address
+    The same rules as ``IPv6Address``: eight groups of 1-4 hex digits, or fewer around one
+    ``::`` that stands for at least one zero group; written in lower case without leading
+    zeros, the first longest run of two or more zero groups as ``::``; an IPv4-mapped address
     (``::ffff:a.b.c.d``) as its IPv4 address. ``tests/parse/received/test_received_ipaddr.py``
     compares it with ``ipaddress`` on generated text.
     """
-    parts = t.split(":")
-    n = len(parts)
-    if n < 3 or n > 9:
-        return None
-    skip = -1
-    for i in range(1, n - 1):
-        if not parts[i]:
-            if skip >= 0:
-                return None
-            skip = i
-    if skip < 0:
-        if n != 8 or not parts[0] or not parts[-1]:
-            return None
-        groups = parts
+    if _is_full_v6(t) is not None:
+        values = [int(group, 16) for group in t.split(":")]
     else:
-        high = parts[:skip] if parts[0] else []
-        low = parts[skip + 1 :] if parts[-1] else []
-        if (not parts[0] and skip != 1) or (not parts[-1] and skip != n - 2):
+        m = _is_gap_v6(t)
+        if m is None:
             return None
-        missing = 8 - len(high) - len(low)
+        high, low = m.groups()
+        values = [int(group, 16) for group in high.split(":")] if high else []
+        tail = [int(group, 16) for group in low.split(":")] if low else []
+        missing = 8 - len(values) - len(tail)
         if missing < 1:
             return None
-        groups = [*high, *("0",) * missing, *low]
-    values = []
-    for group in groups:
-        if not 0 < len(group) <= 4 or not _HEX.issuperset(group):
-            return None
-        values.append(int(group, 16))
+        values += [0] * missing
+        values += tail
     if values[5] == 0xFFFF and not any(values[:5]):
         return f"{values[6] >> 8}.{values[6] & 255}.{values[7] >> 8}.{values[7] & 255}"
-    best_start = best_len = run = start = 0
-    for i, value in enumerate(values):
-        if value:
-            run = 0
-            continue
-        if not run:
-            start = i
-        run += 1
-        if run > best_len:
-            best_start, best_len = start, run
-    texts = [f"{value:x}" for value in values]
-    if best_len > 1:
-        return ":".join(texts[:best_start]) + "::" + ":".join(texts[best_start + best_len :])
-    return ":".join(texts)
+    text = ":".join([f"{value:x}" for value in values])
+    runs = list(_ZERO_RUNS.finditer(text))
+    if not runs:
+        return text
+    start, end = (runs[0] if len(runs) == 1 else max(runs, key=_run_length)).span()  # the first longest
+    return f"{text[: start - 1] if start else ''}::{text[end + 1 :]}"
+
+
+def _run_length(m: re.Match[str]) -> int:
+    return m.end() - m.start()
 
 
 def looks_like_ip(text: str) -> bool:

@@ -130,11 +130,13 @@ def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
 def _add(
     by_keyword: dict[str, Clause], order: list[Clause], comments: list[str], keyword: str, value: Token, text: str
 ) -> Clause:
-    clause = Clause(keyword)
-    clause.values.append(value)
     if text:
-        clause.comments = _COMMENT_TEXT.findall(text)
-        comments.extend(clause.comments)
+        # ``text`` is white space and comments, ending with ")": with one "(" it is one flat comment.
+        rest = text.partition("(")[2]
+        clause = Clause(keyword, [value], [rest[:-1]] if "(" not in rest else _COMMENT_TEXT.findall(text))
+        comments += clause.comments
+    else:
+        clause = Clause(keyword, [value], [])
     by_keyword[keyword] = clause
     order.append(clause)
     return clause
