@@ -9,10 +9,11 @@ defect ``date.zone_unknown``.
 
 Nine in ten real dates have the exact RFC 5322 section 3.3 shape
 ``[day-name ","] day month year hour ":" minute [":" second] zone`` with a
-numeric ``zone``; :func:`_fast` reads that shape directly (about 3x cheaper than
+numeric ``zone``; :func:`_fast_read` reads that shape directly (about 3x cheaper than
 ``email.utils``) and gives up (``None``) on anything else, so the full chain
-runs. It only accepts what the chain reads to the very same value with no
-defect; ``tests/parse/test_dates.py`` checks that on generated dates.
+runs. It only accepts what the chain reads to the very same value, with no
+defect but ``date.zone_unknown`` for ``-0000`` (:func:`usual_date` adds it, as the
+chain does); ``tests/parse/test_dates.py`` checks that on generated dates.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ _DAY_NAMES = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 #: Zone text (``+0530``) to tzinfo, for the offsets :func:`_fast` accepts; at most
 #: 2 * 24 * 100 distinct keys (sign, hours under 24, two minute digits), so bounded.
 _OFFSETS: dict[str, timezone] = {}
+#: RFC 5322 section 3.3: "-0000" says the local zone is not known.
+_UNKNOWN_ZONE = "-0000"
 
 
 def _zone(text: str) -> timezone | None:
@@ -99,12 +102,18 @@ def _zone(text: str) -> timezone | None:
 
 
 def _fast(raw: str) -> datetime | None:
-    """The usual RFC 5322 date read directly, or ``None`` (not that exact shape: use the full chain).
+    """The usual RFC 5322 date with a known zone read directly, or ``None`` (use the full chain)."""
+    got = _fast_read(raw)
+    return got[0] if got is not None and got[1] != _UNKNOWN_ZONE else None
 
-    Returns a value only where :func:`_parse_full` gives the same datetime (same
-    offset) with no defect: 4-digit years in the plausible range, a real zone
-    (``-0000`` means "unknown" and is left to the chain), offsets under 24 hours,
-    and a valid calendar date and time (else the chain falls through to dateutil).
+
+def _fast_read(raw: str) -> tuple[datetime, str] | None:
+    """The usual RFC 5322 date read directly, with its zone text; ``None``: not that exact shape.
+
+    Returns a value only where :func:`_parse_full` gives the same datetime (same offset):
+    4-digit years in the plausible range, offsets under 24 hours, and a valid calendar date
+    and time (else the chain falls through to dateutil). ``-0000`` (zone unknown) is read as
+    UTC, as the chain reads it (with its defect, which :func:`usual_date` adds).
     """
     m = _FAST.match(raw)
     if m is None:
@@ -118,32 +127,37 @@ def _fast(raw: str) -> datetime | None:
         return None
     tz = _OFFSETS.get(zone)
     if tz is None:
-        tz = _zone(zone)
+        tz = UTC if zone == _UNKNOWN_ZONE else _zone(zone)
         if tz is None:
             return None
     try:
-        return datetime(y, month, int(day), int(hour), int(minute), int(second or 0), tzinfo=tz)
+        return datetime(y, month, int(day), int(hour), int(minute), int(second or 0), tzinfo=tz), zone
     except ValueError:
         return None
 
 
-def usual_date(text: str) -> datetime | None:
-    """:func:`parse_date`'s datetime for ``text`` when the fast path reads it (then with no
-    defect), else ``None`` (call :func:`parse_date`). Uncached: for texts that rarely repeat
-    (``Received:`` dates), where the cache lookup costs more than it saves."""
+def usual_date(text: str) -> tuple[datetime, tuple[Defect, ...]] | None:
+    """:func:`parse_date`'s answer for ``text`` when the fast path reads it, else ``None``.
+
+    Uncached: for texts that rarely repeat (``Received:`` dates), where the cache lookup
+    costs more than it saves; :func:`parse_date` caches it."""
     raw = text.strip()
-    return _fast(raw) if len(raw) <= MAX_DATE_CHARS else None
+    if len(raw) > MAX_DATE_CHARS:
+        return None
+    got = _fast_read(raw)
+    if got is None:
+        return None
+    return got[0], (() if got[1] != _UNKNOWN_ZONE else (_zone_unknown(raw),))
+
+
+def _zone_unknown(raw: str) -> Defect:
+    return Defect("date.zone_unknown", f"no usable time zone in {raw[:80]!r}; read as UTC")
 
 
 @bounded_cache(maxsize=4096, max_len=MAX_DATE_CHARS)
 def parse_date(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
     """Parse ``text`` into an aware datetime, or ``None`` with a defect saying why."""
-    raw = text.strip()
-    if len(raw) <= MAX_DATE_CHARS:
-        value = _fast(raw)
-        if value is not None:
-            return value, ()
-    return _parse_full(text)
+    return usual_date(text) or _parse_full(text)
 
 
 def _parse_full(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
@@ -164,7 +178,7 @@ def _parse_full(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
         defects.append(Defect("date.unparseable", f"cannot read a date in {raw[:80]!r}"))
         return None, tuple(defects)
     if value.tzinfo is None or value.utcoffset() is None:
-        defects.append(Defect("date.zone_unknown", f"no usable time zone in {raw[:80]!r}; read as UTC"))
+        defects.append(_zone_unknown(raw))
         value = value.replace(tzinfo=UTC)
     if not _MIN_YEAR <= value.year <= _MAX_YEAR:
         defects.append(Defect("date.implausible", f"year {value.year} is outside {_MIN_YEAR}..{_MAX_YEAR}"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from mailtrace.defects import Defect
 from mailtrace.parse.dates import parse_date, usual_date
 from mailtrace.parse.received.clauses import Clause
 from mailtrace.parse.received.comments import read_comments
@@ -320,10 +319,7 @@ def read_date(line: Line, draft: Draft) -> None:
     if go is not None:
         frac = f".{(go.group(3) or '0')[:6]:0<6}"
         text = f"{go.group(1)}T{go.group(2)}{frac}{go.group(4)}:{go.group(5)}"
-    stamp = usual_date(text)
-    defects: tuple[Defect, ...] = ()
-    if stamp is None:
-        stamp, defects = parse_date(text)
+    stamp, defects = usual_date(text) or parse_date(text)
     if stamp is None and not clauses.has_semi:
         draft.defect("received.date_missing", "no date-time after ';'")
         return
