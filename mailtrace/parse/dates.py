@@ -9,10 +9,11 @@ defect ``date.zone_unknown``.
 
 Nine in ten real dates have the exact RFC 5322 section 3.3 shape
 ``[day-name ","] day month year hour ":" minute [":" second] zone`` with a
-numeric ``zone``; :func:`_fast` reads that shape directly (about 3x cheaper than
+numeric ``zone``; :func:`_fast_read` reads that shape directly (about 3x cheaper than
 ``email.utils``) and gives up (``None``) on anything else, so the full chain
-runs. It only accepts what the chain reads to the very same value with no
-defect; ``tests/parse/test_dates.py`` checks that on generated dates.
+runs. It only accepts what the chain reads to the very same value, with no
+defect but ``date.zone_unknown`` for ``-0000`` (:func:`usual_date` adds it, as the
+chain does); ``tests/parse/test_dates.py`` checks that on generated dates.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from itertools import product
 
 from mailtrace.defects import Defect
 from mailtrace.memo import bounded_cache
@@ -73,58 +75,89 @@ def _strip_comments(text: str) -> str:
 # quantifier nests.
 _FAST = re.compile(
     r"(?:([A-Za-z]{3})(,?) +)?([0-9]{1,2}) +([A-Za-z]{3}) +([0-9]{4}) +"
-    r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))? +([+-])([0-9]{2})([0-9]{2})(?: |$)"
+    r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))? +([+-][0-9]{4})(?: |$)"
 )
+#: Month number by its three letters, in any mix of upper and lower case (96 keys: no ``lower()``).
 _MONTHS = {
-    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+    "".join(letters): i
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+    for letters in product(*((c, c.upper()) for c in m))
 }
 # email.utils drops a first word ending in "," or naming a day; any other word there fails it.
 _DAY_NAMES = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-#: Offset (minutes) to tzinfo; at most 2 * 24 * 60 distinct keys, so bounded.
-_OFFSETS: dict[int, timezone] = {}
+#: Zone text (``+0530``) to tzinfo, for the offsets :func:`_fast` accepts; at most
+#: 2 * 24 * 100 distinct keys (sign, hours under 24, two minute digits), so bounded.
+_OFFSETS: dict[str, timezone] = {}
+#: RFC 5322 section 3.3: "-0000" says the local zone is not known.
+_UNKNOWN_ZONE = "-0000"
+
+
+def _zone(text: str) -> timezone | None:
+    """``+HHMM``/``-HHMM`` as a fixed offset; ``None`` for ``-0000`` (unknown) and 24 hours or more."""
+    offset = int(text[1:3]) * 60 + int(text[3:5])
+    if (offset == 0 and text[0] == "-") or offset >= 1440:
+        return None
+    tz = _OFFSETS[text] = timezone(timedelta(minutes=-offset if text[0] == "-" else offset))
+    return tz
 
 
 def _fast(raw: str) -> datetime | None:
-    """The usual RFC 5322 date read directly, or ``None`` (not that exact shape: use the full chain).
+    """The usual RFC 5322 date with a known zone read directly, or ``None`` (use the full chain)."""
+    got = _fast_read(raw)
+    return got[0] if got is not None and got[1] != _UNKNOWN_ZONE else None
 
-    Returns a value only where :func:`_parse_full` gives the same datetime (same
-    offset) with no defect: 4-digit years in the plausible range, a real zone
-    (``-0000`` means "unknown" and is left to the chain), offsets under 24 hours,
-    and a valid calendar date and time (else the chain falls through to dateutil).
+
+def _fast_read(raw: str) -> tuple[datetime, str] | None:
+    """The usual RFC 5322 date read directly, with its zone text; ``None``: not that exact shape.
+
+    Returns a value only where :func:`_parse_full` gives the same datetime (same offset):
+    4-digit years in the plausible range, offsets under 24 hours, and a valid calendar date
+    and time (else the chain falls through to dateutil). ``-0000`` (zone unknown) is read as
+    UTC, as the chain reads it (with its defect, which :func:`usual_date` adds).
     """
     m = _FAST.match(raw)
     if m is None:
         return None
-    day_name, comma, day, mon, year, hour, minute, second, sign, off_h, off_m = m.groups()
+    day_name, comma, day, mon, year, hour, minute, second, zone = m.groups()
     if day_name is not None and not comma and day_name.lower() not in _DAY_NAMES:
         return None
-    month = _MONTHS.get(mon.lower())
+    month = _MONTHS.get(mon)
     y = int(year)
     if month is None or not _MIN_YEAR <= y <= _MAX_YEAR:
         return None
-    offset = int(off_h) * 60 + int(off_m)
-    if (offset == 0 and sign == "-") or offset >= 1440:
-        return None
-    if sign == "-":
-        offset = -offset
-    tz = _OFFSETS.get(offset)
+    tz = _OFFSETS.get(zone)
     if tz is None:
-        tz = _OFFSETS[offset] = timezone(timedelta(minutes=offset))
+        tz = UTC if zone == _UNKNOWN_ZONE else _zone(zone)
+        if tz is None:
+            return None
     try:
-        return datetime(y, month, int(day), int(hour), int(minute), int(second or 0), tzinfo=tz)
+        return datetime(y, month, int(day), int(hour), int(minute), int(second or 0), tzinfo=tz), zone
     except ValueError:
         return None
+
+
+def usual_date(text: str) -> tuple[datetime, tuple[Defect, ...]] | None:
+    """:func:`parse_date`'s answer for ``text`` when the fast path reads it, else ``None``.
+
+    Uncached: for texts that rarely repeat (``Received:`` dates), where the cache lookup
+    costs more than it saves; :func:`parse_date` caches it."""
+    raw = text.strip()
+    if len(raw) > MAX_DATE_CHARS:
+        return None
+    got = _fast_read(raw)
+    if got is None:
+        return None
+    return got[0], (() if got[1] != _UNKNOWN_ZONE else (_zone_unknown(raw),))
+
+
+def _zone_unknown(raw: str) -> Defect:
+    return Defect("date.zone_unknown", f"no usable time zone in {raw[:80]!r}; read as UTC")
 
 
 @bounded_cache(maxsize=4096, max_len=MAX_DATE_CHARS)
 def parse_date(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
     """Parse ``text`` into an aware datetime, or ``None`` with a defect saying why."""
-    raw = text.strip()
-    if len(raw) <= MAX_DATE_CHARS:
-        value = _fast(raw)
-        if value is not None:
-            return value, ()
-    return _parse_full(text)
+    return usual_date(text) or _parse_full(text)
 
 
 def _parse_full(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
@@ -145,7 +178,7 @@ def _parse_full(text: str) -> tuple[datetime | None, tuple[Defect, ...]]:
         defects.append(Defect("date.unparseable", f"cannot read a date in {raw[:80]!r}"))
         return None, tuple(defects)
     if value.tzinfo is None or value.utcoffset() is None:
-        defects.append(Defect("date.zone_unknown", f"no usable time zone in {raw[:80]!r}; read as UTC"))
+        defects.append(_zone_unknown(raw))
         value = value.replace(tzinfo=UTC)
     if not _MIN_YEAR <= value.year <= _MAX_YEAR:
         defects.append(Defect("date.implausible", f"year {value.year} is outside {_MIN_YEAR}..{_MAX_YEAR}"))

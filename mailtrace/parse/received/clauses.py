@@ -39,10 +39,10 @@ class Clause:
 
     __slots__ = ("comments", "keyword", "values")
 
-    def __init__(self, keyword: str) -> None:
+    def __init__(self, keyword: str, values: list[Token], comments: list[str]) -> None:
         self.keyword = keyword
-        self.values: list[Token] = []
-        self.comments: list[str] = []
+        self.values = values
+        self.comments = comments
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"Clause({self.keyword!r}, {self.values!r}, {self.comments!r})"
@@ -57,7 +57,7 @@ class Clauses:
         self.by_keyword: dict[str, Clause] = {}
         self.order: list[Clause] = []
         self.extra: list[Clause] = []
-        self.lead = Clause("")  #: tokens before the first keyword
+        self.lead = Clause("", [], [])  #: tokens before the first keyword
         self.date_tokens: list[Token] = []
         self.has_semi = False
         #: the words of ``date_tokens`` and every comment of the line, when the splitter
@@ -97,7 +97,7 @@ def group(tokens: list[Token]) -> Clauses:
         if kind == WORD:
             low = text.lower()
             if low in KEYWORDS and (current.values or current.comments or current is out.lead):
-                current = Clause(low)
+                current = Clause(low, [], [])
                 if low in by_keyword:
                     out.extra.append(current)
                 else:
@@ -151,7 +151,7 @@ def _scan_and_group(text: str, full: str, clauses: Clauses) -> tuple[ScanResult,
                 tail.append((WORD, token))
             elif len(token) <= 4 and token.lower() in KEYWORDS and (values or current.comments or current is lead):
                 low = token.lower()
-                current = Clause(low)
+                current = Clause(low, [], [])
                 values = current.values
                 if low in by_keyword:
                     clauses.extra.append(current)
@@ -202,7 +202,7 @@ def _feed(clauses: Clauses, current: Clause, lead: Clause, by_keyword: dict[str,
         if len(text) <= 4 and (current.values or current.comments or current is lead):
             low = text.lower()
             if low in KEYWORDS:
-                clause = Clause(low)
+                clause = Clause(low, [], [])
                 if low in by_keyword:
                     clauses.extra.append(clause)
                 else:

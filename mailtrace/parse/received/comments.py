@@ -30,6 +30,8 @@ _AUTH_SENDER = re.compile(r"^authenticated[\s-]+(?:sender|user|as|id)\s*+(?:[:=]
 _ENVFROM = re.compile(r"^envelope-(?:from|sender)\s*+(?::\s*+)?<?([^\s<>]{0,512})", re.I)
 _AUTH_COLON = re.compile(r"^auth:\s*+(\S.{0,255})", re.I | re.S)
 _AUTH_KV = re.compile(r"\bauth=([^\s,;()]{1,256})", re.I)
+#: The first letters (lower-cased) of the comments the readers below look at by their start.
+_READ_FIRST = frozenset("uvtgnaex")
 
 
 def read_comments(comments: list[str], draft: Draft) -> None:
@@ -40,6 +42,11 @@ def read_comments(comments: list[str], draft: Draft) -> None:
             continue
         low = text[:32].lower()
         c0 = low[0]
+        if c0 not in _READ_FIRST:
+            # No reader below starts with this letter: only an "auth=" anywhere can count.
+            if "auth=" in low:
+                _auth_kv(text, draft)
+            continue
         if c0 == "u" and low.startswith("using "):
             _using(text, draft)
         elif c0 == "v" and low.startswith("version="):
@@ -60,10 +67,14 @@ def read_comments(comments: list[str], draft: Draft) -> None:
         elif c0 == "x" and low.startswith("x=tls"):
             _exim_or_courier_tls(text[2:], draft)
         elif "auth=" in low:
-            m = _AUTH_KV.search(text)
-            if m:
-                draft.authenticated = True
-                draft.auth = draft.auth or m.group(1)
+            _auth_kv(text, draft)
+
+
+def _auth_kv(text: str, draft: Draft) -> None:
+    m = _AUTH_KV.search(text)
+    if m:
+        draft.authenticated = True
+        draft.auth = draft.auth or m.group(1)
 
 
 def _using(text: str, draft: Draft) -> None:
@@ -129,7 +140,4 @@ def _auth(text: str, low: str, draft: Draft) -> None:
             draft.auth = draft.auth or m.group(1).strip()
         return
     if low.startswith("auth=") or " auth=" in low:
-        m = _AUTH_KV.search(text)
-        if m:
-            draft.authenticated = True
-            draft.auth = draft.auth or m.group(1)
+        _auth_kv(text, draft)

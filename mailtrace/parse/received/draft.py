@@ -30,6 +30,7 @@ class Line:
         "_comments",
         "by_comment",
         "by_host",
+        "by_keyword",
         "by_tail",
         "clauses",
         "from_value",
@@ -44,8 +45,10 @@ class Line:
         self.low = text.lower()
         self.scan = scan
         self.clauses = clauses
-        self._comments: list[str] | None = None
-        by = clauses.by_keyword.get("by")
+        #: the clauses by keyword (``clauses.by_keyword``)
+        self.by_keyword = by_keyword = clauses.by_keyword
+        self._comments: list[str] | None = clauses.comments  # the splitter's list, when it made one
+        by = by_keyword.get("by")
         #: the ``by`` name, lower-case ("" when absent)
         self.by_host = ""
         #: the ``by`` clause's comments joined, lower-case
@@ -58,10 +61,10 @@ class Line:
                 self.by_comment = " ".join(by.comments).lower()
             dot = host.rfind(".")
             self.by_tail = host[host.rfind(".", 0, dot) + 1 :] if dot > 0 else host
-        with_ = clauses.by_keyword.get("with")
+        with_ = by_keyword.get("with")
         #: the first ``with`` word, lower-case
         self.with_word = (_first(with_) or "").lower() if with_ is not None else ""
-        from_ = clauses.by_keyword.get("from")
+        from_ = by_keyword.get("from")
         #: the first ``from`` word or literal, as written
         self.from_value = (_first(from_) or "") if from_ is not None else ""
 

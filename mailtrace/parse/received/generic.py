@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 
-from mailtrace.parse.dates import parse_date
+from mailtrace.parse.dates import parse_date, usual_date
 from mailtrace.parse.received.clauses import Clause
 from mailtrace.parse.received.comments import read_comments
 from mailtrace.parse.received.draft import Draft, Line
-from mailtrace.parse.received.ipaddr import normalise_ip, split_port
+from mailtrace.parse.received.ipaddr import canonical_ip, split_port
 from mailtrace.parse.received.keywords import implies_auth, implies_tls, kind_of, normalise_with
 from mailtrace.parse.received.scanner import ANGLE, COMMENT, LITERAL, QUOTED, WORD
 from mailtrace.parse.received.tcpinfo import NOT_TCPINFO, TcpInfo, bare_ip, read_tcpinfo
@@ -53,7 +53,7 @@ def _rdns(text: str | None) -> str | None:
 
 def read_from(line: Line, draft: Draft) -> None:
     """Client identity from the ``from`` clause: HELO claim, reverse name, IP, port, ident."""
-    clause = line.clause("from")
+    clause = line.by_keyword.get("from")
     if clause is None:
         return
     values, comments = clause.values, clause.comments
@@ -126,25 +126,25 @@ def read_from_clause(line: Line, clause: Clause, draft: Draft) -> None:
     else:
         if value_is_literal and value is not None:
             literal, draft.port = split_port(value)
-            draft.ip = normalise_ip(literal)
+            draft.ip = canonical_ip(literal)
         elif second_literal is not None:
             # "from name [192.0.2.1]": Exim 3 writes the verified reverse name there,
             # fetchmail and others the HELO.
             literal, draft.port = split_port(second_literal)
-            draft.ip = normalise_ip(literal)
+            draft.ip = canonical_ip(literal)
             if draft.software in _NAME_IS_RDNS and helo_claim is None and value is not None:
                 draft.rdns = _rdns(value)
-        elif value is not None and value[:1].isdigit() and normalise_ip(value) is not None:
+        elif value is not None and value[:1].isdigit() and canonical_ip(value) is not None:
             # "from 192.0.2.1 by ..." / qmail "from 192.0.2.1 (HELO name)": the MTA wrote the
             # client address where it had no reverse name.
-            draft.ip = normalise_ip(value)
+            draft.ip = canonical_ip(value)
             draft.helo = helo_claim
             _check_helo(draft)
             return
         else:
             for extra in line.clauses.extra:
                 if extra.keyword == "from" and extra.values and extra.values[0][0] == LITERAL:
-                    draft.ip = normalise_ip(extra.values[0][1])
+                    draft.ip = canonical_ip(extra.values[0][1])
                     break
         if helo_claim is None and value_is_literal:
             # "from (helo.name) [192.0.2.1]": the HELO written as a lone comment.
@@ -174,7 +174,7 @@ def _from_name_v4(value: str, comment: str, draft: Draft) -> bool:
     name, literal = m.groups()
     if name.lower() in _HELO_WORDS or bare_ip(name) is not None:
         return False
-    ip = normalise_ip(literal)
+    ip = canonical_ip(literal)
     if ip is None:
         return False
     draft.ip = ip
@@ -198,7 +198,7 @@ def _check_helo(draft: Draft) -> None:
     if not helo or draft.ip is None:
         return
     if helo.startswith("[") or helo[:1].isdigit():
-        claimed = normalise_ip(helo)
+        claimed = canonical_ip(helo)
         if claimed is not None and claimed != draft.ip:
             draft.defect(
                 "received.helo_ip_mismatch",
@@ -207,17 +207,17 @@ def _check_helo(draft: Draft) -> None:
 
 
 def read_by(line: Line, draft: Draft) -> None:
-    clause = line.clause("by")
+    clause = line.by_keyword.get("by")
     if clause is None:
         return
     for kind, text in clause.values:
         if kind == LITERAL:
-            draft.by_ip = normalise_ip(split_port(text)[0])
+            draft.by_ip = canonical_ip(split_port(text)[0])
             draft.by_host = f"[{text}]"[:_MAX_VALUE]
         else:
             draft.by_host = _clean_host(text)
             if draft.by_host and (draft.by_host[0].isdigit() or ":" in draft.by_host):
-                draft.by_ip = normalise_ip(draft.by_host)
+                draft.by_ip = canonical_ip(draft.by_host)
         break
     if draft.by_ip is None:
         for comment in clause.comments:
@@ -225,14 +225,14 @@ def read_by(line: Line, draft: Draft) -> None:
             if c[:1] == "[" and c.endswith("]"):
                 c = c[1:-1]
             if c[:1].isdigit() or c[:1] in ":fF" or c[:5].lower() == "ipv6:":
-                ip = normalise_ip(c)
+                ip = canonical_ip(c)
                 if ip is not None:
                     draft.by_ip = ip
                     break
 
 
 def read_with(line: Line, draft: Draft) -> None:
-    clause = line.clause("with")
+    clause = line.by_keyword.get("with")
     if clause is None:
         return
     words = [text for kind, text in clause.values if kind == WORD]
@@ -256,18 +256,18 @@ def read_with(line: Line, draft: Draft) -> None:
 
 def read_simple(line: Line, draft: Draft) -> None:
     """``id``, ``for`` and ``via`` clauses."""
-    clause = line.clause("id")
+    clause = line.by_keyword.get("id")
     if clause is not None and clause.values:
         kind, text = clause.values[0]
         draft.id = (f"<{text}>" if kind == ANGLE else text.rstrip(";,"))[:_MAX_VALUE] or None
-    clause = line.clause("for")
+    clause = line.by_keyword.get("for")
     if clause is not None and clause.values:
         kind, text = clause.values[0]
         value = text.strip().rstrip(";,")
         if kind == WORD:
             value = value.strip("<>")
         draft.for_ = value[:_MAX_VALUE] or None
-    clause = line.clause("via")
+    clause = line.by_keyword.get("via")
     if clause is not None and clause.values:
         words = [text for kind, text in clause.values[:4] if kind == WORD]
         draft.via = " ".join(words)[:_MAX_VALUE] or None
@@ -290,12 +290,12 @@ def read_kind(line: Line, draft: Draft) -> None:
     kind = kind_of(draft.with_)
     if kind is None and draft.ip is not None:
         kind = "smtp"
-    if line.clause("from") is None and draft.ip is None:
+    if line.by_keyword.get("from") is None and draft.ip is None:
         # Nothing recorded about a client: the message entered the system at this host,
         # from another of its own components (SMTP keyword) or a local program (none).
         if kind == "smtp":
             kind = "internal"
-        elif kind is None and line.clause("by") is not None:
+        elif kind is None and line.by_keyword.get("by") is not None:
             kind = "local"
     draft.kind = kind
 
@@ -319,7 +319,7 @@ def read_date(line: Line, draft: Draft) -> None:
     if go is not None:
         frac = f".{(go.group(3) or '0')[:6]:0<6}"
         text = f"{go.group(1)}T{go.group(2)}{frac}{go.group(4)}:{go.group(5)}"
-    stamp, defects = parse_date(text)
+    stamp, defects = usual_date(text) or parse_date(text)
     if stamp is None and not clauses.has_semi:
         draft.defect("received.date_missing", "no date-time after ';'")
         return

@@ -1,17 +1,19 @@
 """One-match clause split for the common ``Received:`` shape (a fast path of :mod:`.clauses`).
 
-Most trace lines have the RFC 5321 section 4.4 order with one value per clause and flat
-comments::
+Most trace lines have the RFC 5321 section 4.4 order with one value per clause and comments
+nested at most one level deep::
 
     from HELO (rdns [ip]) by host (Postfix) with ESMTPS id 4ABC for <rcpt>; date
     by 2002:a05:6000:1a8f::1 with SMTP id x; date
+    from HELO (ip) by host (ip) with Microsoft SMTP Server (version=...) id 15.20.1 via Frontend Transport; date
 
 For those, one anchored pattern gives the clauses that
 :func:`~mailtrace.parse.received.clauses.scan_and_group` builds token by token, in a
 fraction of the time. :func:`split_simple` answers ``None`` for anything else (more than one
-``;``, a quoted pair, a nested, empty or unclosed construct, a keyword out of order or twice,
-two values in one clause except up to four ``with`` words, non-ASCII text, a value other
-than a word or literal where the clause allows it), and the caller takes the general path.
+``;``, a quoted pair, a comment nested two levels deep, an empty or unclosed construct, a
+keyword out of order or twice, two values in one clause except up to four ``with`` words
+(and ``via`` words after ``id``), non-ASCII text, a value other than a word or literal where
+the clause allows it), and the caller takes the general path.
 The equivalence is asserted over every corpus line and over generated lines
 (``tests/parse/received/test_received_shapes.py``).
 
@@ -25,7 +27,8 @@ Why the pattern agrees with the tokeniser:
   the tokeniser starts a clause; a keyword written as the *first* value of a clause
   (``with id id X``) is a value in both; extra ``with`` words may not be keywords;
 * literals, paths and comments are non-empty (the tokeniser drops empty ones, which would
-  change where the next clause starts) and comments do not nest;
+  change where the next clause starts); a comment holds at most one level of nested comments,
+  which the tokeniser's one-match comment alternative reads to the same token;
 * the date is what follows the one ``;``, split by the same rules the general path uses.
 
 The pattern is linear: every repetition is possessive or delimited by a character its
@@ -41,7 +44,9 @@ from mailtrace.parse.received.scanner import ANGLE, COMMENT, LITERAL, WORD, Scan
 
 _W = r'[^ \t\r\n()\[\]<>";\\]++'
 _S = r"[ \t\r\n]"
-_C = rf"(?:{_S}*+\([^()\\]++\))*+"
+#: A comment with at most one level of nesting (as the tokeniser's one-match comment), non-empty.
+_ONE_COMMENT = r"\((?:[^()\\]++|\([^()\\]*+\))++\)"
+_C = rf"(?:{_S}*+{_ONE_COMMENT})*+"
 _KW = r'(?i:from|by|via|with|id|for)(?![^ \t\r\n()\[\]<>";\\])'
 _LINE = re.compile(
     rf"""
@@ -51,13 +56,14 @@ _LINE = re.compile(
     (?:{_S}*+(?i:via){_S}++(?P<via>{_W})(?P<via_c>{_C}))?
     (?:{_S}*+(?i:with){_S}++(?P<with>{_W}(?:{_S}++(?!{_KW}){_W}){{0,3}})(?P<with_c>{_C}))?
     (?:{_S}*+(?i:id){_S}++(?:(?P<id>{_W})|<(?P<id_angle>[^<>]++)>)(?P<id_c>{_C}))?
+    (?:{_S}*+(?i:via){_S}++(?P<via_late>{_W}(?:{_S}++(?!{_KW}){_W}){{0,3}})(?P<via_late_c>{_C}))?
     (?:{_S}*+(?i:for){_S}++(?:(?P<for>{_W})|<(?P<for_angle>[^<>]++)>)(?P<for_c>{_C}))?
     {_S}*+
     """,
     re.VERBOSE,
 )
 _WITH_WORD = re.compile(r"[^ \t\r\n]++")
-_COMMENT_TEXT = re.compile(r"\(([^()\\]++)\)")
+_COMMENT_TEXT = re.compile(r"\(((?:[^()\\]++|\([^()\\]*+\))++)\)")
 #: The tokeniser's word and flat-comment tokens, for a date that carries a comment.
 _DATE_TOKEN = re.compile(r'[^ \t\r\n()\[\]<>";]++|\(([^()\\]*+)\)|([\[\]<>"()])')
 _DATE_ZONE = re.compile(r'([^()\[\]<>"]*+)\(([^()\\]++)\)[ \t\r\n]*+')
@@ -76,7 +82,9 @@ def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
     clauses.has_semi = True
     comments: list[str] = []
     from_, from_lit, from_c, by, by_lit, by_c, via, via_c, with_, with_c, *rest = m.groups()
-    id_, id_angle, id_c, for_, for_angle, for_c = rest
+    id_, id_angle, id_c, via_late, via_late_c, for_, for_angle, for_c = rest
+    if via is not None and via_late is not None:
+        return None  # "via" twice: the general path keeps the second clause in ``extra``
     by_keyword = clauses.by_keyword
     order = clauses.order
     if from_ is not None or from_lit is not None:
@@ -85,13 +93,12 @@ def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
     if via is not None:
         _add(by_keyword, order, comments, "via", (WORD, via), via_c)
     if with_ is not None:
-        clause = _add(by_keyword, order, comments, "with", (WORD, with_), with_c)
-        if " " in with_ or "\t" in with_ or "\r" in with_ or "\n" in with_:
-            # Up to four words, split where the tokeniser splits ([ \t\r\n] only: str.split()
-            # would also split at \x0b, \x0c and \x1c-\x1f, which are word characters there).
-            clause.values = [(WORD, w) for w in _WITH_WORD.findall(with_)]
+        _words(_add(by_keyword, order, comments, "with", (WORD, with_), with_c), with_)
     if id_ is not None or id_angle is not None:
         _add(by_keyword, order, comments, "id", (WORD, id_) if id_ is not None else (ANGLE, id_angle), id_c)
+    if via_late is not None:
+        # Exchange: "... id 15.20.7544.41 via Frontend Transport; date"
+        _words(_add(by_keyword, order, comments, "via", (WORD, via_late), via_late_c), via_late)
     if for_ is not None or for_angle is not None:
         _add(by_keyword, order, comments, "for", (WORD, for_) if for_ is not None else (ANGLE, for_angle), for_c)
 
@@ -115,21 +122,32 @@ def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
     clauses.date_words = words
     clauses.comments = comments
     if comments:
-        scanned.max_depth = 1
+        # A "(" inside a comment is a nested one (one level at most here), as the tokeniser counts.
+        scanned.max_depth = 2 if "(" in " ".join(comments) else 1
     return scanned, clauses
 
 
 def _add(
     by_keyword: dict[str, Clause], order: list[Clause], comments: list[str], keyword: str, value: Token, text: str
 ) -> Clause:
-    clause = Clause(keyword)
-    clause.values.append(value)
     if text:
-        clause.comments = _COMMENT_TEXT.findall(text)
-        comments.extend(clause.comments)
+        # ``text`` is white space and comments, ending with ")": with one "(" it is one flat comment.
+        rest = text.partition("(")[2]
+        clause = Clause(keyword, [value], [rest[:-1]] if "(" not in rest else _COMMENT_TEXT.findall(text))
+        comments += clause.comments
+    else:
+        clause = Clause(keyword, [value], [])
     by_keyword[keyword] = clause
     order.append(clause)
     return clause
+
+
+def _words(clause: Clause, text: str) -> None:
+    """The clause's values: the up to four words of ``text`` (``with`` and a late ``via``)."""
+    if " " in text or "\t" in text or "\r" in text or "\n" in text:
+        # Split where the tokeniser splits ([ \t\r\n] only: str.split() would also split
+        # at \x0b, \x0c and \x1c-\x1f, which are word characters there).
+        clause.values = [(WORD, w) for w in _WITH_WORD.findall(text)]
 
 
 def _date_tokens(date_text: str) -> list[Token] | None:

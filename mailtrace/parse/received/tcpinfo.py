@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from mailtrace.parse.numbers import ascii_int
-from mailtrace.parse.received.ipaddr import normalise_ip, split_port
+from mailtrace.parse.received.ipaddr import canonical_ip, split_port
 
 _ITEM = re.compile(
     r"""
@@ -95,7 +95,7 @@ def read_tcpinfo(comment: str) -> TcpInfo:
                 pending_helo = False
                 continue
             lit, inner_port = split_port(lit)
-            ip = normalise_ip(lit)
+            ip = canonical_ip(lit)
             if ip is not None and info.ip is None:
                 info.ip = ip
                 info.port = _port(m.group("port")) or inner_port or info.port
@@ -136,7 +136,7 @@ def _word_ip(word: str, info: TcpInfo) -> str | None:
     """A bare address (``10.0.0.1``, ``user@192.0.2.1``, ``2001:db8::1``), or ``None``."""
     at = word.rfind("@")
     if at > 0:
-        ip = normalise_ip(word[at + 1 :])
+        ip = canonical_ip(word[at + 1 :])
         if ip is not None:
             info.ident = info.ident or word[:at]
         return ip
@@ -146,7 +146,7 @@ def _word_ip(word: str, info: TcpInfo) -> str | None:
 def bare_ip(word: str) -> str | None:
     """``word`` read as a bare address (``10.0.0.1``, ``2001:db8::1``, ``10.0.0.1,``), or ``None``."""
     if word[:1].isdigit() or word[:1] in ":?/" or word[:5].lower() == "ipv6:" or word[:1] in "abcdefABCDEF":
-        return normalise_ip(word.rstrip(","))
+        return canonical_ip(word.rstrip(","))
     return None
 
 

@@ -69,14 +69,23 @@ def test_split_simple_takes_the_usual_lines_and_leaves_the_rest() -> None:
         "from [192.0.2.7] (helo=x) by mx with esmtps (Exim 4.96) (envelope-from <a@b>) id 1s; Mon, 1 Jan 2024",
         "FROM a BY b WITH Microsoft SMTP Server (version=TLS1_2) ID 15.20.1; Mon, 1 Jan 2024 00:00:00 +0000",
         "from by by with with id id for for for; Mon, 1 Jan 2024 00:00:00 +0000",  # keywords as first values
+        "from a (b (c)) by d; Mon, 1 Jan 2024",  # a comment nested one level
+        "from a (u [1.2.3.4]) (using TLSv1.3 with cipher X (256/256 bits)) by d (Exim 4.9 #3 (Linux)) id 1; x",
+        "from a (b () c) by d; Mon, 1 Jan 2024",  # an empty comment inside one
+        "from A (2603:10a6::18) by B (2603:10a6::9) with Microsoft SMTP Server (version=TLS1_2, cipher=X) id"
+        " 15.20.7544.41 via Frontend Transport; Tue, 7 May 2024 01:39:47 +0000",  # Exchange: via after id
+        "by b with x id y via p q r s for <a@b>; Mon, 1 Jan 2024",
     ]
     left = [
         "from a by b; Mon, 1 Jan 2024; extra",  # two ";"
-        "from a (b (c)) by d; Mon, 1 Jan 2024",  # nested comment
+        "from a (b (c (d))) by d; Mon, 1 Jan 2024",  # a comment nested two levels
+        "from a (b (c) by d; Mon, 1 Jan 2024",  # an unclosed comment around a nested one
         "from a () by d; Mon, 1 Jan 2024",  # empty comment
         "from a b by d; Mon, 1 Jan 2024",  # two values
         "by d from a; Mon, 1 Jan 2024",  # out of order
         "from a by d with one two three four five; Mon, 1 Jan 2024",  # five with words
+        "from a by d via x id y via z; Mon, 1 Jan 2024",  # via twice
+        "from a by d id y via z for b via w; Mon, 1 Jan 2024",  # a keyword out of order
         "from a (x\\)y) by d; Mon, 1 Jan 2024",  # quoted pair
         "from caf\u00e9 by d; Mon, 1 Jan 2024",  # not ASCII
         "(qmail 1 invoked by uid 2); Mon, 1 Jan 2024",  # no clause first
@@ -90,14 +99,15 @@ def test_split_simple_takes_the_usual_lines_and_leaves_the_rest() -> None:
 
 
 _WORD = st.sampled_from(
-    ["from", "FROM", "by", "By", "via", "with", "WITH", "id", "for", "For", "fro", "byx", "mx.example.org",
+    ["from", "FROM", "by", "By", "via", "VIA", "with", "WITH", "id", "for", "For", "fro", "byx", "mx.example.org",
      "ESMTPS", "SMTP", "192.0.2.1", "a\x0bb", "a\x0cb", "x\x1cy", "Postfix", "8.15.2/8.15.2", "x=y", "u@h"]
 )  # fmt: skip
 _PIECE = st.one_of(
     _WORD,
     st.sampled_from(
-        ["(c)", "(Postfix)", "(h [192.0.2.1])", "()", "(a (b))", "(a", "a)", "[192.0.2.1]", "[]", "[a", "<r@x>",
-         "<>", "<a", '"q"', '"', "\\", ";", "(x;y)", "(\u00e9)", "(a [b] <c> \"d\")"]
+        ["(c)", "(Postfix)", "(h [192.0.2.1])", "()", "(a (b))", "(a (b) (c))", "(a (b (c)))", "(()", "(a", "a)",
+         "[192.0.2.1]", "[]", "[a", "<r@x>", "<>", "<a", '"q"', '"', "\\", ";", "(x;y)", "(\u00e9)",
+         "(a [b] <c> \"d\")"]
     ),
 )  # fmt: skip
 _SPACE = st.sampled_from([" ", "  ", "\t", "\r\n\t", "", "\x0b", "\xa0"])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment, by_host
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Line
 
 
 def _matches(line: Line) -> bool:
-    return "barracuda" in by_host(line) or "barracuda" in by_comment(line) or "(spam firewall)" in line.low
+    return "barracuda" in line.by_host or "barracuda" in line.by_comment or "(spam firewall)" in line.low
 
 
 DIALECT = Dialect(

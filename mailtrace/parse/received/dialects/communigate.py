@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
 
 
 def _matches(line: Line) -> bool:
-    return "communigate" in by_comment(line)
+    return "communigate" in line.by_comment
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    clause = line.clause("from")
+    clause = line.by_keyword.get("from")
     if clause is None:
         return
     for comment in clause.comments:

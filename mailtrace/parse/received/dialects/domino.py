@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Line
 
 
 def _matches(line: Line) -> bool:
-    text = by_comment(line)
+    text = line.by_comment
     return "domino" in text
 
 

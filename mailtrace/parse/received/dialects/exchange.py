@@ -10,13 +10,13 @@ address, never a reverse name.
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, with_word
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
 
 
 def _matches(line: Line) -> bool:
     low = line.low
-    return "microsoft smtp" in low or with_word(line) == "mapi" or " frontend transport" in low
+    return "microsoft smtp" in low or line.with_word == "mapi" or " frontend transport" in low
 
 
 def _apply(line: Line, draft: Draft) -> None:

@@ -8,7 +8,7 @@ message was fetched from, not an SMTP client.
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, with_word
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
 
 _FETCH = ("pop", "imap", "odmr")
@@ -16,7 +16,7 @@ _FETCH = ("pop", "imap", "odmr")
 
 def _matches(line: Line) -> bool:
     low = line.low
-    return "fetchmail" in low or "getmail" in low or with_word(line).startswith(_FETCH)
+    return "fetchmail" in low or "getmail" in low or line.with_word.startswith(_FETCH)
 
 
 def _apply(line: Line, draft: Draft) -> None:

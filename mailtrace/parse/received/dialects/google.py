@@ -9,22 +9,22 @@ id x for <rcpt> (Google Transport Security)``, ``gmr-mx.google.com`` (Groups),
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
+from mailtrace.parse.received.dialects.base import Dialect, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
 
 _DOMAINS = two_label_domains("google.com", "gmail.com", "googlemail.com")
 
 
 def _matches(line: Line) -> bool:
-    if by_domain_in(line, _DOMAINS):
+    if line.by_tail in _DOMAINS:
         return True
-    if line.by_host.startswith("2002:") and line.clause("from") is None:
+    if line.by_host.startswith("2002:") and line.by_keyword.get("from") is None:
         return True
     return "google transport security" in line.low
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    if line.clause("from") is None and draft.ip is None:
+    if line.by_keyword.get("from") is None and draft.ip is None:
         draft.kind = "http" if (draft.with_ or "").startswith("HTTP") else "internal"
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
+from mailtrace.parse.received.dialects.base import Dialect, two_label_domains
 from mailtrace.parse.received.draft import Line
 
 _DOMAINS = two_label_domains("icloud.com", "me.com", "mac.com", "apple.com")
 
 
 def _matches(line: Line) -> bool:
-    return by_domain_in(line, _DOMAINS)
+    return line.by_tail in _DOMAINS
 
 
 DIALECT = Dialect(

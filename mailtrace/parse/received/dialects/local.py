@@ -8,18 +8,18 @@ Exim ``from alice by host with local (Exim 4.96)``; Dovecot/Cyrus delivery
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, with_word
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
 
 _LOCAL = ("local", "lmtp", "qmqp", "bsmtp", "utf8lmtp")
 
 
 def _matches(line: Line) -> bool:
-    return with_word(line).startswith(_LOCAL)
+    return line.with_word.startswith(_LOCAL)
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    word = with_word(line)
+    word = line.with_word
     if word.startswith("local") and draft.ip is None and draft.helo is not None:
         draft.ident, draft.helo = draft.helo, None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
+from mailtrace.parse.received.dialects.base import Dialect, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
 
 _DOMAINS = two_label_domains(
@@ -11,11 +11,11 @@ _DOMAINS = two_label_domains(
 
 
 def _matches(line: Line) -> bool:
-    return by_domain_in(line, _DOMAINS) or "(mandrill" in line.low
+    return line.by_tail in _DOMAINS or "(mandrill" in line.low
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    if line.clause("from") is None and draft.ip is None:
+    if line.by_keyword.get("from") is None and draft.ip is None:
         draft.kind = "internal"
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment, by_host
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Line
 
 
 def _matches(line: Line) -> bool:
-    return "mimecast" in by_host(line) or "mimecast" in by_comment(line)
+    return "mimecast" in line.by_host or "mimecast" in line.by_comment
 
 
 DIALECT = Dialect(

@@ -6,18 +6,18 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment, from_value
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
 
 
 def _matches(line: Line) -> bool:
-    return by_comment(line).startswith("postfix")
+    return line.by_comment.startswith("postfix")
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    if from_value(line).lower() == "userid" or "from userid" in by_comment(line):
+    if line.from_value.lower() == "userid" or "from userid" in line.by_comment:
         # "from userid 1000 by host (Postfix, from userid 1000) id X": the local sendmail(1) command.
-        clause = line.clause("from")
+        clause = line.by_keyword.get("from")
         uid = clause.values[1][1] if clause is not None and len(clause.values) > 1 else None
         draft.helo = None
         draft.ident = draft.ident or (f"uid {uid}" if uid else None)

@@ -6,20 +6,20 @@ id 4abc-1`` records the message passing Proofpoint's filter inside one host.
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, from_value, two_label_domains
+from mailtrace.parse.received.dialects.base import Dialect, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
 
 _DOMAINS = two_label_domains("pphosted.com", "ppe-hosted.com")
 
 
 def _matches(line: Line) -> bool:
-    if line.by_comment == "pps" or from_value(line).lower().startswith("pps."):
+    if line.by_comment == "pps" or line.from_value.lower().startswith("pps."):
         return True
-    return by_domain_in(line, _DOMAINS)
+    return line.by_tail in _DOMAINS
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    if from_value(line).lower().startswith("pps."):
+    if line.from_value.lower().startswith("pps."):
         draft.kind = "internal"
 
 

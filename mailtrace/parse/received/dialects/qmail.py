@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from mailtrace.parse.received.dialects.base import Dialect, with_word
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
-from mailtrace.parse.received.ipaddr import normalise_ip
+from mailtrace.parse.received.ipaddr import canonical_ip
 
 _NETWORK = re.compile(r"network\[([0-9A-Fa-f:.]{2,45})(?:/([^\]\s]{0,255}))?\]")
 
@@ -22,7 +22,7 @@ def _matches(line: Line) -> bool:
         return True
     if "invoked " in low and ("invoked from" in low or "invoked by " in low):
         return True
-    clause = line.clause("from")
+    clause = line.by_keyword.get("from")
     if clause is None or not clause.comments:
         return False
     for c in clause.comments:
@@ -32,10 +32,10 @@ def _matches(line: Line) -> bool:
     # (a bare address in the comment, no id, and always "-0000").
     dates = line.clauses.date_tokens
     return (
-        line.clause("id") is None
+        line.by_keyword.get("id") is None
         and bool(dates)
         and dates[-1][1] == "-0000"
-        and with_word(line) in ("smtp", "qmqp")
+        and line.with_word in ("smtp", "qmqp")
         and _bare_address(clause.comments[0])
     )
 
@@ -43,7 +43,7 @@ def _matches(line: Line) -> bool:
 def _bare_address(comment: str) -> bool:
     text = comment.strip()
     at = text.rfind("@")
-    return normalise_ip(text[at + 1 :]) is not None
+    return canonical_ip(text[at + 1 :]) is not None
 
 
 def _apply(line: Line, draft: Draft) -> None:
@@ -53,16 +53,16 @@ def _apply(line: Line, draft: Draft) -> None:
         m = _NETWORK.search(line.text)
         if m is not None and draft.ip is None:
             # "(qmail 20521 messnum 1113064 invoked from network[213.190.156.48/host.example])"
-            draft.ip = normalise_ip(m.group(1))
+            draft.ip = canonical_ip(m.group(1))
             name = m.group(2)
             draft.rdns = None if not name or name == "unknown" else name
     elif "invoked by " in low or "invoked for " in low:
         draft.kind = "local"
-    if with_word(line).startswith("qmail-scanner"):
+    if line.with_word.startswith("qmail-scanner"):
         draft.with_ = None
         draft.kind = "internal"
         draft.helo = None
-    elif with_word(line) == "qmqp":
+    elif line.with_word == "qmqp":
         draft.kind = "internal"
 
 

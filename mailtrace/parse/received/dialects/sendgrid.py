@@ -7,18 +7,18 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment, by_domain_in, two_label_domains
+from mailtrace.parse.received.dialects.base import Dialect, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
 
 _DOMAINS = two_label_domains("sendgrid.net")
 
 
 def _matches(line: Line) -> bool:
-    return by_domain_in(line, _DOMAINS) or by_comment(line) == "sg"
+    return line.by_tail in _DOMAINS or line.by_comment == "sg"
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    if line.clause("from") is None and draft.ip is None:
+    if line.by_keyword.get("from") is None and draft.ip is None:
         draft.kind = "http" if (draft.with_ or "").startswith("HTTP") else "internal"
 
 

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import re
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
 
 _VERSION = re.compile(r"\d{1,2}\.\d{1,3}(?:\.\d{1,3})?(?:\.[0-9a-z]+)?[a-z]?/")
 
 
 def _matches(line: Line) -> bool:
-    text = by_comment(line)
+    text = line.by_comment
     return bool(text) and (_VERSION.match(text) is not None or "sendmail" in text)
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    text = by_comment(line)
-    if line.clause("from") is None and "/submit" in text:
+    text = line.by_comment
+    if line.by_keyword.get("from") is None and "/submit" in text:
         draft.kind = "local"
     for comment in line.comments:
         if comment[:5].lower() == "from " and "@" in comment:

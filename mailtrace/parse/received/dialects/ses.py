@@ -6,18 +6,18 @@ hops come from ``*.smtp-out.amazonses.com``.
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
+from mailtrace.parse.received.dialects.base import Dialect, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
 
 _DOMAINS = two_label_domains("amazonses.com")
 
 
 def _matches(line: Line) -> bool:
-    return "simpleemailservice" in line.low or by_domain_in(line, _DOMAINS)
+    return "simpleemailservice" in line.low or line.by_tail in _DOMAINS
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    if line.clause("from") is None and draft.ip is None:
+    if line.by_keyword.get("from") is None and draft.ip is None:
         draft.kind = "internal"
 
 

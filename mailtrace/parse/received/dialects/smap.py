@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
-from mailtrace.parse.received.ipaddr import normalise_ip
+from mailtrace.parse.received.ipaddr import canonical_ip
 
 
 def _matches(line: Line) -> bool:
@@ -21,9 +21,9 @@ def _apply(line: Line, draft: Draft) -> None:
     name = line.from_value
     if name.endswith(","):
         name = name[:-1]
-    draft.rdns = None if name.lower() in ("unknown", "nodnsquery", "") or normalise_ip(name) else name
+    draft.rdns = None if name.lower() in ("unknown", "nodnsquery", "") or canonical_ip(name) else name
     draft.helo = None
-    clause = line.clause("from")
+    clause = line.by_keyword.get("from")
     if clause is not None:
         words = [text for _, text in clause.values]
         for i, word in enumerate(words[:-1]):

@@ -13,15 +13,15 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from mailtrace.parse.received.dialects.base import Dialect, with_word
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
-from mailtrace.parse.received.ipaddr import normalise_ip
+from mailtrace.parse.received.ipaddr import canonical_ip
 
 _MARKERS = ("squirrelmail", "roundcube", "horde", "webmail", "via http", "rainloop", "sogo")
 
 
 def _matches(line: Line) -> bool:
-    if with_word(line).startswith("http"):
+    if line.with_word.startswith("http"):
         return True
     # Spelled out rather than any(...) over _MARKERS: detection runs on every line.
     low = line.low
@@ -39,7 +39,7 @@ def _matches(line: Line) -> bool:
 def _named_only(line: Line, draft: Draft) -> bool:
     """The line's only web marker is a host name (``webmail.example.org``) and its client is on a public
     address: a relay that happens to be called webmail handing over by SMTP, not a web application."""
-    if with_word(line).startswith("http") or "via http" in line.low:
+    if line.with_word.startswith("http") or "via http" in line.low:
         return False
     if _APP.search(" ".join(line.comments)):
         return False
@@ -66,7 +66,7 @@ def _apply(line: Line, draft: Draft) -> None:
     draft.kind = "http"
     if draft.helo is not None and draft.helo[:1].isdigit():
         # "from 192.0.2.8 (...) by webmail": the browser's address, not a HELO.
-        ip = normalise_ip(draft.helo)
+        ip = canonical_ip(draft.helo)
         if ip is not None and draft.ip in (None, ip):
             draft.ip, draft.helo = ip, None
     for comment in line.comments:

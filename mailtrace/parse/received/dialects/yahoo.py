@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_domain_in, two_label_domains
+from mailtrace.parse.received.dialects.base import Dialect, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
-from mailtrace.parse.received.ipaddr import normalise_ip
+from mailtrace.parse.received.ipaddr import canonical_ip
 
 _DOMAINS = two_label_domains("yahoo.com", "yahoo.net", "yahoodns.net", "aol.com")
 
 
 def _matches(line: Line) -> bool:
-    return "hermes" in line.by_comment or by_domain_in(line, _DOMAINS)
+    return "hermes" in line.by_comment or line.by_tail in _DOMAINS
 
 
 def _apply(line: Line, draft: Draft) -> None:
     if draft.ip is None and draft.helo is not None:
         # Hermes writes the client address bare: "from 198.51.100.20 by ..."
-        ip = normalise_ip(draft.helo)
+        ip = canonical_ip(draft.helo)
         if ip is not None:
             draft.ip, draft.helo = ip, None
-    if line.clause("from") is None and draft.ip is None:
+    if line.by_keyword.get("from") is None and draft.ip is None:
         draft.kind = "internal"
 
 

@@ -8,17 +8,17 @@ or ``by localhost (amavis, port 10032)``.
 
 from __future__ import annotations
 
-from mailtrace.parse.received.dialects.base import Dialect, by_comment
+from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Draft, Line
 
 
 def _matches(line: Line) -> bool:
-    text = by_comment(line)
+    text = line.by_comment
     return "zimbra" in text or "amavis" in text or "(lhlo " in line.low
 
 
 def _apply(line: Line, draft: Draft) -> None:
-    if "amavis" in by_comment(line):
+    if "amavis" in line.by_comment:
         draft.software = "amavisd"
 
 
