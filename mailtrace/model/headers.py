@@ -156,12 +156,7 @@ class Headers:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        def one(x: AddressField | DateField | TextField | None) -> dict[str, Any] | None:
-            return None if x is None else x.to_dict()
-
-        def many(xs: tuple[AddressField, ...] | tuple[OriginatingIP, ...]) -> list[dict[str, Any]]:
-            return [x.to_dict() for x in xs]
-
+        one, many = _one_dict, _many_dicts
         return {
             "originator": {
                 "from": one(self.from_),
@@ -188,6 +183,16 @@ class Headers:
             "client": {"x_mailer": one(self.x_mailer), "user_agent": one(self.user_agent)},
             "defects": defects_to_list(self.defects),
         }
+
+
+# Module-level rather than nested in Headers.to_dict: mypyc (the optional compiled build) cannot
+# compile a nested function in a method of a class it does not compile natively.
+def _one_dict(x: AddressField | DateField | TextField | None) -> dict[str, Any] | None:
+    return None if x is None else x.to_dict()
+
+
+def _many_dicts(xs: tuple[AddressField, ...] | tuple[OriginatingIP, ...]) -> list[dict[str, Any]]:
+    return [x.to_dict() for x in xs]
 
 
 # Fast construction for extract_headers, which builds about fourteen of these per message: the
