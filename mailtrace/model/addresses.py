@@ -9,7 +9,6 @@ from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.frozen import fast_init
 
 
-@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Address:
     """One mailbox: ``display_name`` (decoded), ``address`` as written, and its parts.
@@ -41,11 +40,14 @@ class Address:
         }
 
 
+fast_init(Address)
+
+
 # Fast construction for the address parser (one Address per mailbox read): filling the slots
 # directly (the slot descriptors' __set__, which frozen does not intercept) gives an object equal
 # to the dataclass constructor's, field for field, without the keyword-argument __init__; no field
 # has a __post_init__ or validation to skip. Same pattern as mailtrace.model.received.make_received.
-_new = object.__new__
+_new_address = Address.__new__  # object.__new__, or a compiled class's own (which refuses object.__new__)
 (
     _set_display_name,
     _set_address,
@@ -69,7 +71,7 @@ def make_address(
     defects: tuple[Defect, ...],
 ) -> Address:
     """``Address(...)`` with every field given in field order, built without the dataclass __init__."""
-    obj: Address = _new(Address)
+    obj: Address = _new_address(Address)
     _set_display_name(obj, display_name)
     _set_address(obj, address)
     _set_local_part(obj, local_part)

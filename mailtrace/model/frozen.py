@@ -23,7 +23,12 @@ _FACTORY = object()  # marks "no value given" for a field with a default factory
 
 
 def fast_init(cls: type[T]) -> type[T]:
-    """Replace the ``__init__`` of ``cls`` (a frozen, slotted, keyword-only dataclass); returns ``cls``."""
+    """Replace the ``__init__`` of ``cls`` (a frozen, slotted, keyword-only dataclass); returns ``cls``.
+
+    Called after the class statement (``fast_init(Address)``), not as a class decorator: mypyc
+    (the optional compiled build) compiles a class with any decorator but ``dataclass`` as a plain
+    Python class, whose attributes compiled code cannot read directly.
+    """
     params: list[str] = []
     body: list[str] = []
     namespace: dict[str, Any] = {"__FACTORY": _FACTORY}
