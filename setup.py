@@ -20,10 +20,15 @@ from setuptools.command.sdist import sdist
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mailtrace_build import compiled_paths, mypyc_requested
 
+# Commands that build no extension: the build requirements (egg_info, run before mypy is
+# installed), the metadata (dist_info) and the sdist (sources only) skip mypyc.
+_METADATA_ONLY = frozenset({"egg_info", "dist_info", "sdist"})
+
 
 def _ext_modules() -> list[object]:
     request = os.environ.get("MAILTRACE_MYPYC", "")
-    if not mypyc_requested(request):
+    commands = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    if not mypyc_requested(request) or (commands and commands[0] in _METADATA_ONLY):
         return []
     from mypyc.build import mypycify  # mypy, a build requirement only for this build
 
@@ -41,9 +46,8 @@ def _ext_modules() -> list[object]:
 class _Sdist(sdist):
     """The sdist also carries the build backend, which ``pyproject.toml`` loads from the tree."""
 
-    def add_defaults(self) -> None:
-        super().add_defaults()
-        self.filelist.append("mailtrace_build.py")
+    def make_release_tree(self, base_dir: str, files: list[str]) -> None:
+        super().make_release_tree(base_dir, [*files, "mailtrace_build.py"])
 
 
 setup(ext_modules=_ext_modules(), cmdclass={"sdist": _Sdist})
