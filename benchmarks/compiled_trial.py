@@ -68,7 +68,7 @@ def main() -> int:
     parser.add_argument("stage_args", nargs="*")
     args = parser.parse_args()
     bench = ["benchmarks/stage_profile.py", *(args.stage_args or DEFAULT_ARGS)]
-    check = "import mailtrace; print('mailtrace', mailtrace.__version__, 'compiled' if mailtrace.__compiled__ else 'pure')"
+    check = "import mailtrace as m; print('mailtrace', m.__version__, 'compiled' if m.__compiled__ else 'pure Python')"
     with tempfile.TemporaryDirectory(prefix="mailtrace-mypyc-") as tmp:
         base = args.keep.resolve() if args.keep else Path(tmp)
         copy = base / "main"
