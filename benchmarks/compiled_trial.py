@@ -1,59 +1,85 @@
-"""What compiling part of mailtrace with mypyc would give: a measurement, not a build option.
+"""The optional compiled build against pure Python: the same benchmark on both, back to back.
 
-Copies the package (from git, the committed tree) into a temporary directory beside a link to
-``../shared``, compiles the listed modules there with mypyc (``mypy`` from the ``test`` extra,
-and gcc with the Python headers), and runs ``benchmarks/header_speed.py`` on the compiled copy
-and on this tree in turn. Nothing in this repository is changed or built.
-
-Only ``mailtrace/parse/received/`` and ``mailtrace/parse/dates.py`` compile as they stand: mypyc
-stops on the nested functions of ``model/headers.py``, and ``model/frozen.py`` writes
-``__init__`` methods with ``exec``. See ``docs/performance.md`` ("Round 4").
+Copies the committed tree (``git archive HEAD``) into a temporary directory beside a link to
+``../shared``, builds the compiled wheel there exactly as a user would
+(``MAILTRACE_MYPYC=1 pip wheel --no-deps .``: the in-tree backend asks for setuptools and mypy in
+pip's isolated build environment, so the package index must be reachable; ``--no-build-isolation``
+uses this environment's instead, which then needs ``setuptools>=77`` and ``mypy``), unpacks the
+wheel's ``mailtrace/`` over the copy (the C extensions beside the ``.py`` files), and runs the
+benchmark on the compiled copy, then on this tree (pure Python). Nothing in this repository is
+changed or built. The modules compiled are ``[tool.mailtrace.mypyc]`` of ``pyproject.toml``.
 
 Usage::
 
-    python benchmarks/compiled_trial.py [--repeat 3] [MODULE_OR_PACKAGE ...]
+    python benchmarks/compiled_trial.py [--no-build-isolation] [--keep DIR] [-- STAGE_PROFILE_ARGS ...]
+
+The benchmark is ``benchmarks/stage_profile.py`` with ``STAGE_PROFILE_ARGS`` (default
+``--repeat 2 --peers``; ``--callgrind --sample 50 --jobs 1`` counts instructions instead).
+``--keep DIR`` leaves the compiled copy in ``DIR`` (and reuses it if it is already built there).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_TARGETS = ("mailtrace/parse/received", "mailtrace/parse/dates.py")
+DEFAULT_ARGS = ("--repeat", "2", "--peers")
 
 
-def _run(cmd: list[str], cwd: Path) -> None:
-    print("$", " ".join(cmd), flush=True)
-    subprocess.run(cmd, cwd=cwd, check=True)
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+    print("$", " ".join(cmd), f"  (in {cwd})", flush=True)
+    subprocess.run(cmd, cwd=cwd, check=True, env=env)
+
+
+def build(copy: Path, *, isolation: bool) -> None:
+    """The compiled build of the committed tree, in ``copy`` (a ``mailtrace/`` with C extensions)."""
+    copy.mkdir(parents=True)
+    archive = copy / "tree.tar"
+    _run(["git", "archive", "-o", str(archive), "HEAD"], REPO)
+    with tarfile.open(archive) as tar:
+        tar.extractall(copy, filter="data")
+    archive.unlink()
+    wheels = copy / "wheels"
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(wheels), "."]
+    if not isolation:
+        cmd.insert(4, "--no-build-isolation")
+    started = time.monotonic()
+    _run(cmd, copy, env={**os.environ, "MAILTRACE_MYPYC": "1"})
+    print(f"compiled build: {time.monotonic() - started:.0f} s", flush=True)
+    (wheel,) = wheels.glob("mailtrace-*.whl")
+    shutil.rmtree(copy / "mailtrace")
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(copy, [n for n in z.namelist() if n.startswith("mailtrace/")])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("targets", nargs="*", default=list(DEFAULT_TARGETS))
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-build-isolation", action="store_true")
+    parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("stage_args", nargs="*")
     args = parser.parse_args()
-    speed = ["benchmarks/header_speed.py", "--repeat", str(args.repeat), "--peer-repeat", "1", "--breakdown"]
+    bench = ["benchmarks/stage_profile.py", *(args.stage_args or DEFAULT_ARGS)]
+    check = "import mailtrace as m; print('mailtrace', m.__version__, 'compiled' if m.__compiled__ else 'pure Python')"
     with tempfile.TemporaryDirectory(prefix="mailtrace-mypyc-") as tmp:
-        copy = Path(tmp) / "main"
-        copy.mkdir()
-        archive = Path(tmp) / "tree.tar"
-        _run(["git", "archive", "-o", str(archive), "HEAD"], REPO)
-        with tarfile.open(archive) as tar:
-            tar.extractall(copy, filter="data")
-        os.symlink(REPO.parent / "shared", Path(tmp) / "shared")
-        # mypyc builds with setuptools, which would read the project's own packaging table
-        (copy / "pyproject.toml").rename(copy / "pyproject.toml.orig")
-        _run([sys.executable, "-m", "mypyc", *args.targets], copy)
-        print("\n== compiled copy ==", flush=True)
-        _run([sys.executable, *speed], copy)
-    print("\n== this tree (pure Python) ==", flush=True)
-    _run([sys.executable, *speed], REPO)
+        base = args.keep.resolve() if args.keep else Path(tmp)
+        copy = base / "main"
+        if not (copy / "mailtrace").is_dir():
+            build(copy, isolation=not args.no_build_isolation)
+        if not (base / "shared").exists():
+            os.symlink(REPO.parent / "shared", base / "shared")
+        for label, tree in (("compiled build", copy), ("this tree (pure Python)", REPO)):
+            print(f"\n== {label} ==", flush=True)
+            _run([sys.executable, "-c", check], tree)
+            _run([sys.executable, *bench], tree)
     return 0
 
 

@@ -9,6 +9,9 @@ just forwarded? ::
     print(report.to_json())
 """
 
+import sys as _sys
+from importlib.machinery import EXTENSION_SUFFIXES as _EXTENSION_SUFFIXES
+
 from mailtrace._version import __version__
 from mailtrace.analyze import analyze, analyze_bytes, analyze_many
 from mailtrace.defects import Defect
@@ -21,8 +24,20 @@ from mailtrace.errors import (
     UnsupportedFormatError,
 )
 from mailtrace.limits import Limits
+from mailtrace.model.frozen import settle_compiled as _settle_compiled
 from mailtrace.policy import Policy
 from mailtrace.report import SCHEMA_VERSION, Report
+
+# The optional compiled build (``MAILTRACE_MYPYC=1 pip install .``, see setup.py) puts C
+# extensions made by mypyc beside some modules; Python imports them instead of the ``.py`` files.
+_COMPILED_MODULES = [
+    module
+    for name, module in list(_sys.modules.items())
+    if name.startswith("mailtrace.") and str(getattr(module, "__file__", "")).endswith(tuple(_EXTENSION_SUFFIXES))
+]
+_settle_compiled(_COMPILED_MODULES)
+#: True when this is the compiled build (modules of the analysis compiled by mypyc), False for pure Python.
+__compiled__: bool = bool(_COMPILED_MODULES)
 
 __all__ = [
     "SCHEMA_VERSION",

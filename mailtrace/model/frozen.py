@@ -13,7 +13,8 @@ object, about a third less time. Equality, hashing, ``repr`` and immutability
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from types import ModuleType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -22,7 +23,12 @@ _FACTORY = object()  # marks "no value given" for a field with a default factory
 
 
 def fast_init(cls: type[T]) -> type[T]:
-    """Replace the ``__init__`` of ``cls`` (a frozen, slotted, keyword-only dataclass); returns ``cls``."""
+    """Replace the ``__init__`` of ``cls`` (a frozen, slotted, keyword-only dataclass); returns ``cls``.
+
+    Called after the class statement (``fast_init(Address)``), not as a class decorator: mypyc
+    (the optional compiled build) compiles a class with any decorator but ``dataclass`` as a plain
+    Python class, whose attributes compiled code cannot read directly.
+    """
     params: list[str] = []
     body: list[str] = []
     namespace: dict[str, Any] = {"__FACTORY": _FACTORY}
@@ -74,7 +80,9 @@ def _replacer(cls: type) -> _Replacer:
     fields = dataclasses.fields(cls)
     if hasattr(cls, "__post_init__") or not all(f.init for f in fields):
         raise TypeError(f"fast_replace needs a dataclass without __post_init__ or init=False fields: {cls.__name__}")
-    namespace: dict[str, Any] = {"__new": object.__new__, "__cls": cls}
+    # the class's own __new__: object.__new__ for a Python class; a class compiled by mypyc (the
+    # optional compiled build) has its own and refuses object.__new__
+    namespace: dict[str, Any] = {"__new": cls.__new__, "__cls": cls}
     setters: dict[str, Callable[[object, object], None]] = {}
     body: list[str] = []
     for number, f in enumerate(fields):
@@ -113,3 +121,34 @@ def fast_replace(obj: T, /, **changes: Any) -> T:
         unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
         raise TypeError(f"{cls.__name__} has no field(s) {', '.join(unknown)}")
     return new
+
+
+def _frozen_setstate(self: object, state: dict[str, Any]) -> None:
+    """``__setstate__`` of a compiled frozen dataclass: each field stored past the frozen ``__setattr__``."""
+    for name, value in state.items():
+        object.__setattr__(self, name, value)
+
+
+def settle_compiled(modules: Iterable[ModuleType]) -> int:
+    """Give the frozen dataclasses that mypyc compiled in ``modules`` a ``__setstate__`` that works.
+
+    A class compiled by mypyc (the optional compiled build, ``setup.py``) pickles through its own
+    ``__getstate__``/``__setstate__``, and that ``__setstate__`` stores each attribute with
+    ``setattr``, which a frozen dataclass refuses; the Python class's dataclass-made
+    ``__setstate__`` stores them with ``object.__setattr__``, as this one does. Reports are
+    pickled by ``--jobs`` and ``mailtrace.dask``. Returns the number of classes changed.
+    """
+    count = 0
+    for module in modules:
+        for value in list(vars(module).values()):
+            if (
+                isinstance(value, type)
+                and value.__module__ == module.__name__
+                and "__mypyc_attrs__" in vars(value)
+                and "__setstate__" in vars(value)
+                and dataclasses.is_dataclass(value)
+                and value.__dataclass_params__.frozen  # type: ignore[attr-defined]
+            ):
+                value.__setstate__ = _frozen_setstate  # type: ignore[attr-defined]
+                count += 1
+    return count

@@ -11,7 +11,6 @@ from mailtrace.model.addresses import Address
 from mailtrace.model.frozen import fast_init
 
 
-@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddressField:
     """An address-list field (``From``, ``To``, ``Return-Path``...) and what it holds."""
@@ -35,7 +34,9 @@ class AddressField:
         }
 
 
-@fast_init
+fast_init(AddressField)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DateField:
     index: int
@@ -53,7 +54,9 @@ class DateField:
         }
 
 
-@fast_init
+fast_init(DateField)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TextField:
     """An unstructured or identifier field: ``Subject``, ``Message-ID``, ``List-Id``..."""
@@ -73,7 +76,9 @@ class TextField:
         return out
 
 
-@fast_init
+fast_init(TextField)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OriginatingIP:
     """A webmail client address from ``X-Originating-IP`` or its kin (a claim by the provider)."""
@@ -94,7 +99,9 @@ class OriginatingIP:
         }
 
 
-@fast_init
+fast_init(OriginatingIP)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResentBlock:
     """One ``Resent-*`` block (RFC 5322 section 3.6.6), fields in header order."""
@@ -117,7 +124,9 @@ class ResentBlock:
         return out
 
 
-@fast_init
+fast_init(ResentBlock)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Headers:
     """The fields an analyst reads first, parsed and typed.
@@ -156,12 +165,7 @@ class Headers:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        def one(x: AddressField | DateField | TextField | None) -> dict[str, Any] | None:
-            return None if x is None else x.to_dict()
-
-        def many(xs: tuple[AddressField, ...] | tuple[OriginatingIP, ...]) -> list[dict[str, Any]]:
-            return [x.to_dict() for x in xs]
-
+        one, many = _one_dict, _many_dicts
         return {
             "originator": {
                 "from": one(self.from_),
@@ -190,12 +194,26 @@ class Headers:
         }
 
 
+fast_init(Headers)
+
+
+# Module-level rather than nested in Headers.to_dict: mypyc (the optional compiled build) stopped
+# with an internal error on the nested functions.
+def _one_dict(x: AddressField | DateField | TextField | None) -> dict[str, Any] | None:
+    return None if x is None else x.to_dict()
+
+
+def _many_dicts(xs: tuple[AddressField, ...] | tuple[OriginatingIP, ...]) -> list[dict[str, Any]]:
+    return [x.to_dict() for x in xs]
+
+
 # Fast construction for extract_headers, which builds about fourteen of these per message: the
 # keyword-argument __init__ costs about 0.4 µs more than filling the same slots directly (the slot
 # descriptors' __set__, which frozen does not intercept). The objects are equal to the dataclass
 # constructor's, field for field (tests/parse/test_headers_speedpaths.py checks it); no field has a
 # __post_init__ or validation to skip. Same pattern as mailtrace.model.received.make_received.
-_new = object.__new__
+# each class's own __new__: object.__new__, or a compiled class's own (which refuses object.__new__)
+_new_address_field, _new_date_field, _new_text_field = AddressField.__new__, DateField.__new__, TextField.__new__
 _a_index, _a_name, _a_value, _a_addresses, _a_defects = (
     getattr(AddressField, f.name).__set__ for f in fields(AddressField)
 )
@@ -209,7 +227,7 @@ def make_address_field(
     index: int, name: str, value: str, addresses: tuple[Address, ...], defects: tuple[Defect, ...]
 ) -> AddressField:
     """``AddressField(...)`` with every field given in field order, built without the dataclass __init__."""
-    obj: AddressField = _new(AddressField)
+    obj: AddressField = _new_address_field(AddressField)
     _a_index(obj, index)
     _a_name(obj, name)
     _a_value(obj, value)
@@ -222,7 +240,7 @@ def make_date_field(
     index: int, name: str, value: str, timestamp: datetime | None, defects: tuple[Defect, ...]
 ) -> DateField:
     """``DateField(...)`` with every field given in field order, built without the dataclass __init__."""
-    obj: DateField = _new(DateField)
+    obj: DateField = _new_date_field(DateField)
     _d_index(obj, index)
     _d_name(obj, name)
     _d_value(obj, value)
@@ -235,7 +253,7 @@ def make_text_field(
     index: int, name: str, value: str, decoded: str, ids: tuple[str, ...], defects: tuple[Defect, ...]
 ) -> TextField:
     """``TextField(...)`` with every field given in field order, built without the dataclass __init__."""
-    obj: TextField = _new(TextField)
+    obj: TextField = _new_text_field(TextField)
     _t_index(obj, index)
     _t_name(obj, name)
     _t_value(obj, value)

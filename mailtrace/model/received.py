@@ -103,7 +103,8 @@ class Received:
 # does not intercept) and give objects equal to the dataclass constructor's, field for
 # field (tests/parse/received/test_received_fastpaths.py checks it). No field has a
 # __post_init__ or validation to skip.
-_new = object.__new__
+# each class's own __new__ (object.__new__ for these; a compiled class refuses object.__new__)
+_new_received, _new_endpoint, _new_receiving_host = Received.__new__, Endpoint.__new__, ReceivingHost.__new__
 (
     _r_index,
     _r_header_index,
@@ -129,7 +130,7 @@ _h_host, _h_ip = (getattr(ReceivingHost, f.name).__set__ for f in fields(Receivi
 
 def make_endpoint(helo: str | None, rdns: str | None, ip: str | None, port: int | None, ident: str | None) -> Endpoint:
     """``Endpoint(helo=..., rdns=..., ip=..., port=..., ident=...)``, built without the dataclass __init__."""
-    obj: Endpoint = _new(Endpoint)
+    obj: Endpoint = _new_endpoint(Endpoint)
     _e_helo(obj, helo)
     _e_rdns(obj, rdns)
     _e_ip(obj, ip)
@@ -140,7 +141,7 @@ def make_endpoint(helo: str | None, rdns: str | None, ip: str | None, port: int 
 
 def make_receiving_host(host: str | None, ip: str | None) -> ReceivingHost:
     """``ReceivingHost(host=..., ip=...)``, built without the dataclass __init__."""
-    obj: ReceivingHost = _new(ReceivingHost)
+    obj: ReceivingHost = _new_receiving_host(ReceivingHost)
     _h_host(obj, host)
     _h_ip(obj, ip)
     return obj
@@ -166,7 +167,7 @@ def make_received(
     defects: tuple[Defect, ...],
 ) -> Received:
     """``Received(...)`` with every field given in field order, built without the dataclass __init__."""
-    obj: Received = _new(Received)
+    obj: Received = _new_received(Received)
     _r_index(obj, index)
     _r_header_index(obj, header_index)
     _r_raw(obj, raw)

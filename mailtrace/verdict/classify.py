@@ -115,7 +115,7 @@ def classify(
     source = _source(view)
     fa, med = parts.from_auth, parts.mediation
 
-    def verdict(result: VerdictResult, reasons: list[str], codes: list[str], explained: list[str] = ()) -> Verdict:  # type: ignore[assignment]
+    def verdict(result: VerdictResult, reasons: list[str], codes: list[str], explained: Sequence[str] = ()) -> Verdict:
         return Verdict(
             result=result,
             reasons=(*reasons, *view.set_aside),

@@ -44,7 +44,6 @@ __all__ = [
 ]
 
 
-@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Authentication:
     """Every authentication header of a message, parsed, in header order (ARC sets oldest first).
@@ -66,6 +65,9 @@ class Authentication:
             "received_spf": [r.to_dict() for r in self.received_spf],
             "defects": defects_to_list(self.defects),
         }
+
+
+fast_init(Authentication)
 
 
 def parse_authentication(message: Message) -> Authentication:

@@ -49,7 +49,6 @@ def _instance(text: str | None) -> int | None:
     return int(text)
 
 
-@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArcSeal:
     """One ``ARC-Seal`` field. ``chain_validation`` is the ``cv=`` word, lower-cased."""
@@ -80,7 +79,9 @@ class ArcSeal:
         }
 
 
-@fast_init
+fast_init(ArcSeal)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArcMessageSignature:
     """One ``ARC-Message-Signature`` field; the attributes mean what they mean on a DKIM-Signature."""
@@ -117,7 +118,9 @@ class ArcMessageSignature:
         }
 
 
-@fast_init
+fast_init(ArcMessageSignature)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArcSet:
     """The ARC set of one instance: its seal, message signature and authentication results (``None`` if absent)."""
@@ -138,6 +141,9 @@ class ArcSet:
             ),
             "defects": defects_to_list(self.defects),
         }
+
+
+fast_init(ArcSet)
 
 
 def parse_arc_seal(field: HeaderField) -> ArcSeal:

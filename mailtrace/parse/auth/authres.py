@@ -96,7 +96,6 @@ _KEY_STOPS = '=;("/'
 _VALUE_STOPS = ";("
 
 
-@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthResult:
     """One ``resinfo``: ``method[/version]=result``, an optional ``reason``, the properties, the comments.
@@ -129,7 +128,9 @@ class AuthResult:
         }
 
 
-@fast_init
+fast_init(AuthResult)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthenticationResults:
     """One ``Authentication-Results`` field, or the payload of an ``ARC-Authentication-Results``.
@@ -165,7 +166,9 @@ class AuthenticationResults:
         }
 
 
-@fast_init
+fast_init(AuthenticationResults)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Payload:
     """What :func:`parse_payload` read."""
@@ -174,6 +177,9 @@ class Payload:
     version: int | None
     results: tuple[AuthResult, ...]
     defects: tuple[Defect, ...]
+
+
+fast_init(Payload)
 
 
 class _Reader:

@@ -187,7 +187,6 @@ def missing_tags(first: dict[str, str], required: str, prefix: str, field: str) 
     ]
 
 
-@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DkimSignature:
     """One ``DKIM-Signature`` field (RFC 6376 section 3.5).
@@ -246,6 +245,9 @@ class DkimSignature:
             "query_methods": self.query_methods,
             "defects": defects_to_list(self.defects),
         }
+
+
+fast_init(DkimSignature)
 
 
 def parse_dkim_signature(field: HeaderField) -> DkimSignature:

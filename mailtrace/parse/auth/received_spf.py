@@ -33,7 +33,6 @@ KNOWN_RESULTS = frozenset({"pass", "fail", "softfail", "policy", "neutral", "non
 MAX_PAIRS = 64
 
 
-@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReceivedSPF:
     """One ``Received-SPF`` field: the result word (lower-cased), the comment, the key=value pairs.
@@ -75,6 +74,9 @@ class ReceivedSPF:
             "pairs": [list(pair) for pair in self.pairs],
             "defects": defects_to_list(self.defects),
         }
+
+
+fast_init(ReceivedSPF)
 
 
 #: The usual field, read in two C-level passes by :func:`_parse_plain`: the result word, an optional

@@ -33,7 +33,6 @@ BASE64_TAGS = frozenset({"b", "bh"})
 _WS = " \t\r\n"
 
 
-@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TagList:
     """A parsed tag list: every ``(name, value)`` pair in order, the first value of each name, the defects."""
@@ -45,6 +44,9 @@ class TagList:
     def get(self, name: str) -> str | None:
         """The first value of tag ``name`` (tag names are case-sensitive, section 3.2), or ``None``."""
         return self.first.get(name)
+
+
+fast_init(TagList)
 
 
 #: tag-name = ALPHA *ALNUMPUNC (RFC 6376 section 3.2)

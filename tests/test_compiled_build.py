@@ -1,0 +1,117 @@
+"""The optional compiled build (``MAILTRACE_MYPYC``, setup.py) builds, and its output equals pure Python's.
+
+Builds two modules of the compiled list (``mailtrace/parse/dates.py`` and
+``mailtrace/model/received.py``, a parser and frozen dataclasses) with ``setup.py build_ext
+--inplace`` in a temporary copy of the package, exactly as ``MAILTRACE_MYPYC=PATH,PATH pip install
+.`` would, then runs the same script on that copy and on this tree and compares: dates, parsed
+``Received:`` lines, the pickled copies of them, and two whole reports. About 30 s on two cores;
+skipped without a C compiler, the Python headers, mypy or setuptools. The full compiled build is
+checked by ``benchmarks/report_digests.py`` and the test suite run against it (see setup.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PARTIAL = "mailtrace/parse/dates.py,mailtrace/model/received.py"
+
+# Run on the compiled copy and on this tree (the working directory comes first on sys.path).
+SCRIPT = r"""
+import json, pickle, sys
+from pathlib import Path
+import mailtrace
+from mailtrace.model import received as model
+from mailtrace.parse import dates
+from mailtrace.parse.received import parse_received_value
+
+DATES = ["Mon, 7 Dec 2026 01:02:03 +0000", "7 Dec 2026 01:02:03 -0800 (PST)", "Tue, 31 Feb 2026 99:00:00 +0000",
+         "2026-12-07T01:02:03Z", "Sun, 06 Dec 2026 23:59:60 GMT", "garbage", ""]
+LINES = [
+    "from mail.example.org (mail.example.org [192.0.2.10]) by mx.example.net (Postfix) with ESMTPS id 4F1; "
+    "Mon, 7 Dec 2026 01:02:03 +0000",
+    "by 2002:a05:6a10:1234 with SMTP id x5csp123; Mon, 7 Dec 2026 01:02:03 -0800 (PST)",
+    "from [198.51.100.7] (helo=unknown) by relay.example with esmtpa (Exim 4.96) (envelope-from <a@b.example>) "
+    "id 1abc-000Z-00; Sun, 06 Dec 2026 23:59:59 +0100",
+    "from localhost by localhost; garbage",
+]
+received = [parse_received_value(line, index=i) for i, line in enumerate(LINES)]
+out = {
+    "compiled": mailtrace.__compiled__,
+    "files": [Path(m.__file__).suffix for m in (model, dates)],
+    "dates": [repr(dates.parse_date(text)) for text in DATES],
+    "received": [r.to_dict() for r in received],
+    "pickled": [pickle.loads(pickle.dumps(r)) == r for r in received],
+    "reports": [mailtrace.analyze(Path(name)).to_json() for name in sys.argv[1:]],
+}
+print(json.dumps(out))
+"""
+
+
+def _why_not() -> str | None:
+    include = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    if not include.is_file():
+        return "no Python headers"
+    if not shutil.which(str(sysconfig.get_config_var("CC") or "cc").split()[0]):
+        return "no C compiler"
+    if importlib.util.find_spec("mypyc") is None:
+        return "mypy (mypyc) not installed"
+    if importlib.util.find_spec("setuptools") is None:
+        return "setuptools not installed"
+    return None
+
+
+def _run(cwd: Path, reports: list[str]) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *reports], cwd=cwd, capture_output=True, text=True, check=True, timeout=120
+    )
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def _minimal_pyproject() -> str:
+    """Only the compiled build's table: the build needs no project metadata (and old setuptools
+    versions in a test environment cannot read this project's)."""
+    with open(REPO / "pyproject.toml", "rb") as f:
+        table = tomllib.load(f)["tool"]["mailtrace"]["mypyc"]
+    lines = ["[tool.mailtrace.mypyc]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")
+def test_partial_compiled_build_gives_the_same_output(tmp_path: Path) -> None:
+    copy = tmp_path / "tree"
+    copy.mkdir()
+    shutil.copytree(REPO / "mailtrace", copy / "mailtrace", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    for name in ("setup.py", "mailtrace_build.py"):
+        shutil.copy2(REPO / name, copy / name)
+    (copy / "pyproject.toml").write_text(_minimal_pyproject())
+    env = {**os.environ, "MAILTRACE_MYPYC": PARTIAL, "MYPYC_OPT_LEVEL": "0"}
+    build = subprocess.run(
+        [sys.executable, "setup.py", "build_ext", "--inplace"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    reports = [str(REPO / "fixtures" / "examples" / name) for name in ("plain.eml", "forwarded.eml")]
+
+    compiled, pure = _run(copy, reports), _run(REPO, reports)
+
+    assert compiled.pop("compiled") is True and pure.pop("compiled") is False
+    assert ".py" not in compiled.pop("files") and pure.pop("files") == [".py", ".py"]
+    assert compiled["pickled"] == [True] * 4
+    assert compiled == pure
