@@ -47,7 +47,8 @@ class _UsageError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mailtrace", description="Email header forensics.")
-    parser.add_argument("--version", action="version", version=f"mailtrace {__version__}")
+    build = "compiled (mypyc)" if _compiled() else "pure Python"
+    parser.add_argument("--version", action="version", version=f"mailtrace {__version__} ({build})")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("analyze", help="analyse messages (.eml, mbox, Maildir, folder, or - for stdin)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="a message file, mbox, Maildir, folder, or - (stdin)")
@@ -226,6 +227,12 @@ def _resolver(args: argparse.Namespace, warn: Callable[[str], None]) -> Resolver
         overwrite=args.overwrite_record,
         warn=warn,
     )
+
+
+def _compiled() -> bool:
+    import mailtrace
+
+    return mailtrace.__compiled__
 
 
 def _check_output(args: argparse.Namespace) -> None:
