@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import blank_twin, fast_init
 
 
 @fast_init
@@ -41,11 +41,7 @@ class Address:
         }
 
 
-class _BlankAddress:
-    """An :class:`Address`'s slots, in the same order, without the frozen guard: :func:`make_address` fills one
-    with plain stores and then assigns ``__class__`` (CPython accepts it between classes of the same slots)."""
-
-    __slots__ = Address.__slots__
+_BlankAddress = blank_twin(Address)  # filled by make_address
 
 
 def make_address(

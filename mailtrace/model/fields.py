@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import blank_twin, fast_init
 
 #: Longest field value read by default (:attr:`mailtrace.limits.Limits.max_field_bytes`).
 DEFAULT_MAX_FIELD_BYTES = 64 * 1024
@@ -87,19 +87,8 @@ class HeaderField:
         # every defect, is :func:`mailtrace.parse.message.decode_field`'s.
         # A plain field: the value starts right after ``name:`` and is read up to the default
         # limit (:class:`_TunedHeaderField` runs this with its own settings, see below).
-        # :func:`_unfold`'s fast path is written out here (one Python call less on every field read).
         body = self.raw[len(self.name) + 1 :]
-        if len(body) <= DEFAULT_MAX_FIELD_BYTES:
-            try:
-                value = body.translate(None, b"\r\n").strip(b" \t").decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                if "=?" not in value and "\x00" not in value:
-                    cache: tuple[str, str, tuple[Defect, ...]] = (value, value, ())
-                    _set_cache(self, cache)
-                    return cache
-        return _unfold(self, None)
+        return _unfold(self, body if len(body) <= DEFAULT_MAX_FIELD_BYTES else None)
 
     @property
     def _body(self) -> int:
@@ -177,13 +166,7 @@ _set = object.__setattr__
 _set_cache = vars(HeaderField)["_cache"].__set__
 
 
-class _BlankField:
-    """A :class:`HeaderField`'s slots without its immutability guard: filled with plain stores, then
-    turned into a ``HeaderField`` by assigning ``__class__`` (the same slots in the same order, so
-    the same memory layout; CPython checks that). Plain slot stores are specialised by the
-    interpreter; a slot descriptor's ``__set__`` called as a function costs about 20 times one."""
-
-    __slots__ = HeaderField.__slots__
+_BlankField = blank_twin(HeaderField)
 
 
 _DECODER: list[Callable[[HeaderField], tuple[str, str, tuple[Defect, ...]]]] = []

@@ -44,7 +44,7 @@ from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import blank_twin, fast_init
 from mailtrace.parse.auth._scan import cap_defects, read_comment, read_quoted, read_until, skip_cfws
 
 #: ``;``-separated pieces (resinfo, empty or not) read per header; the rest are ignored (``authres.too_many_results``).
@@ -419,10 +419,7 @@ class _Properties:
         return obj  # type: ignore[no-any-return]
 
 
-class _BlankAuthResult:
-    """:class:`AuthResult`'s slots in the same order, without the frozen guard (see :meth:`_Properties.result`)."""
-
-    __slots__ = AuthResult.__slots__
+_BlankAuthResult = blank_twin(AuthResult)
 
 
 #: The whole-payload fast path (:func:`_parse_plain_payload`) reads payloads made only of the pieces
@@ -595,10 +592,7 @@ def read_payload(text: str) -> PayloadParts:
     return authserv_id, version, tuple(results), cap_defects(reader.defects, "authres")
 
 
-class _BlankAuthenticationResults:
-    """:class:`AuthenticationResults`'s slots in the same order, without the frozen guard."""
-
-    __slots__ = AuthenticationResults.__slots__
+_BlankAuthenticationResults = blank_twin(AuthenticationResults)
 
 
 def make_authentication_results(

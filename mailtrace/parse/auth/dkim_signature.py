@@ -31,7 +31,7 @@ from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import blank_twin, fast_init
 from mailtrace.parse.auth._scan import cap_defects
 from mailtrace.parse.auth.taglist import read_tag_list, remove_whitespace
 
@@ -302,7 +302,4 @@ def parse_dkim_signature(field: HeaderField) -> DkimSignature:
     return obj  # type: ignore[no-any-return]
 
 
-class _BlankDkimSignature:
-    """:class:`DkimSignature`'s slots in the same order, without the frozen guard (see :func:`parse_dkim_signature`)."""
-
-    __slots__ = DkimSignature.__slots__
+_BlankDkimSignature = blank_twin(DkimSignature)

@@ -25,7 +25,7 @@ from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import blank_twin, fast_init
 from mailtrace.parse.auth._scan import cap_defects, read_quoted, read_until, skip_cfws
 
 KNOWN_RESULTS = frozenset({"pass", "fail", "softfail", "policy", "neutral", "none", "temperror", "permerror"})
@@ -210,7 +210,4 @@ def _build(
     return obj  # type: ignore[no-any-return]
 
 
-class _BlankReceivedSPF:
-    """:class:`ReceivedSPF`'s slots in the same order, without the frozen guard (see :func:`_build`)."""
-
-    __slots__ = ReceivedSPF.__slots__
+_BlankReceivedSPF = blank_twin(ReceivedSPF)
