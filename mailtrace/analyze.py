@@ -8,6 +8,7 @@ from typing import Literal, overload
 
 from mailtrace.auth import verify
 from mailtrace.defects import Defect, internal_error
+from mailtrace.dns.asker import asking_for
 from mailtrace.enrich.extras import analysis_extras
 from mailtrace.errors import InputError
 from mailtrace.load.sources import ReadOptions, Source, iter_messages, load_one
@@ -109,7 +110,10 @@ def analyze_bytes(raw: bytes, source: Source, policy: Policy) -> Report:
     ``file:line`` of its traceback) on a minimal report, so a batch goes on.
     """
     try:
-        return _analyze_stages(raw, source, policy)
+        if policy.resolver is None:
+            return _analyze_stages(raw, source, policy)
+        with asking_for(raw):  # recorded DNS answers name the message they were asked for
+            return _analyze_stages(raw, source, policy)
     except Exception as exc:  # the documented last line of defence, reported as a defect
         return _internal_error_report(raw, source, policy, exc)
 

@@ -20,6 +20,8 @@ Nothing here schedules work itself: Dask does, and retries the tasks of a worker
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -176,8 +178,50 @@ def collect(
 
 def _windows(paths: Sequence[str], job: Job, product: Product, window: int, recorded: list[list[str]]) -> Iterator[Any]:
     units = plan_units(paths, job)
-    for i in range(0, len(units), window):
+    client = _current_client()
+    if client is None:
+        results = _barriered(units, job, product, window)
+    else:
+        results = _sliding(client, units, job, product, window)
+    for products, lines in results:
+        recorded.append(lines)
+        yield from products
+
+
+def _current_client() -> Any | None:
+    """The ``distributed`` client that ``dask.compute`` would run on, or None (another scheduler)."""
+    if dask.config.get("scheduler", None) not in (None, "dask.distributed", "distributed"):
+        return None
+    try:
+        from distributed import default_client
+
+        return default_client()
+    except (ImportError, ValueError):
+        return None
+
+
+def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window: int) -> Iterator[Any]:
+    """Each unit's result in input order, with at most ``window`` units submitted and not yet consumed:
+    a unit is submitted as soon as the oldest one is taken, so no worker waits for a window's last task."""
+    todo = iter(units)
+    pending: deque[Any] = deque()
+
+    def submit(unit: Unit) -> Any:
+        return client.submit(run_unit, unit, job.policy, job.dns, product, job.options, pure=False)
+
+    pending.extend(submit(unit) for unit in itertools.islice(todo, max(1, window)))
+    while pending:  # a consumer that stops early drops ``pending``: the scheduler forgets those tasks
+        future = pending.popleft()
+        result = future.result()
+        future.release()
+        unit = next(todo, None)
+        if unit is not None:
+            pending.append(submit(unit))
+        yield result
+
+
+def _barriered(units: list[Unit], job: Job, product: Product, window: int) -> Iterator[Any]:
+    """Windows of ``window`` units on whatever scheduler ``dask.compute`` uses (threads, processes)."""
+    for i in range(0, len(units), max(1, window)):
         tasks = [dask.delayed(run_unit)(u, job.policy, job.dns, product, job.options) for u in units[i : i + window]]
-        for products, lines in dask.compute(*tasks):
-            recorded.append(lines)
-            yield from products
+        yield from dask.compute(*tasks)

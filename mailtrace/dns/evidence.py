@@ -9,16 +9,21 @@ message; each answer is flushed as written, so a crash keeps what was
 recorded); :class:`ReplayResolver` answers only from such a file, so the same
 analysis can be repeated later, byte for byte, without touching the network.
 
-The file is JSON Lines (UTF-8): a header object, then one object per lookup::
+The file is JSON Lines (ASCII): a header object, then one object per lookup::
 
     {"format": "mailtrace-dns-evidence", "version": 1, "created": "2026-11-23T16:00:00+00:00"}
-    {"time": "...", "name": "sel._domainkey.example.com", "type": "TXT", "status": "NOERROR",
-     "records": ["v=DKIM1; k=rsa; p=MIIB..."], "ttl": 3600, "detail": ""}
+    {"time": "...", "message_sha256": "9f86d0...", "name": "sel._domainkey.example.com", "type": "TXT",
+     "status": "NOERROR", "records": ["v=DKIM1; k=rsa; p=MIIB..."], "ttl": 3600, "detail": ""}
 
-Replay hands out the answers recorded for a question in the order they were
-recorded (the last one repeats); a question the file does not hold is
-SERVFAIL with the detail "not in the evidence file" (unverifiable, never
-"no record"), or :class:`~mailtrace.dns.zone.ZoneMissError` in strict mode.
+``message_sha256`` is the message the question was asked for (:mod:`mailtrace.dns.asker`;
+absent for a question asked outside an analysis, and in files of earlier versions).
+Replay gives a message the answers recorded for it, in the order they were recorded
+(the last one repeats), so a record that changed during the run replays the same
+whatever order the messages are analysed in; a question recorded only for other
+messages (or without a message) gets the answers recorded for anyone, in order. A
+question the file does not hold is SERVFAIL with the detail "not in the evidence
+file" (unverifiable, never "no record"), or
+:class:`~mailtrace.dns.zone.ZoneMissError` in strict mode.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mailtrace.dns.answer import Answer, Status, normalize_name, normalize_type
+from mailtrace.dns.asker import current_asker
 from mailtrace.dns.resolver import Resolver
 from mailtrace.dns.zone import ZoneMissError
 from mailtrace.errors import ConfigurationError, UnreadableInputError
@@ -67,8 +73,12 @@ class RecordingResolver:
 
     def resolve(self, name: str, rtype: str, *, timeout: float | None = None) -> Answer:
         when = self._now()
+        asker = current_asker()
         answer = self.inner.resolve(name, rtype, timeout=timeout)
-        self._write({"time": when.isoformat(), **answer.to_dict()})
+        line: dict[str, Any] = {"time": when.isoformat()}
+        if asker is not None:
+            line["message_sha256"] = asker
+        self._write({**line, **answer.to_dict()})
         return answer
 
     def _write(self, obj: dict[str, Any]) -> None:
@@ -131,15 +141,26 @@ def open_evidence_file(path: Path, *, overwrite: bool = False) -> IO[str]:
 class ReplayResolver:
     """Answers only from a recorded evidence file."""
 
-    def __init__(self, answers: Iterable[Answer], *, strict: bool = False, created: str | None = None) -> None:
+    def __init__(
+        self,
+        answers: Iterable[Answer | tuple[str | None, Answer]],
+        *,
+        strict: bool = False,
+        created: str | None = None,
+    ) -> None:
+        """``answers`` in recorded order, each alone or with the SHA-256 of the message it was asked for."""
         self.strict = strict
         self.created = created
         self.source: str | None = None  #: the evidence file read (``from_file``), for the report
         self._lock = threading.Lock()
-        self._answers: dict[tuple[str, str], list[Answer]] = {}
-        self._served: dict[tuple[str, str], int] = {}
-        for answer in answers:
-            self._answers.setdefault((answer.name, answer.rtype), []).append(answer)
+        # (message or None, name, type) -> answers in recorded order; None holds every message's answers
+        self._answers: dict[tuple[str | None, str, str], list[Answer]] = {}
+        self._served: dict[tuple[str | None, str, str], int] = {}
+        for entry in answers:
+            asker, answer = entry if isinstance(entry, tuple) else (None, entry)
+            self._answers.setdefault((None, answer.name, answer.rtype), []).append(answer)
+            if asker is not None:
+                self._answers.setdefault((asker, answer.name, answer.rtype), []).append(answer)
 
     @classmethod
     def from_file(cls, path: str | Path, *, strict: bool = False) -> ReplayResolver:
@@ -156,7 +177,7 @@ class ReplayResolver:
 
     @classmethod
     def from_lines(cls, lines: Iterable[str], *, strict: bool = False) -> ReplayResolver:
-        answers: list[Answer] = []
+        answers: list[tuple[str | None, Answer]] = []
         created: str | None = None
         header_seen = False
         for number, line in enumerate(lines, 1):
@@ -176,22 +197,29 @@ class ReplayResolver:
                 created = str(obj.get("created") or "") or None
                 header_seen = True
                 continue
-            answers.append(Answer.from_dict(obj))
+            asker = obj.get("message_sha256")
+            answers.append((asker if isinstance(asker, str) and asker else None, Answer.from_dict(obj)))
         if not header_seen:
             raise ConfigurationError(f"empty file, not a {FORMAT} file")
         return cls(answers, strict=strict, created=created)
 
     def resolve(self, name: str, rtype: str, *, timeout: float | None = None) -> Answer:
-        key = (normalize_name(name), normalize_type(rtype))
+        qname, qtype = normalize_name(name), normalize_type(rtype)
+        asker = current_asker()
         with self._lock:
-            recorded = self._answers.get(key)
+            key = (asker, qname, qtype)
+            recorded = self._answers.get(key) if asker is not None else None
+            if not recorded:
+                key = (None, qname, qtype)
+                recorded = self._answers.get(key)
             if not recorded:
                 if self.strict:
-                    raise ZoneMissError(f"evidence file holds no answer for {key[1]} {key[0]}")
-                return Answer(name=key[0], rtype=key[1], status=Status.SERVFAIL, detail="not in the evidence file")
+                    raise ZoneMissError(f"evidence file holds no answer for {qtype} {qname}")
+                return Answer(name=qname, rtype=qtype, status=Status.SERVFAIL, detail="not in the evidence file")
             served = self._served.get(key, 0)
             self._served[key] = served + 1
             return recorded[min(served, len(recorded) - 1)]
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._answers.values())
+        """How many answers the file holds."""
+        return sum(len(v) for k, v in self._answers.items() if k[0] is None)

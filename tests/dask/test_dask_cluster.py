@@ -163,3 +163,22 @@ def test_a_policy_resolver_is_refused_rather_than_dropped() -> None:
 
     with pytest.raises(ConfigurationError, match="dns=DnsSpec"):
         Job(policy=Policy(resolver=OfflineZone({})))
+
+
+def test_without_a_distributed_client_the_local_scheduler_gives_the_same_rows(corpus: Path) -> None:
+    folder = corpus / "spamassassin-t-data"
+    with dask.config.set(scheduler="synchronous"):
+        rows = list(collect([str(folder)], Job(), product=as_row, window=2))
+    assert rows == _serial_rows([str(folder)])
+
+
+def test_a_consumer_that_stops_early_leaves_no_task_behind(cluster: Any, archive: Path) -> None:
+    results = collect([str(archive)], Job(blocksize=BLOCK // 4), product=as_row, window=4)
+    first = next(results)
+    assert first["position"] == "0"
+    results.close()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while any(cluster.processing().values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(cluster.processing().values())
+    assert not cluster.who_has()  # no result is kept on the workers either
