@@ -7,6 +7,7 @@ The dead-resolver test talks to a UDP socket the test opens on 127.0.0.1 and nev
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,6 +77,74 @@ def test_monitor_declares_a_dead_resolver_once_and_stops_asking() -> None:
     assert "not asked" in answers[-1].detail
     assert len(warnings) == 1 and "did not answer 3 questions in a row" in warnings[0]
     assert (monitor.queries, monitor.skipped, monitor.failures, monitor.dead) == (3, 47, 50, True)
+
+
+def test_a_dead_resolver_is_probed_again_and_revived_when_it_answers() -> None:
+    inner = _Scripted(Status.TIMEOUT)
+    now = [0.0]
+    warnings: list[str] = []
+    monitor = HealthMonitor(inner, dead_after=3, warn=warnings.append, retry_after=30.0, clock=lambda: now[0])
+    for i in range(3):
+        monitor.resolve(f"x{i}.example", "TXT")
+    assert monitor.dead and "first in 30 s" in warnings[0]
+    now[0] = 29.0
+    assert "not asked" in monitor.resolve("a.example", "TXT").detail and len(inner.asked) == 3
+    now[0] = 30.0  # the first probe goes through, times out: the next waits twice as long
+    assert monitor.resolve("b.example", "TXT").detail == "scripted" and len(inner.asked) == 4
+    now[0] = 89.0
+    monitor.resolve("c.example", "TXT")
+    assert len(inner.asked) == 4 and monitor.dead
+    now[0] = 90.0
+    inner.status = Status.NOERROR  # the server is back
+    assert monitor.resolve("d.example", "TXT").status is Status.NODATA
+    assert not monitor.dead and len(warnings) == 2 and "answers again" in warnings[1]
+    monitor.resolve("e.example", "TXT")
+    assert len(inner.asked) == 6
+    stats = dns_statistics(monitor)
+    assert stats is not None and (stats.dead, stats.skipped, stats.outages) == (False, 2, 1)
+    assert "not answering 1 time(s) (2 questions not asked), answering again" in stats.line()
+
+
+def test_probes_back_off_to_the_cap_and_only_one_is_in_flight() -> None:
+    inner = _Scripted(Status.TIMEOUT)
+    now = [0.0]
+    monitor = HealthMonitor(inner, dead_after=1, warn=lambda _m: None, retry_after=30.0, clock=lambda: now[0])
+    monitor.resolve("x.example", "TXT")
+    probes = []
+    for _ in range(8):  # each probe fails: waits 30, 60, 120, 240, then 300 s at most
+        before = len(inner.asked)
+        while len(inner.asked) == before:
+            now[0] += 1.0
+            monitor.resolve("y.example", "TXT")
+        probes.append(now[0])
+    gaps = [b - a for a, b in zip([0.0, *probes], probes, strict=False)]
+    assert gaps == [30.0, 60.0, 120.0, 240.0, 300.0, 300.0, 300.0, 300.0]
+
+
+def test_while_a_probe_waits_other_threads_are_not_sent() -> None:
+    class Slow(_Scripted):
+        def __init__(self) -> None:
+            super().__init__(Status.TIMEOUT)
+            self.entered, self.release = threading.Event(), threading.Event()
+
+        def resolve(self, name: str, rtype: str, *, timeout: float | None = None) -> Answer:
+            if name == "probe.example":
+                self.entered.set()
+                self.release.wait(10)
+            return super().resolve(name, rtype, timeout=timeout)
+
+    inner = Slow()
+    now = [0.0]
+    monitor = HealthMonitor(inner, dead_after=1, warn=lambda _m: None, retry_after=30.0, clock=lambda: now[0])
+    monitor.resolve("x.example", "TXT")
+    now[0] = 31.0
+    probe = threading.Thread(target=monitor.resolve, args=("probe.example", "TXT"))
+    probe.start()
+    assert inner.entered.wait(10)
+    assert "not asked" in monitor.resolve("other.example", "TXT").detail  # the probe is still out
+    inner.release.set()
+    probe.join(10)
+    assert [name for name, _ in inner.asked] == ["x.example", "probe.example"]
 
 
 def test_monitor_one_answer_resets_the_count() -> None:
