@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from mailtrace.memo import bounded_cache
 from mailtrace.parse.received.dialects import (
     barracuda,
     communigate,
@@ -48,7 +49,6 @@ from mailtrace.parse.received.dialects import (
     zimbra,
     zmailer,
 )
-from mailtrace.memo import bounded_cache
 from mailtrace.parse.received.dialects.base import Dialect
 from mailtrace.parse.received.draft import Line
 
