@@ -14,7 +14,6 @@ DIALECT = Dialect(
     name="barracuda",
     title="Barracuda",
     matches=_matches,
-    triggers=("barracuda", "(spam firewall)"),
     example=(
         "from mail.example.net (mail.example.net [192.0.2.40]) by barracuda.example.org with ESMTP id"
         " AbCdEf123 for <bob@example.org>; Mon, 03 Jun 2024 10:00:00 -0500 (CDT)"

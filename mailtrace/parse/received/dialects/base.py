@@ -24,10 +24,6 @@ class Dialect:
     name: str  #: the ``software`` value set on matching hops
     title: str  #: human-readable name for the docs
     matches: Callable[[Line], bool]
-    #: lower-case texts of which at least one occurs in the lower-cased line whenever ``matches``
-    #: accepts it (a necessary condition, not a sufficient one): :func:`~.detect` asks ``matches``
-    #: only then. ``None``: no such texts, ``matches`` is always asked.
-    triggers: tuple[str, ...] | None = None
     apply: Callable[[Line, Draft], None] = noop
     example: str = ""  #: a representative line (used by docs and tests)
 

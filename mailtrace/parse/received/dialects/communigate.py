@@ -24,7 +24,6 @@ DIALECT = Dialect(
     name="communigate",
     title="CommuniGate Pro",
     matches=_matches,
-    triggers=("communigate",),
     apply=_apply,
     example=(
         "from [192.0.2.60] (account alice@example.org HELO laptop) by mail.example.org"

@@ -19,7 +19,6 @@ DIALECT = Dialect(
     name="courier",
     title="Courier",
     matches=_matches,
-    triggers=("courier", "(auth: "),
     example=(
         "from laptop (host.example.net [::ffff:192.0.2.7]) (AUTH: LOGIN alice) by mail.example.org with ESMTPA;"
         " Mon, 03 Jun 2024 10:00:00 +0000 id 000A1B2C.665D8000.00001234"

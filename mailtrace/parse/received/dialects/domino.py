@@ -15,7 +15,6 @@ DIALECT = Dialect(
     name="domino",
     title="IBM / HCL Domino",
     matches=_matches,
-    triggers=("domino",),
     example=(
         "from mail.example.net ([192.0.2.50]) by notes.example.org (Lotus Domino Release 8.5.3FP6) with ESMTP id"
         " 2024060310000012-34 ; Mon, 3 Jun 2024 10:00:00 +0200"

@@ -36,7 +36,6 @@ DIALECT = Dialect(
     name="ecelerity",
     title="Momentum (ecelerity)",
     matches=_matches,
-    triggers=("ecelerity",),
     apply=_apply,
     example=(
         "from [192.0.2.119] ([192.0.2.119:37400] helo=[10.88.176.129]) by mta2.example.com"

@@ -33,7 +33,6 @@ DIALECT = Dialect(
     name="exchange",
     title="Microsoft Exchange / Exchange Online (Microsoft 365)",
     matches=_matches,
-    triggers=("microsoft smtp", "mapi", " frontend transport"),
     apply=_apply,
     example=(
         "from AM6PR04MB1234.eurprd04.prod.outlook.com (2603:10a6:20b:f0::18) by DB9PR04MB5678.eurprd04.prod.outlook.com"

@@ -27,7 +27,6 @@ DIALECT = Dialect(
     name="fetchmail",
     title="fetchmail / getmail (IMAP, POP3)",
     matches=_matches,
-    triggers=("fetchmail", "getmail", "pop", "imap", "odmr"),
     apply=_apply,
     example=(
         "from jalapeno [127.0.0.1] by localhost with IMAP (fetchmail-5.9.0) for jm@localhost (single-drop);"

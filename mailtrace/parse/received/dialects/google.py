@@ -32,7 +32,6 @@ DIALECT = Dialect(
     name="gmail",
     title="Gmail / Google",
     matches=_matches,
-    triggers=("google", "gmail", "2002:"),
     apply=_apply,
     example=(
         "from mail-wr1-f54.google.com (mail-wr1-f54.google.com. [209.85.221.54]) by mx.google.com with ESMTPS"

@@ -16,7 +16,6 @@ DIALECT = Dialect(
     name="icloud",
     title="Apple iCloud",
     matches=_matches,
-    triggers=("icloud", "me.com", "mac.com", "apple"),
     example=(
         "from outgoing.example.org (mail.example.org [192.0.2.9]) by ms11p00im-qufo17281601.me.com (Postfix)"
         " with ESMTPSA id 4A2B3C4D for <bob@icloud.com>; Mon, 3 Jun 2024 10:00:00 +0000 (UTC)"

@@ -28,7 +28,6 @@ DIALECT = Dialect(
     name="local",
     title="Local delivery and submission (local, LMTP, QMQP)",
     matches=_matches,
-    triggers=("local", "lmtp", "qmqp", "bsmtp"),
     apply=_apply,
     example=(
         "from carol by smtp.example.com with local (Exim 4.96) (envelope-from <carol@example.com>)"

@@ -23,7 +23,6 @@ DIALECT = Dialect(
     name="mailchimp",
     title="Mailchimp / Mandrill",
     matches=_matches,
-    triggers=("mandrill", "mcsv.net", "rsgsv.net", "mcdlv.net", "mailchimp"),
     apply=_apply,
     example=(
         "from localhost (localhost [127.0.0.1]) by mail180-5.suw21.mandrillapp.com (Mailchimp) with ESMTP id"

@@ -14,7 +14,6 @@ DIALECT = Dialect(
     name="mimecast",
     title="Mimecast",
     matches=_matches,
-    triggers=("mimecast",),
     example=(
         "from mail.example.net (mail.example.net [192.0.2.30]) by relay.mimecast.com with ESMTP with STARTTLS"
         " (version=TLSv1.2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id us-mta-12-AbCdEf;"

@@ -28,7 +28,6 @@ DIALECT = Dialect(
     name="postfix",
     title="Postfix",
     matches=_matches,
-    triggers=("postfix",),
     apply=_apply,
     example=(
         "from mail.example.net (mail.example.net [192.0.2.25]) (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"

@@ -19,7 +19,6 @@ DIALECT = Dialect(
     name="powermta",
     title="PowerMTA",
     matches=_matches,
-    triggers=("powermta",),
     example=(
         "from agent1 (192.0.2.80) by mta1.example.com (PowerMTA(TM) v1.5); Thu, 18 Jul 2002 03:01:03 -0700"
         " (envelope-from <bounce@example.com>)"

@@ -27,7 +27,6 @@ DIALECT = Dialect(
     name="proofpoint",
     title="Proofpoint",
     matches=_matches,
-    triggers=("(pps)", "pps.", "pphosted", "ppe-hosted"),
     apply=_apply,
     example=(
         "from pps.filterd (m0001234.ppops.net [127.0.0.1]) by mx0a-00123401.pphosted.com (8.17.1.19/8.17.1.19)"

@@ -70,7 +70,6 @@ DIALECT = Dialect(
     name="qmail",
     title="qmail (netqmail, qmail-scanner)",
     matches=_matches,
-    triggers=("qmail", "invoked ", "(helo ", "(ehlo ", "-0000"),
     apply=_apply,
     example="from unknown (HELO mail.example.net) (192.0.2.7) by mx.example.org with SMTP; 7 Jan 2003 12:01:04 -0000",
 )

@@ -26,7 +26,6 @@ DIALECT = Dialect(
     name="sendgrid",
     title="SendGrid",
     matches=_matches,
-    triggers=("sendgrid", "(sg)"),
     apply=_apply,
     example=(
         "by filter0225p1mdw1.sendgrid.net with SMTP id filter0225p1mdw1-13879-5AE1D5A8-2"

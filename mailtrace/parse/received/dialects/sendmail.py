@@ -34,7 +34,6 @@ DIALECT = Dialect(
     name="sendmail",
     title="Sendmail",
     matches=_matches,
-    triggers=("sendmail", "/"),
     apply=_apply,
     example=(
         "from lugh.tuatha.org (postfix@lugh.tuatha.org [194.125.145.45]) by dogma.slashnull.org (8.11.6/8.11.6)"

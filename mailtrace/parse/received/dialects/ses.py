@@ -25,7 +25,6 @@ DIALECT = Dialect(
     name="ses",
     title="Amazon SES",
     matches=_matches,
-    triggers=("simpleemailservice", "amazonses"),
     apply=_apply,
     example=(
         "from example.org (ec2-198-51-100-3.compute-1.amazonaws.com [198.51.100.3]) by email-smtp.amazonaws.com"

@@ -36,7 +36,6 @@ DIALECT = Dialect(
     name="smap",
     title="TIS FWTK smap / Gauntlet",
     matches=_matches,
-    triggers=("smap", "claiming to be"),
     apply=_apply,
     example=(
         "from relay.example.net(192.0.2.70) by gw.example.org via smap (V1.3) id xma054092;"

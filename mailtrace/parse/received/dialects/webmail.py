@@ -82,7 +82,6 @@ DIALECT = Dialect(
     name="webmail",
     title="Webmail / HTTP submission",
     matches=_matches,
-    triggers=("http", "squirrelmail", "roundcube", "horde", "webmail", "rainloop", "sogo"),
     apply=_apply,
     example=(
         "from 192.0.2.8 (SquirrelMail authenticated user alice) by webmail.example.org with HTTP;"

@@ -27,7 +27,6 @@ DIALECT = Dialect(
     name="yahoo",
     title="Yahoo / AOL",
     matches=_matches,
-    triggers=("hermes", "yahoo", "aol.com"),
     apply=_apply,
     example=(
         "from 198.51.100.20 by smtp415.mail.ir2.yahoo.com (VZM Hermes SMTP Server) with ESMTPA ID 0123abcd;"

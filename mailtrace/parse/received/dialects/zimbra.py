@@ -26,7 +26,6 @@ DIALECT = Dialect(
     name="zimbra",
     title="Zimbra and amavisd-new",
     matches=_matches,
-    triggers=("zimbra", "amavis", "(lhlo "),
     apply=_apply,
     example=(
         "from localhost (localhost [127.0.0.1]) by mx.example.org (amavisd-new, port 10024) with ESMTP id"

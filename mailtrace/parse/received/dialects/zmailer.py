@@ -19,7 +19,6 @@ DIALECT = Dialect(
     name="zmailer",
     title="ZMailer",
     matches=_matches,
-    triggers=("rhost-flags",),
     example=(
         'from mail.example.net ([192.0.2.90]:48608 "EHLO mail.example.net" rhost-flags-OK-OK-OK-OK)'
         " by vger.example.org with ESMTP id S234535AbiFZNID; Sun, 26 Jun 2022 09:08:03 -0400"
