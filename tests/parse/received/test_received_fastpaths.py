@@ -197,3 +197,13 @@ def test_from_name_ip_equals_the_general_from_reading(helo: str, address: str, s
         assert [getattr(fast, s) for s in names] == [getattr(general, s) for s in names], text
     if address == "2603:10a6:20b:4a4::18" and helo[0] != "[":
         assert taken  # Exchange's usual line does take the direct reading
+
+
+def test_from_name_ip_on_a_100k_hostile_comment() -> None:
+    # The address-only pattern is one possessive character class: linear on any input.
+    for comment in ("1:" * 50_000, "a" * 100_000, "0." * 50_000 + "x"):
+        draft = Draft()
+        assert not _from_name_ip("mail.example.net", comment, draft)
+        assert draft.ip is None
+        hop = parse_received_value(f"from mail.example.net ({comment}) by mx.example.org; Mon, 1 Jan 2024")
+        assert hop.from_.ip is None
