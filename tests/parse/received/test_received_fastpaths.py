@@ -4,7 +4,7 @@
 * ``make_received`` / ``make_endpoint`` / ``make_receiving_host`` against the dataclass constructors;
 * the two-label ``by`` domain lookup against :func:`host_in`;
 * the dotted-quad check in ``normalise_ip`` against :mod:`ipaddress`;
-* the direct ``from HELO (rdns [ipv4])`` reading against the general ``from`` reading.
+* the direct ``from HELO (rdns [ipv4])`` and ``from NAME (address)`` readings against the general ``from`` reading.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from mailtrace.parse.received import parse_received_value
 from mailtrace.parse.received.clauses import scan_and_group
 from mailtrace.parse.received.dialects.base import by_domain_in, host_in, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
-from mailtrace.parse.received.generic import _from_name_v4, read_from_clause
+from mailtrace.parse.received.generic import _from_name_ip, _from_name_v4, read_from_clause
 from mailtrace.parse.received.ipaddr import normalise_ip
 from mailtrace.parse.received.scanner import COMMENT, WORD
 
@@ -172,3 +172,38 @@ def test_from_name_v4_equals_the_general_from_reading(helo: str, name: str, v4: 
         assert [getattr(fast, s) for s in names] == [getattr(general, s) for s in names], text
     if name == "mail.example.net" and v4 == "192.0.2.1" and helo[0] != "[":
         assert taken  # the usual line does take the direct reading
+
+
+_ADDRESS = st.sampled_from(
+    ["2603:10a6:20b:4a4::18", "192.0.2.1", "::ffff:192.0.2.7", "::1", "0.0.0.0", "010.0.0.1", "1.2.3", ".1.2.3.4",
+     "abc", "dead:beef", "fe80::1%eth0", ":", "...", "1.2.3.4.", "2001:DB8::A", "192.0.2.1:25", "a.b", "ffff"]
+)  # fmt: skip
+_SOFTWARE = st.sampled_from([None, "exim", "qmail", "exchange", "sendmail"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(_HELO, _ADDRESS, _SOFTWARE)
+def test_from_name_ip_equals_the_general_from_reading(helo: str, address: str, software: str | None) -> None:
+    text = f"from {helo} ({address}) by mx.example.org with Microsoft SMTP Server id 15.20.1; Mon, 1 Jan 2024"
+    line = Line(text, *scan_and_group(text))
+    clause = line.clause("from")
+    assert clause is not None
+    fast, general = Draft(), Draft()
+    fast.software = general.software = software
+    taken = _from_name_ip(helo, clause.comments[0], fast) if clause.values[0][0] == WORD else False
+    read_from_clause(line, clause, general)
+    if taken:
+        names = getattr(Draft, "__slots__", None) or Draft.__mypyc_attrs__  # type: ignore[attr-defined]  # compiled
+        assert [getattr(fast, s) for s in names] == [getattr(general, s) for s in names], text
+    if address == "2603:10a6:20b:4a4::18" and helo[0] != "[":
+        assert taken  # Exchange's usual line does take the direct reading
+
+
+def test_from_name_ip_on_a_100k_hostile_comment() -> None:
+    # The address-only pattern is one possessive character class: linear on any input.
+    for comment in ("1:" * 50_000, "a" * 100_000, "0." * 50_000 + "x"):
+        draft = Draft()
+        assert not _from_name_ip("mail.example.net", comment, draft)
+        assert draft.ip is None
+        hop = parse_received_value(f"from mail.example.net ({comment}) by mx.example.org; Mon, 1 Jan 2024")
+        assert hop.from_.ip is None
