@@ -48,11 +48,11 @@ from mailtrace.defects import Defect
 from mailtrace.model.received import Received
 from mailtrace.policy import Policy
 from mailtrace.trace.configured import configured_border
+from mailtrace.trace.facts import facts_of
 from mailtrace.trace.hosts import (
     clean_host,
     is_internal_ip,
     is_public_ip,
-    org_domain,
     same_ip,
     same_org,
 )
@@ -82,19 +82,20 @@ def client_inside(
         return "the hop names no client"
     if h.authenticated:
         return "authenticated submission: the client is a user of the receiving host"
-    if is_internal_ip(h.from_ip):
+    fx = facts_of(h, received)
+    client = fx.client
+    if client is not None and client.internal:
         return f"client {h.from_ip} is a private or loopback address"
-    if same_ip(h.from_ip, h.by_ip):
+    if client is not None and client.text == fx.by_address:
         return "client and receiving host are the same address"
     if h.received_index in submissions:
         return f"{h.by_host or h.by_ip or 'the receiving host'} is in submission_networks: the client is its user"
-    if tenant_crossing(h.by_host, h.from_host) or tenant_crossing(h.by_host, h.helo):
+    if fx.front_door:
         return None
     org = h.organisation
     if org is None:
         return None
-    r = received[h.received_index] if h.received_index is not None and h.received_index < len(received) else None
-    rdns_org = org_domain(r.from_.rdns) if r is not None else None
+    rdns_org = fx.rdns_org() if h.received_index is not None and h.received_index < len(received) else None
     if same_org(rdns_org, org):
         return f"client's reverse DNS is in {rdns_org}, the receiving host's organisation"
     if same_org(h.from_organisation, org) and below is not None and same_org(below.organisation, org):
@@ -503,12 +504,15 @@ def _into_sending_tenant(h: HopView, upper: HopView, forwarders: frozenset[str])
     itself (its own ARC seals), the first tenant is the author's own platform (scenario 23: a VPS injecting
     into an abused ``*.onmicrosoft.com`` tenant), and ``h`` is the author's submission into it, not a crossing.
     A tenant forwarding a message on (an SRS envelope at the tenant's domain, a list) keeps the crossing."""
-    provider = provider_of(h.by_host)
-    if provider is None or not is_entry(provider, h.by_host) or provider_of(upper.by_host) is not provider:
+    provider = h.facts.provider if h.facts is not None else provider_of(h.by_host)
+    if provider is None or not is_entry(provider, h.by_host):
+        return False
+    up = upper.facts
+    if (up.provider if up is not None else provider_of(upper.by_host)) is not provider:
         return False
     if any(provider_of(d) is not provider for d in forwarders):
         return False
-    return tenant_crossing(upper.by_host, upper.from_host) or tenant_crossing(upper.by_host, upper.helo)
+    return up.front_door if up is not None else tenant_crossing(upper.by_host, upper.from_host, upper.helo)
 
 
 __all__ = ["client_inside", "crossing_line_missing", "find_borders"]

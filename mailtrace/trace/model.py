@@ -9,12 +9,15 @@ carries the evidence it was decided on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailtrace.defects import Defect, defects_to_list
+
+if TYPE_CHECKING:
+    from mailtrace.trace.facts import HopFacts
 
 
 class Role(StrEnum):
@@ -146,6 +149,9 @@ class HopView:
     border: bool = False  #: this hop records a border crossing
     claim: bool = False  #: below a border whose client did not write it: an unverified claim
     roles: tuple[Role, ...] = ()
+    #: what the analysis derived once from the hop's line (:mod:`mailtrace.trace.facts`), for its own later
+    #: steps; ``None`` once the path is complete, and in a view built by hand. Never compared nor reported.
+    facts: HopFacts | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -281,11 +281,15 @@ def is_entry(provider: Provider, host: str | None) -> bool:
     return _under(host, provider.entry)
 
 
-def tenant_crossing(by_host: str | None, client: str | None) -> bool:
-    """A hop from a provider's outbound host (``client``, its name) into the same provider's tenant front door
-    (``by_host``): one tenant handing the message to another on the same infrastructure."""
+def tenant_crossing(by_host: str | None, *clients: str | None) -> bool:
+    """A hop from a provider's outbound host (one of ``clients``, the names the client gave) into the same
+    provider's tenant front door (``by_host``): one tenant handing the message to another on the same
+    infrastructure."""
     provider = provider_of(by_host)
-    return provider is not None and is_entry(provider, by_host) and _under(client, provider.outbound)
+    if provider is None or not is_entry(provider, by_host):
+        return False
+    outbound = provider.outbound
+    return any(_under(client, outbound) for client in clients)
 
 
 def _under(host: str | None, suffixes: tuple[str, ...]) -> bool:
