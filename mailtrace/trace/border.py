@@ -48,9 +48,10 @@ from mailtrace.defects import Defect
 from mailtrace.model.received import Received
 from mailtrace.policy import Policy
 from mailtrace.trace.configured import configured_border
-from mailtrace.trace.facts import facts_of
+from mailtrace.trace.facts import client_text, facts_of
 from mailtrace.trace.hosts import (
     clean_host,
+    ip_text,
     is_internal_ip,
     is_public_ip,
     same_ip,
@@ -160,14 +161,18 @@ def stamp_hops(net: list[HopView], stamps: Sequence[Stamp], hops: Sequence[HopVi
     unnamed writer (Microsoft 365 omits the authserv-id) is tied by its IP alone.
     """
     out: dict[int, int] = {}
+    clients: list[str | None] | None = None  # each hop's canonical client address, once some stamp asks
     for k, s in enumerate(stamps):
         if is_internal_ip(s.ip):
             continue
         if s.authserv_id and stamp_writer(s, net if hops is None else hops) is None:
             continue
+        if clients is None:
+            clients = [client_text(h) for h in net]
+        stamped = ip_text(s.ip)  # ``same_ip(h.from_ip, s.ip)``: the canonical texts are equal
         best: tuple[int, int, int] | None = None
         for i, h in enumerate(net):
-            if not same_ip(h.from_ip, s.ip):
+            if stamped is None or clients[i] != stamped:
                 continue
             dist = (h.header_index or 0) - s.header_index
             key = (abs(dist), 0 if dist > 0 else 1, i)
@@ -305,7 +310,8 @@ def crossing_line_missing(border: Border, hops: Sequence[HopView]) -> bool:
     at = next((h for h in hops if h.received_index == border.index), None)
     if at is not None and at.kind not in NON_NETWORK and at.from_ip is None and (at.from_host or at.helo):
         return False  # the crossing line is there; it only lacks the client IP, which the stamp supplies
-    return not any(same_ip(h.from_ip, border.ip) for h in hops if not h.synthetic)
+    stamped = ip_text(border.ip)  # ``same_ip(h.from_ip, border.ip)``: the canonical texts are equal
+    return stamped is None or not any(client_text(h) == stamped for h in hops if not h.synthetic)
 
 
 def mx_hosts(policy: Policy, domain: str | None) -> tuple[frozenset[str], str | None]:

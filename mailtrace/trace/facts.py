@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mailtrace.model.received import Received
-from mailtrace.trace.hosts import IPFacts, clean_host, ip_facts, is_ip, org_domain
+from mailtrace.trace.hosts import IPFacts, clean_host, ip_facts, ip_text, is_ip, org_domain
 from mailtrace.trace.model import HopKind
 from mailtrace.trace.providers import Provider, provider_of, tenant_crossing
 
@@ -101,6 +101,7 @@ class HopFacts:
         rdns: str | None,
         organisation: str | None,
         from_organisation: str | None,
+        provider: Provider | None,
         names: tuple[str, ...] = (),
     ) -> None:
         self.kind = kind
@@ -116,7 +117,7 @@ class HopFacts:
         self.organisation = organisation
         self.from_organisation = from_organisation
         self.names = names
-        self.provider: Provider | None = provider_of(by_host) if by_host else None
+        self.provider = provider
         self.front_door = self.provider is not None and tenant_crossing(by_host, from_host, helo)
         self._rdns_org: object = _UNSET
 
@@ -139,12 +140,13 @@ def read_line(r: Received) -> HopFacts:
         by_host=by_host,
         by_ip=r.by.ip or (by_host if is_ip(by_host) else None),
         from_host=fname,
-        client=ip_facts(f.ip) if f.ip else None,
+        client=(ip_facts.cached(f.ip) if len(f.ip) <= ip_facts.max_len else ip_facts(f.ip)) if f.ip else None,
         helo=f.helo,
         rdns=f.rdns,
-        # clean_host keeps a name to 253 characters: under the cache's bound, so the cache is asked directly
+        # clean_host keeps a name to 253 characters: under the caches' bound, so the caches are asked directly
         organisation=org_domain.cached(by_host) if by_host else None,
         from_organisation=org_domain.cached(fname) if fname else None,
+        provider=provider_of.cached(by_host) if by_host else None,
         # rDNS first, then HELO; a tuple keeps the report independent of hash order.
         names=tuple(dict.fromkeys(c for n, c in ((f.rdns, rdns), (f.helo, helo)) if n)),
     )
@@ -168,7 +170,14 @@ def facts_of(h: HopView, received: Sequence[Received]) -> HopFacts:
         rdns=r.from_.rdns if r is not None else None,
         organisation=h.organisation,
         from_organisation=h.from_organisation,
+        provider=provider_of(h.by_host) if h.by_host else None,
     )
 
 
-__all__ = ["HopFacts", "client_name", "facts_of", "hop_kind", "read_line"]
+def client_text(h: HopView) -> str | None:
+    """``ip_text(h.from_ip)``: the canonical text of the client address, which a view built by
+    :func:`~mailtrace.trace.order.order_hops` already shows (two addresses are the same when their texts are)."""
+    return h.facts.from_ip if h.facts is not None else ip_text(h.from_ip)
+
+
+__all__ = ["HopFacts", "client_name", "client_text", "facts_of", "hop_kind", "read_line"]

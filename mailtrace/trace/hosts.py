@@ -86,6 +86,11 @@ class IPFacts:
         self.text = str(addr) if text is None else text
         v6 = addr.version == 6
         value = int(addr)
+        if not v6 and (value >> 24) not in _V4_SPECIAL_FIRST:
+            # a first octet no range below starts with (most public addresses): nothing to walk
+            self.loopback = self.internal = False
+            self.public = True
+            return
         self.loopback = _within(value, _LOOPBACK[v6])
         self.internal = _within(value, _INTERNAL[v6])
         self.public = not self.internal and not _within(value, _NOT_PUBLIC[v6])
@@ -195,6 +200,14 @@ _INTERNAL = (
     _ranges(*_V6_LOOPBACK, *_V6_LINK_LOCAL, *_V6_UNSPECIFIED, *(str(n) for n in _INTERNAL_V6)),
 )
 _NOT_PUBLIC = (_ranges(*_V4_MULTICAST, *_V4_RESERVED), _ranges(*_V6_MULTICAST, *_V6_RESERVED))
+#: First octets of the IPv4 addresses inside any of the ranges above: an address starting with another octet is
+#: public, neither loopback nor internal (``tests/trace/test_trace_hosts.py`` checks it against the walk).
+_V4_SPECIAL_FIRST = frozenset(
+    octet
+    for octet in range(256)
+    for network, mask in (*_LOOPBACK[0], *_INTERNAL[0], *_NOT_PUBLIC[0])
+    if (octet << 24) & mask & 0xFF000000 == network & 0xFF000000
+)
 _RESERVED_TLDS = frozenset({"example", "test", "invalid"})
 
 
@@ -210,9 +223,9 @@ def org_domain(name: str | None) -> str | None:
     host = clean_host(name)
     if host is None or "." not in host or is_ip(host) or host.endswith((".localdomain", ".local", ".lan")):
         return None
-    if not all(label and len(label) <= 63 for label in host.split(".")):
-        return None
     labels = host.split(".")
+    if "" in labels or max(map(len, labels)) > 63:  # an empty label, or one longer than DNS allows
+        return None
     if labels[-1] in _RESERVED_TLDS:  # RFC 2606 / RFC 6761 names used in examples and tests
         return ".".join(labels[-2:])
     try:

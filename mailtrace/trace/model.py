@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from mailtrace.defects import Defect, defects_to_list
+from mailtrace.model.frozen import fast_init
 
 if TYPE_CHECKING:
     from mailtrace.trace.facts import HopFacts
@@ -382,3 +383,11 @@ class Path:
             "notes": list(self.notes),
             "defects": defects_to_list(self.defects),
         }
+
+
+# Dozens of these are built per message (a view per hop, evidence for every border and role): each class's
+# __init__ stores its fields through the slot descriptors instead of object.__setattr__ by name
+# (mailtrace.model.frozen.fast_init: the same objects, equal field for field).
+for _cls in (Evidence, RoleAssignment, HopView, Tenant, Border, Actor, ArcTie, Stamp, Recipient, Path):
+    fast_init(_cls)
+del _cls

@@ -27,6 +27,7 @@ __all__ = ["SKEW_TOLERANCE", "delay", "from_name", "hop_kind", "link", "order_ho
 #: Seconds a hop may read earlier than the hop before it before it is reported as time going backwards.
 SKEW_TOLERANCE = 60.0
 
+
 def from_name(r: Received) -> str | None:
     """The client's name: the rDNS the server looked up, else the HELO claim (never an IP literal)."""
     return client_name(clean_host(r.from_.rdns), clean_host(r.from_.helo))

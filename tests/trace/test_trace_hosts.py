@@ -102,3 +102,14 @@ def test_dotted_quads_read_as_ipaddress_reads_them(text: str) -> None:
         assert hosts._address(text) is None
     else:
         assert hosts._address(text) == (addr, str(addr))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_ipv4_first_octet_shortcut_equals_the_range_walk(value: int) -> None:
+    """IPFacts skips the range walk for a first octet no range starts with: the classes are the walk's."""
+    facts = IPFacts(ipaddress.IPv4Address(value))
+    internal = hosts._within(value, hosts._INTERNAL[0])
+    assert facts.loopback == hosts._within(value, hosts._LOOPBACK[0])
+    assert facts.internal == internal
+    assert facts.public == (not internal and not hosts._within(value, hosts._NOT_PUBLIC[0]))
