@@ -28,6 +28,57 @@ def _psl() -> PublicSuffixList:
     return _PSL
 
 
+class _Rules:
+    """The list's rules (``PublicSuffixList``'s own set) and every label suffix of their names.
+
+    ``privatesuffix`` tries each suffix of a name from the longest its rules can have, three set lookups
+    and a join per suffix. No rule can match a suffix whose shorter suffix is no tail of any rule name,
+    so :func:`_public_labels` walks up from the top-level domain while the suffix is such a tail, then
+    asks the same three questions of the same suffixes, longest first, from there: the same answer
+    (``tests/trace/test_trace_hosts.py`` compares the two), in two or three steps for most names.
+    """
+
+    __slots__ = ("rules", "tails")
+
+    def __init__(self, psl: PublicSuffixList) -> None:
+        rules: frozenset[str] = psl._publicsuffix  # noqa: SLF001 - the list's own parsed rules
+        self.rules = rules
+        tails: set[str] = set()
+        for rule in rules:
+            for name in (rule, rule.removeprefix("!").removeprefix("*.")):
+                labels = name.split(".")
+                tails.update(".".join(labels[i:]) for i in range(len(labels)))
+        self.tails = frozenset(tails)
+
+
+_RULES: _Rules | None = None
+
+
+def _public_labels(labels: list[str]) -> int:
+    """``PublicSuffixList._countpublic(labels, accept_unknown=False)``: how many labels the public suffix has."""
+    global _RULES
+    if _RULES is None:
+        _RULES = _Rules(_psl())
+    rules, tails = _RULES.rules, _RULES.tails
+    n = len(labels)
+    top = 0  # the longest suffix that is a tail of some rule name: no longer one can match a rule
+    suffix = ""
+    for depth in range(1, n + 1):
+        suffix = labels[-depth] + "." + suffix if depth > 1 else labels[-1]
+        if suffix not in tails:
+            break
+        top = depth
+    for depth in range(top, 0, -1):
+        s = ".".join(labels[-depth:])
+        if "!" + s in rules:
+            return depth - 1
+        if "*." + s in rules:
+            return depth + 1 if depth < n else depth
+        if s in rules:
+            return depth
+    return 0
+
+
 def clean_host(name: str | None) -> str | None:
     """Lower-case, without brackets, a trailing dot or an IPv6 tag; ``None`` when empty or absurdly long."""
     if not name:
@@ -228,11 +279,10 @@ def org_domain(name: str | None) -> str | None:
         return None
     if labels[-1] in _RESERVED_TLDS:  # RFC 2606 / RFC 6761 names used in examples and tests
         return ".".join(labels[-2:])
-    try:
-        found = _psl().privatesuffix(host)
-    except Exception:
+    public = _public_labels(labels)  # PublicSuffixList.privatesuffix(host), without re-splitting the name
+    if not public or len(labels) < public + 1:
         return None
-    return found if isinstance(found, str) else None
+    return ".".join(labels[-(public + 1) :])
 
 
 def same_org(a: str | None, b: str | None) -> bool:

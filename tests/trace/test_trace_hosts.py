@@ -113,3 +113,36 @@ def test_ipv4_first_octet_shortcut_equals_the_range_walk(value: int) -> None:
     assert facts.loopback == hosts._within(value, hosts._LOOPBACK[0])
     assert facts.internal == internal
     assert facts.public == (not internal and not hosts._within(value, hosts._NOT_PUBLIC[0]))
+
+
+def _rule_labels() -> list[str]:
+    labels: set[str] = set()
+    for rule in sorted(hosts._psl()._publicsuffix)[::7]:  # noqa: SLF001 - the list's own rules
+        labels.update(rule.split("."))
+    return sorted(labels | {"!city", "*", "www", "city", "kawasaki", "jp", "ck", "uk", "co", "com", "example"})
+
+
+_LABELS = _rule_labels()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_LABELS), st.from_regex(r"[a-z0-9!*-]{1,6}", fullmatch=True)), min_size=1, max_size=7))
+def test_public_suffix_walk_equals_the_lists_own(labels: list[str]) -> None:
+    """The tail walk answers what PublicSuffixList.privatesuffix answers, on names built from the rules' labels."""
+    psl = hosts._psl()
+    assert hosts._public_labels(labels) == psl._countpublic(labels, False)  # noqa: SLF001
+    name = ".".join(labels)
+    expected = psl.privatesuffix(name)
+    public = hosts._public_labels(labels)
+    mine = ".".join(labels[-(public + 1) :]) if public and len(labels) >= public + 1 else None
+    assert mine == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["city.kawasaki.jp", "www.city.kawasaki.jp", "a.b.kawasaki.jp", "www.ck", "a.www.ck", "x.ck", "a.x.ck", "co.uk",
+     "mail.example.co.uk", "kawasaki.jp", "jp", "foo.bar.baz.qux.com", "s3.dualstack.us-east-1.amazonaws.com"],
+)  # fmt: skip
+def test_public_suffix_walk_on_exceptions_and_wildcards(name: str) -> None:
+    labels = name.split(".")
+    assert hosts._public_labels(labels) == hosts._psl()._countpublic(labels, False)  # noqa: SLF001
