@@ -41,7 +41,7 @@ class _Rules:
     __slots__ = ("rules", "tails")
 
     def __init__(self, psl: PublicSuffixList) -> None:
-        rules: frozenset[str] = psl._publicsuffix  # noqa: SLF001 - the list's own parsed rules
+        rules: frozenset[str] = psl._publicsuffix  # the list's own parsed rules
         self.rules = rules
         tails: set[str] = set()
         for rule in rules:
@@ -61,15 +61,16 @@ def _public_labels(labels: list[str]) -> int:
         _RULES = _Rules(_psl())
     rules, tails = _RULES.rules, _RULES.tails
     n = len(labels)
-    top = 0  # the longest suffix that is a tail of some rule name: no longer one can match a rule
-    suffix = ""
-    for depth in range(1, n + 1):
-        suffix = labels[-depth] + "." + suffix if depth > 1 else labels[-1]
-        if suffix not in tails:
+    # the suffixes, shortest first, up to the longest that is a tail of some rule name: no longer one can match
+    suffixes: list[str] = []
+    suffix = labels[-1]
+    while suffix in tails:
+        suffixes.append(suffix)
+        if len(suffixes) == n:
             break
-        top = depth
-    for depth in range(top, 0, -1):
-        s = ".".join(labels[-depth:])
+        suffix = labels[-len(suffixes) - 1] + "." + suffix
+    for depth in range(len(suffixes), 0, -1):
+        s = suffixes[depth - 1]
         if "!" + s in rules:
             return depth - 1
         if "*." + s in rules:

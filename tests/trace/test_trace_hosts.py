@@ -117,7 +117,7 @@ def test_ipv4_first_octet_shortcut_equals_the_range_walk(value: int) -> None:
 
 def _rule_labels() -> list[str]:
     labels: set[str] = set()
-    for rule in sorted(hosts._psl()._publicsuffix)[::7]:  # noqa: SLF001 - the list's own rules
+    for rule in sorted(hosts._psl()._publicsuffix)[::7]:
         labels.update(rule.split("."))
     return sorted(labels | {"!city", "*", "www", "city", "kawasaki", "jp", "ck", "uk", "co", "com", "example"})
 
@@ -126,11 +126,15 @@ _LABELS = _rule_labels()
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(_LABELS), st.from_regex(r"[a-z0-9!*-]{1,6}", fullmatch=True)), min_size=1, max_size=7))
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_LABELS), st.from_regex(r"[a-z0-9!*-]{1,6}", fullmatch=True)), min_size=1, max_size=7
+    )
+)
 def test_public_suffix_walk_equals_the_lists_own(labels: list[str]) -> None:
     """The tail walk answers what PublicSuffixList.privatesuffix answers, on names built from the rules' labels."""
     psl = hosts._psl()
-    assert hosts._public_labels(labels) == psl._countpublic(labels, False)  # noqa: SLF001
+    assert hosts._public_labels(labels) == psl._countpublic(labels, False)
     name = ".".join(labels)
     expected = psl.privatesuffix(name)
     public = hosts._public_labels(labels)
@@ -145,4 +149,4 @@ def test_public_suffix_walk_equals_the_lists_own(labels: list[str]) -> None:
 )  # fmt: skip
 def test_public_suffix_walk_on_exceptions_and_wildcards(name: str) -> None:
     labels = name.split(".")
-    assert hosts._public_labels(labels) == hosts._psl()._countpublic(labels, False)  # noqa: SLF001
+    assert hosts._public_labels(labels) == hosts._psl()._countpublic(labels, False)
