@@ -6,6 +6,7 @@ them into a :class:`~mailtrace.trace.model.Path` (``docs/concepts.md``).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -215,7 +216,7 @@ def _mark(hops: tuple[HopView, ...], borders: tuple[Border, ...]) -> tuple[HopVi
     complete = _complete
     for h in hops:
         position, synthetic = h.position, h.synthetic
-        complete(h, "network", sum(1 for p in positions if p <= position) if not synthetic else 0)
+        complete(h, "network", bisect_right(positions, position) if not synthetic else 0)  # crossings at or below
         complete(h, "trusted", (last is not None and position >= last) or (last is None and not synthetic))
         complete(h, "border", h.received_index in crossing)
         complete(h, "claim", claims and last is not None and position < last and not synthetic)

@@ -102,7 +102,7 @@ class HopFacts:
         organisation: str | None,
         from_organisation: str | None,
         provider: Provider | None,
-        names: tuple[str, ...] = (),
+        names: tuple[str | None, ...] = (),
     ) -> None:
         self.kind = kind
         self.by_host = by_host
@@ -147,9 +147,16 @@ def read_line(r: Received) -> HopFacts:
         organisation=org_domain.cached(by_host) if by_host else None,
         from_organisation=org_domain.cached(fname) if fname else None,
         provider=provider_of.cached(by_host) if by_host else None,
-        # rDNS first, then HELO; a tuple keeps the report independent of hash order.
-        names=tuple(dict.fromkeys(c for n, c in ((f.rdns, rdns), (f.helo, helo)) if n)),
+        names=_names(f.rdns, rdns, f.helo, helo),
     )
+
+
+def _names(raw_rdns: str | None, rdns: str | None, raw_helo: str | None, helo: str | None) -> tuple[str | None, ...]:
+    """The cleaned names of the ``from`` clause the line gives, rDNS first, then HELO, each once (a tuple
+    keeps the report independent of hash order)."""
+    if raw_rdns:
+        return (rdns, helo) if raw_helo and helo != rdns else (rdns,)
+    return (helo,) if raw_helo else ()
 
 
 def facts_of(h: HopView, received: Sequence[Received]) -> HopFacts:

@@ -112,9 +112,44 @@ def _address(text: str | None) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Ad
         addr = ipaddress.ip_address(bare)
     except ValueError:
         return None
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped is not None:
+            addr = addr.ipv4_mapped
+        else:
+            return addr, _v6_text(addr)
     return addr, str(addr)
+
+
+def _v6_text(addr: ipaddress.IPv6Address) -> str:
+    """``str(addr)``: the C library's ``inet_ntop`` writes the same RFC 5952 text (lower case, no leading zeros,
+    the first longest run of two or more zero groups as ``::``) without ``ipaddress``'s Python formatting,
+    except that it may write a dotted IPv4 tail: then, and where the check at import found it writing
+    otherwise, ``str()`` itself (``tests/trace/test_trace_hosts.py`` compares the two)."""
+    if _NTOP_AGREES:
+        text = socket.inet_ntop(socket.AF_INET6, addr.packed)
+        if "." not in text:
+            return text
+    return str(addr)
+
+
+def _ntop_agrees() -> bool:
+    """Does this platform's ``inet_ntop`` write what ``str()`` writes, on the cases RFC 5952 decides?"""
+    samples = (
+        "::", "::1", "1::", "2001:db8::1", "2001:db8:0:1:1:1:1:1", "2001:0:0:1::1", "2001:db8:0:0:1:0:0:1",
+        "fe80::1:0:0:0", "0:1:0:1:0:1:0:1", "2001:DB8::ABCD", "1:0:0:2:0:0:0:3", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:0",
+    )  # fmt: skip
+    try:
+        for sample in samples:
+            addr = ipaddress.IPv6Address(sample)
+            text = socket.inet_ntop(socket.AF_INET6, addr.packed)
+            if "." not in text and text != str(addr):
+                return False
+    except (OSError, ValueError, AttributeError):  # no inet_ntop, or no IPv6 in it
+        return False
+    return True
+
+
+_NTOP_AGREES = _ntop_agrees()
 
 
 _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"

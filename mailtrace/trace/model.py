@@ -262,7 +262,7 @@ class Actor:
 
     @property
     def role_names(self) -> tuple[Role, ...]:
-        return tuple(r.role for r in self.roles)
+        return tuple([r.role for r in self.roles])
 
     def label(self) -> str:
         """The actor in the notation: its roles joined with ``/``."""

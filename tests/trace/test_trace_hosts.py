@@ -150,3 +150,17 @@ def test_public_suffix_walk_equals_the_lists_own(labels: list[str]) -> None:
 def test_public_suffix_walk_on_exceptions_and_wildcards(name: str) -> None:
     labels = name.split(".")
     assert hosts._public_labels(labels) == hosts._psl()._countpublic(labels, False)
+
+
+_GROUP = st.one_of(st.just(0), st.just(0), st.just(0xFFFF), st.integers(min_value=0, max_value=0xFFFF))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_GROUP, min_size=8, max_size=8))
+def test_ipv6_text_equals_str(groups: list[int]) -> None:
+    """The canonical IPv6 text written by inet_ntop is str()'s, zero runs of every length and place included."""
+    value = 0
+    for g in groups:
+        value = value << 16 | g
+    addr = ipaddress.IPv6Address(value)
+    assert hosts._v6_text(addr) == str(addr)
