@@ -41,10 +41,11 @@ class _Rules:
     __slots__ = ("rules", "tails")
 
     def __init__(self, psl: PublicSuffixList) -> None:
-        rules: frozenset[str] = psl._publicsuffix  # the list's own parsed rules
-        self.rules = rules
+        found = getattr(psl, "_publicsuffix", None)  # the list's own parsed rules
+        #: ``None`` when this version of ``publicsuffixlist`` keeps them otherwise: then it is asked itself
+        self.rules: frozenset[str] | None = found if isinstance(found, frozenset) else None
         tails: set[str] = set()
-        for rule in rules:
+        for rule in self.rules or ():
             for name in (rule, rule.removeprefix("!").removeprefix("*.")):
                 labels = name.split(".")
                 tails.update(".".join(labels[i:]) for i in range(len(labels)))
@@ -54,12 +55,15 @@ class _Rules:
 _RULES: _Rules | None = None
 
 
-def _public_labels(labels: list[str]) -> int:
-    """``PublicSuffixList._countpublic(labels, accept_unknown=False)``: how many labels the public suffix has."""
+def _public_labels(labels: list[str]) -> int | None:
+    """``PublicSuffixList._countpublic(labels, accept_unknown=False)``: how many labels the public suffix has;
+    ``None`` when the list's rules are not readable (:class:`_Rules`)."""
     global _RULES
     if _RULES is None:
         _RULES = _Rules(_psl())
     rules, tails = _RULES.rules, _RULES.tails
+    if rules is None:
+        return None
     n = len(labels)
     # the suffixes, shortest first, up to the longest that is a tail of some rule name: no longer one can match
     suffixes: list[str] = []
@@ -316,6 +320,12 @@ def org_domain(name: str | None) -> str | None:
     if labels[-1] in _RESERVED_TLDS:  # RFC 2606 / RFC 6761 names used in examples and tests
         return ".".join(labels[-2:])
     public = _public_labels(labels)  # PublicSuffixList.privatesuffix(host), without re-splitting the name
+    if public is None:
+        try:
+            found = _psl().privatesuffix(host)
+        except Exception:
+            return None
+        return found if isinstance(found, str) else None
     if not public or len(labels) < public + 1:
         return None
     return ".".join(labels[-(public + 1) :])

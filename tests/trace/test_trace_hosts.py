@@ -164,3 +164,12 @@ def test_ipv6_text_equals_str(groups: list[int]) -> None:
         value = value << 16 | g
     addr = ipaddress.IPv6Address(value)
     assert hosts._v6_text(addr) == str(addr)
+
+
+def test_org_domain_asks_the_list_when_its_rules_are_not_readable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A publicsuffixlist that keeps its rules otherwise: org_domain asks privatesuffix, with the same answers."""
+    names = ["mail.example.co.uk", "a.b.kawasaki.jp", "www.city.kawasaki.jp", "mx.google.com", "co.uk", "x.y.z.ck"]
+    expected = [org_domain.__wrapped__(n) for n in names]
+    monkeypatch.setattr(hosts, "_RULES", hosts._Rules(object()))  # type: ignore[arg-type]
+    assert hosts._RULES is not None and hosts._RULES.rules is None
+    assert [org_domain.__wrapped__(n) for n in names] == expected
