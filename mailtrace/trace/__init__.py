@@ -6,6 +6,7 @@ them into a :class:`~mailtrace.trace.model.Path` (``docs/concepts.md``).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -212,20 +213,18 @@ def _mark(hops: tuple[HopView, ...], borders: tuple[Border, ...]) -> tuple[HopVi
     # border: the line below is the Transmitter's, not an unverified claim
     gap = len(borders) == 1 and crossing_line_missing(borders[0], hops)
     claims = at is not None and at.link is LinkStatus.BROKEN and len(borders) == 1 and not gap
+    complete = _complete
     for h in hops:
-        network = sum(1 for p in positions if p <= h.position) if not h.synthetic else 0
-        trusted = (last is not None and h.position >= last) or (last is None and not h.synthetic)
-        claim = claims and last is not None and h.position < last and not h.synthetic
-        _complete(h, "network", network)
-        _complete(h, "trusted", trusted)
-        _complete(h, "border", h.received_index in crossing)
-        _complete(h, "claim", claim)
+        position, synthetic = h.position, h.synthetic
+        complete(h, "network", bisect_right(positions, position) if not synthetic else 0)  # crossings at or below
+        complete(h, "trusted", (last is not None and position >= last) or (last is None and not synthetic))
+        complete(h, "border", h.received_index in crossing)
+        complete(h, "claim", claims and last is not None and position < last and not synthetic)
     return hops
 
 
-def _complete(h: HopView, name: str, value: object) -> None:
-    """Set one field of a view this analysis built and has not handed out yet (frozen to everyone else)."""
-    object.__setattr__(h, name, value)
+#: Set one field of a view this analysis built and has not handed out yet (frozen to everyone else).
+_complete = object.__setattr__
 
 
 def _related_orgs(headers: Headers, authentication: Authentication) -> frozenset[str]:
@@ -263,5 +262,7 @@ def _with_roles(hops: tuple[HopView, ...], actors: tuple[Actor, ...]) -> None:
         names = a.role_names
         for i in a.hops:
             by_hop[i] = tuple(dict.fromkeys((*by_hop.get(i, ()), *names)))
+    complete = _complete
     for h in hops:
-        _complete(h, "roles", by_hop.get(h.received_index, ()) if h.received_index is not None else (Role.AUTHOR,))
+        complete(h, "roles", by_hop.get(h.received_index, ()) if h.received_index is not None else (Role.AUTHOR,))
+        complete(h, "facts", None)  # the path is complete: the facts stay with this analysis

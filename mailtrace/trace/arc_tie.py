@@ -47,7 +47,7 @@ def origin_hops(hops: Sequence[HopView]) -> frozenset[int]:
 
 def _front_door(h: HopView) -> bool:
     """``h`` crosses from one tenant of a provider into another: the message left the author's tenant there."""
-    return tenant_crossing(h.by_host, h.from_host) or tenant_crossing(h.by_host, h.helo)
+    return h.facts.front_door if h.facts is not None else tenant_crossing(h.by_host, h.from_host, h.helo)
 
 
 def tie_arc(message: Message, hops: Sequence[HopView], lists: frozenset[str] = frozenset()) -> tuple[ArcTie, ...]:

@@ -48,11 +48,12 @@ from mailtrace.defects import Defect
 from mailtrace.model.received import Received
 from mailtrace.policy import Policy
 from mailtrace.trace.configured import configured_border
+from mailtrace.trace.facts import client_text, facts_of
 from mailtrace.trace.hosts import (
     clean_host,
+    ip_text,
     is_internal_ip,
     is_public_ip,
-    org_domain,
     same_ip,
     same_org,
 )
@@ -82,19 +83,20 @@ def client_inside(
         return "the hop names no client"
     if h.authenticated:
         return "authenticated submission: the client is a user of the receiving host"
-    if is_internal_ip(h.from_ip):
+    fx = facts_of(h, received)
+    client = fx.client
+    if client is not None and client.internal:
         return f"client {h.from_ip} is a private or loopback address"
-    if same_ip(h.from_ip, h.by_ip):
+    if client is not None and client.text == fx.by_address:
         return "client and receiving host are the same address"
     if h.received_index in submissions:
         return f"{h.by_host or h.by_ip or 'the receiving host'} is in submission_networks: the client is its user"
-    if tenant_crossing(h.by_host, h.from_host) or tenant_crossing(h.by_host, h.helo):
+    if fx.front_door:
         return None
     org = h.organisation
     if org is None:
         return None
-    r = received[h.received_index] if h.received_index is not None and h.received_index < len(received) else None
-    rdns_org = org_domain(r.from_.rdns) if r is not None else None
+    rdns_org = fx.rdns_org() if h.received_index is not None and h.received_index < len(received) else None
     if same_org(rdns_org, org):
         return f"client's reverse DNS is in {rdns_org}, the receiving host's organisation"
     if same_org(h.from_organisation, org) and below is not None and same_org(below.organisation, org):
@@ -159,14 +161,18 @@ def stamp_hops(net: list[HopView], stamps: Sequence[Stamp], hops: Sequence[HopVi
     unnamed writer (Microsoft 365 omits the authserv-id) is tied by its IP alone.
     """
     out: dict[int, int] = {}
+    clients: list[str | None] | None = None  # each hop's canonical client address, once some stamp asks
     for k, s in enumerate(stamps):
         if is_internal_ip(s.ip):
             continue
         if s.authserv_id and stamp_writer(s, net if hops is None else hops) is None:
             continue
+        if clients is None:
+            clients = [client_text(h) for h in net]
+        stamped = ip_text(s.ip)  # ``same_ip(h.from_ip, s.ip)``: the canonical texts are equal
         best: tuple[int, int, int] | None = None
         for i, h in enumerate(net):
-            if not same_ip(h.from_ip, s.ip):
+            if stamped is None or clients[i] != stamped:
                 continue
             dist = (h.header_index or 0) - s.header_index
             key = (abs(dist), 0 if dist > 0 else 1, i)
@@ -304,7 +310,8 @@ def crossing_line_missing(border: Border, hops: Sequence[HopView]) -> bool:
     at = next((h for h in hops if h.received_index == border.index), None)
     if at is not None and at.kind not in NON_NETWORK and at.from_ip is None and (at.from_host or at.helo):
         return False  # the crossing line is there; it only lacks the client IP, which the stamp supplies
-    return not any(same_ip(h.from_ip, border.ip) for h in hops if not h.synthetic)
+    stamped = ip_text(border.ip)  # ``same_ip(h.from_ip, border.ip)``: the canonical texts are equal
+    return stamped is None or not any(client_text(h) == stamped for h in hops if not h.synthetic)
 
 
 def mx_hosts(policy: Policy, domain: str | None) -> tuple[frozenset[str], str | None]:
@@ -503,12 +510,15 @@ def _into_sending_tenant(h: HopView, upper: HopView, forwarders: frozenset[str])
     itself (its own ARC seals), the first tenant is the author's own platform (scenario 23: a VPS injecting
     into an abused ``*.onmicrosoft.com`` tenant), and ``h`` is the author's submission into it, not a crossing.
     A tenant forwarding a message on (an SRS envelope at the tenant's domain, a list) keeps the crossing."""
-    provider = provider_of(h.by_host)
-    if provider is None or not is_entry(provider, h.by_host) or provider_of(upper.by_host) is not provider:
+    provider = h.facts.provider if h.facts is not None else provider_of(h.by_host)
+    if provider is None or not is_entry(provider, h.by_host):
+        return False
+    up = upper.facts
+    if (up.provider if up is not None else provider_of(upper.by_host)) is not provider:
         return False
     if any(provider_of(d) is not provider for d in forwarders):
         return False
-    return tenant_crossing(upper.by_host, upper.from_host) or tenant_crossing(upper.by_host, upper.helo)
+    return up.front_door if up is not None else tenant_crossing(upper.by_host, upper.from_host, upper.helo)
 
 
 __all__ = ["client_inside", "crossing_line_missing", "find_borders"]

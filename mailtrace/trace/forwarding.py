@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from mailtrace.model.fields import Message
+from mailtrace.model.frozen import fast_init
 from mailtrace.model.headers import Headers
 from mailtrace.trace.hosts import address_domain, clean_host, org_domain
 from mailtrace.trace.model import ArcTie, Evidence, Path
@@ -41,6 +42,9 @@ class ForwardingSignals:
 
     def all(self) -> tuple[Evidence, ...]:
         return (*self.srs, *self.lists, *self.resent, *self.arc, *self.deliveries)
+
+
+fast_init(ForwardingSignals)
 
 
 def arc_seals(message: Message) -> tuple[tuple[int, int | None, str | None], ...]:

@@ -28,6 +28,62 @@ def _psl() -> PublicSuffixList:
     return _PSL
 
 
+class _Rules:
+    """The list's rules (``PublicSuffixList``'s own set) and every label suffix of their names.
+
+    ``privatesuffix`` tries each suffix of a name from the longest its rules can have, three set lookups
+    and a join per suffix. No rule can match a suffix whose shorter suffix is no tail of any rule name,
+    so :func:`_public_labels` walks up from the top-level domain while the suffix is such a tail, then
+    asks the same three questions of the same suffixes, longest first, from there: the same answer
+    (``tests/trace/test_trace_hosts.py`` compares the two), in two or three steps for most names.
+    """
+
+    __slots__ = ("rules", "tails")
+
+    def __init__(self, psl: PublicSuffixList) -> None:
+        found = getattr(psl, "_publicsuffix", None)  # the list's own parsed rules
+        #: ``None`` when this version of ``publicsuffixlist`` keeps them otherwise: then it is asked itself
+        self.rules: frozenset[str] | None = found if isinstance(found, frozenset) else None
+        tails: set[str] = set()
+        for rule in self.rules or ():
+            for name in (rule, rule.removeprefix("!").removeprefix("*.")):
+                labels = name.split(".")
+                tails.update(".".join(labels[i:]) for i in range(len(labels)))
+        self.tails = frozenset(tails)
+
+
+_RULES: _Rules | None = None
+
+
+def _public_labels(labels: list[str]) -> int | None:
+    """``PublicSuffixList._countpublic(labels, accept_unknown=False)``: how many labels the public suffix has;
+    ``None`` when the list's rules are not readable (:class:`_Rules`)."""
+    global _RULES
+    if _RULES is None:
+        _RULES = _Rules(_psl())
+    rules, tails = _RULES.rules, _RULES.tails
+    if rules is None:
+        return None
+    n = len(labels)
+    # the suffixes, shortest first, up to the longest that is a tail of some rule name: no longer one can match
+    suffixes: list[str] = []
+    suffix = labels[-1]
+    while suffix in tails:
+        suffixes.append(suffix)
+        if len(suffixes) == n:
+            break
+        suffix = labels[-len(suffixes) - 1] + "." + suffix
+    for depth in range(len(suffixes), 0, -1):
+        s = suffixes[depth - 1]
+        if "!" + s in rules:
+            return depth - 1
+        if "*." + s in rules:
+            return depth + 1 if depth < n else depth
+        if s in rules:
+            return depth
+    return 0
+
+
 def clean_host(name: str | None) -> str | None:
     """Lower-case, without brackets, a trailing dot or an IPv6 tag; ``None`` when empty or absurdly long."""
     if not name:
@@ -60,9 +116,44 @@ def _address(text: str | None) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Ad
         addr = ipaddress.ip_address(bare)
     except ValueError:
         return None
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped is not None:
+            addr = addr.ipv4_mapped
+        else:
+            return addr, _v6_text(addr)
     return addr, str(addr)
+
+
+def _v6_text(addr: ipaddress.IPv6Address) -> str:
+    """``str(addr)``: the C library's ``inet_ntop`` writes the same RFC 5952 text (lower case, no leading zeros,
+    the first longest run of two or more zero groups as ``::``) without ``ipaddress``'s Python formatting,
+    except that it may write a dotted IPv4 tail: then, and where the check at import found it writing
+    otherwise, ``str()`` itself (``tests/trace/test_trace_hosts.py`` compares the two)."""
+    if _NTOP_AGREES:
+        text = socket.inet_ntop(socket.AF_INET6, addr.packed)
+        if "." not in text:
+            return text
+    return str(addr)
+
+
+def _ntop_agrees() -> bool:
+    """Does this platform's ``inet_ntop`` write what ``str()`` writes, on the cases RFC 5952 decides?"""
+    samples = (
+        "::", "::1", "1::", "2001:db8::1", "2001:db8:0:1:1:1:1:1", "2001:0:0:1::1", "2001:db8:0:0:1:0:0:1",
+        "fe80::1:0:0:0", "0:1:0:1:0:1:0:1", "2001:DB8::ABCD", "1:0:0:2:0:0:0:3", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:0",
+    )  # fmt: skip
+    try:
+        for sample in samples:
+            addr = ipaddress.IPv6Address(sample)
+            text = socket.inet_ntop(socket.AF_INET6, addr.packed)
+            if "." not in text and text != str(addr):
+                return False
+    except (OSError, ValueError, AttributeError):  # no inet_ntop, or no IPv6 in it
+        return False
+    return True
+
+
+_NTOP_AGREES = _ntop_agrees()
 
 
 _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
@@ -86,6 +177,11 @@ class IPFacts:
         self.text = str(addr) if text is None else text
         v6 = addr.version == 6
         value = int(addr)
+        if not v6 and (value >> 24) not in _V4_SPECIAL_FIRST:
+            # a first octet no range below starts with (most public addresses): nothing to walk
+            self.loopback = self.internal = False
+            self.public = True
+            return
         self.loopback = _within(value, _LOOPBACK[v6])
         self.internal = _within(value, _INTERNAL[v6])
         self.public = not self.internal and not _within(value, _NOT_PUBLIC[v6])
@@ -195,6 +291,14 @@ _INTERNAL = (
     _ranges(*_V6_LOOPBACK, *_V6_LINK_LOCAL, *_V6_UNSPECIFIED, *(str(n) for n in _INTERNAL_V6)),
 )
 _NOT_PUBLIC = (_ranges(*_V4_MULTICAST, *_V4_RESERVED), _ranges(*_V6_MULTICAST, *_V6_RESERVED))
+#: First octets of the IPv4 addresses inside any of the ranges above: an address starting with another octet is
+#: public, neither loopback nor internal (``tests/trace/test_trace_hosts.py`` checks it against the walk).
+_V4_SPECIAL_FIRST = frozenset(
+    octet
+    for octet in range(256)
+    for network, mask in (*_LOOPBACK[0], *_INTERNAL[0], *_NOT_PUBLIC[0])
+    if (octet << 24) & mask & 0xFF000000 == network & 0xFF000000
+)
 _RESERVED_TLDS = frozenset({"example", "test", "invalid"})
 
 
@@ -210,16 +314,21 @@ def org_domain(name: str | None) -> str | None:
     host = clean_host(name)
     if host is None or "." not in host or is_ip(host) or host.endswith((".localdomain", ".local", ".lan")):
         return None
-    if not all(label and len(label) <= 63 for label in host.split(".")):
-        return None
     labels = host.split(".")
+    if "" in labels or max(map(len, labels)) > 63:  # an empty label, or one longer than DNS allows
+        return None
     if labels[-1] in _RESERVED_TLDS:  # RFC 2606 / RFC 6761 names used in examples and tests
         return ".".join(labels[-2:])
-    try:
-        found = _psl().privatesuffix(host)
-    except Exception:
+    public = _public_labels(labels)  # PublicSuffixList.privatesuffix(host), without re-splitting the name
+    if public is None:
+        try:
+            found = _psl().privatesuffix(host)
+        except Exception:
+            return None
+        return found if isinstance(found, str) else None
+    if not public or len(labels) < public + 1:
         return None
-    return found if isinstance(found, str) else None
+    return ".".join(labels[-(public + 1) :])
 
 
 def same_org(a: str | None, b: str | None) -> bool:

@@ -9,12 +9,16 @@ carries the evidence it was decided on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailtrace.defects import Defect, defects_to_list
+from mailtrace.model.frozen import fast_init
+
+if TYPE_CHECKING:
+    from mailtrace.trace.facts import HopFacts
 
 
 class Role(StrEnum):
@@ -146,6 +150,9 @@ class HopView:
     border: bool = False  #: this hop records a border crossing
     claim: bool = False  #: below a border whose client did not write it: an unverified claim
     roles: tuple[Role, ...] = ()
+    #: what the analysis derived once from the hop's line (:mod:`mailtrace.trace.facts`), for its own later
+    #: steps; ``None`` once the path is complete, and in a view built by hand. Never compared nor reported.
+    facts: HopFacts | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -255,7 +262,7 @@ class Actor:
 
     @property
     def role_names(self) -> tuple[Role, ...]:
-        return tuple(r.role for r in self.roles)
+        return tuple([r.role for r in self.roles])
 
     def label(self) -> str:
         """The actor in the notation: its roles joined with ``/``."""
@@ -376,3 +383,11 @@ class Path:
             "notes": list(self.notes),
             "defects": defects_to_list(self.defects),
         }
+
+
+# Dozens of these are built per message (a view per hop, evidence for every border and role): each class's
+# __init__ stores its fields through the slot descriptors instead of object.__setattr__ by name
+# (mailtrace.model.frozen.fast_init: the same objects, equal field for field).
+for _cls in (Evidence, RoleAssignment, HopView, Tenant, Border, Actor, ArcTie, Stamp, Recipient, Path):
+    fast_init(_cls)
+del _cls

@@ -18,84 +18,19 @@ from datetime import datetime
 
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
-from mailtrace.trace.hosts import (
-    clean_host,
-    ip_text,
-    is_internal_ip,
-    is_ip,
-    is_loopback,
-    org_domain,
-    parse_ip,
-    same_ip,
-    same_org,
-)
+from mailtrace.trace.facts import HopFacts, client_name, hop_kind, read_line
+from mailtrace.trace.hosts import clean_host, ip_text, is_ip, org_domain, parse_ip, same_org
 from mailtrace.trace.model import NON_NETWORK, DelayStatus, HopKind, HopView, LinkStatus
+
+__all__ = ["SKEW_TOLERANCE", "delay", "from_name", "hop_kind", "link", "order_hops"]
 
 #: Seconds a hop may read earlier than the hop before it before it is reported as time going backwards.
 SKEW_TOLERANCE = 60.0
 
-_KINDS = {k.value: k for k in HopKind}
-_FETCH = frozenset({"IMAP", "IMAPS", "POP", "POP3", "POP3S", "FETCHMAIL", "GETMAIL"})
-_HTTP = frozenset({"HTTP", "HTTPS", "HTTPA", "HTTPSA", "WEBMAIL"})
-
-
-def hop_kind(r: Received) -> HopKind:
-    """The parser's ``kind`` when it gave one, else inferred from ``with`` and the ``from`` clause."""
-    given = _KINDS.get((r.kind or "").lower())
-    if given is not None and given is not HopKind.UNKNOWN:
-        return given
-    words = (r.with_ or "").upper().split()
-    w = words[0] if words else ""
-    if w.startswith("LMTP"):
-        return HopKind.LMTP
-    if w in _HTTP:
-        return HopKind.HTTP
-    if w in _FETCH:
-        return HopKind.FETCH
-    if w == "LOCAL":
-        return HopKind.LOCAL
-    if w == "MAPI":
-        return HopKind.INTERNAL
-    f = r.from_
-    if not (f.ip or f.rdns or f.helo):
-        return HopKind.INTERNAL if r.by.host else HopKind.UNKNOWN
-    return HopKind.SMTP
-
 
 def from_name(r: Received) -> str | None:
     """The client's name: the rDNS the server looked up, else the HELO claim (never an IP literal)."""
-    return _client_name(clean_host(r.from_.rdns), clean_host(r.from_.helo))
-
-
-def _client_name(rdns: str | None, helo: str | None) -> str | None:
-    """:func:`from_name` from the cleaned rDNS and HELO."""
-    for host in (rdns, helo):
-        if host and not is_ip(host) and host not in ("unknown", "localhost"):
-            return host
-    return None
-
-
-class _Base:
-    """What one ``Received:`` line gives the path, each value derived once: the fields of its
-    :class:`HopView` that do not depend on the other hops, and the client names the link reads."""
-
-    __slots__ = ("by_host", "by_ip", "from_host", "from_ip", "from_organisation", "kind", "names", "organisation")
-
-    def __init__(self, r: Received) -> None:
-        f = r.from_
-        rdns, helo = clean_host(f.rdns), clean_host(f.helo)
-        by_host = clean_host(r.by.host)
-        fname = _client_name(rdns, helo)
-        self.kind = hop_kind(r)
-        self.by_host = by_host
-        self.from_host = fname
-        self.from_ip = ip_text(f.ip)
-        self.by_ip = r.by.ip or (by_host if is_ip(by_host) else None)
-        # clean_host keeps a name to 253 characters: under the cache's bound, so the cache is asked directly
-        self.organisation = org_domain.cached(by_host) if by_host else None
-        self.from_organisation = org_domain.cached(fname) if fname else None
-        # rDNS first, then HELO; a tuple keeps the report independent of hash order.
-        self.names = tuple(dict.fromkeys(c for n, c in ((f.rdns, rdns), (f.helo, helo)) if n))
+    return client_name(clean_host(r.from_.rdns), clean_host(r.from_.helo))
 
 
 def _host_matches(name: str | None, by_host: str | None) -> bool:
@@ -108,11 +43,13 @@ def _host_matches(name: str | None, by_host: str | None) -> bool:
     return ("." not in name or "." not in by_host) and a == b
 
 
-def link(hop: _Base, prev: HopView) -> tuple[LinkStatus, str]:
+def link(hop: HopFacts, prev: HopView) -> tuple[LinkStatus, str]:
     """How the line ``hop`` continues ``prev`` (RFC 5321 section 4.4: ``from`` names the sending host)."""
     if hop.kind in NON_NETWORK or prev.kind in NON_NETWORK or prev.synthetic:
         return LinkStatus.NOT_NETWORK, f"{hop.kind.value} hop after a {prev.kind.value} hop"
-    if same_ip(hop.from_ip, prev.by_ip):
+    client = hop.client
+    # ``same_ip(hop.from_ip, prev.by_ip)``: the canonical texts of the two addresses are equal
+    if client is not None and client.text == (prev.facts.by_address if prev.facts is not None else ip_text(prev.by_ip)):
         return LinkStatus.LINKED, f"client IP {hop.from_ip} is the previous hop's 'by' address"
     if _companion(hop.by_host, hop.by_ip, hop.from_ip, prev.from_ip):
         return LinkStatus.LINKED, (
@@ -123,14 +60,14 @@ def link(hop: _Base, prev: HopView) -> tuple[LinkStatus, str]:
     for name in names:
         if _host_matches(name, prev.by_host):
             return LinkStatus.LINKED, f"client {name} is the previous hop's 'by' host"
-    if is_loopback(hop.from_ip) or "localhost" in names:
+    if (client is not None and client.loopback) or "localhost" in names:
         return LinkStatus.LOOPBACK, "handed over through the loopback interface"
     # "from user@aol.com by imo-d08.mx.aol.com": AOL names the sending account, whose organisation is its domain
     if prev.organisation:
         orgs = {org_domain(n.rsplit("@", 1)[-1]) for n in names if n} - {None}
         if any(same_org(prev.organisation, o) for o in orgs):
             return LinkStatus.SAME_ORGANISATION, f"client and previous 'by' host both in {prev.organisation}"
-    if is_internal_ip(hop.from_ip):
+    if client is not None and client.internal:
         return LinkStatus.UNKNOWN, f"handed over on a private network ({hop.from_ip}): internal names not comparable"
     if not names and not hop.from_ip:
         return LinkStatus.UNKNOWN, "this hop names no client"
@@ -141,8 +78,12 @@ def link(hop: _Base, prev: HopView) -> tuple[LinkStatus, str]:
 
 
 def _companion(by_host: str | None, by_ip: str | None, from_ip: str | None, prev_from_ip: str | None) -> bool:
-    """A line that names no receiving host and the client of the line below: a second line for the same receipt."""
-    return not by_host and not by_ip and from_ip is not None and same_ip(from_ip, prev_from_ip)
+    """A line that names no receiving host and the client of the line below: a second line for the same receipt.
+
+    Both client addresses are canonical texts (:func:`~mailtrace.trace.hosts.ip_text`): the same address is the
+    same text.
+    """
+    return not by_host and not by_ip and from_ip is not None and from_ip == prev_from_ip
 
 
 def delay(stamp: datetime | None, before: datetime | None) -> tuple[float | None, DelayStatus]:
@@ -160,7 +101,7 @@ def delay(stamp: datetime | None, before: datetime | None) -> tuple[float | None
 def order_hops(received: tuple[Received, ...], headers: Headers) -> tuple[HopView, ...]:
     """Synthetic client hops first, then every ``Received`` hop bottom-up, linked and timed."""
     chrono = list(reversed(received))
-    bases = [_Base(r) for r in chrono]
+    bases = [read_line(r) for r in chrono]
     out: list[HopView] = _synthetic_hops(headers, bases)
     last_time: datetime | None = None
     for r, b in zip(chrono, bases, strict=True):
@@ -197,6 +138,7 @@ def order_hops(received: tuple[Received, ...], headers: Headers) -> tuple[HopVie
                 link_note=note,
                 delay_seconds=seconds,
                 delay_status=dstatus,
+                facts=b,
             )
         )
         if stamp is not None:
@@ -204,7 +146,7 @@ def order_hops(received: tuple[Received, ...], headers: Headers) -> tuple[HopVie
     return tuple(out)
 
 
-def _synthetic_hops(headers: Headers, views: list[_Base]) -> list[HopView]:
+def _synthetic_hops(headers: Headers, views: list[HopFacts]) -> list[HopView]:
     """Client hops from ``X-Originating-IP`` and kin, unless a Received line already shows the address."""
     seen = {v.from_ip for v in views if v.from_ip}
     first = views[0] if views else None

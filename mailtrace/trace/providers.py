@@ -231,9 +231,32 @@ def _clean(name: str | None) -> str | None:
     return None
 
 
+#: Every label suffix of a provider's domain or tenant suffix (``com``, ``outlook.com``, ...).
+_TAILS = frozenset(
+    ".".join(labels[i:])
+    for name in (*_BY_DOMAIN, *_TENANT_SUFFIX)
+    for labels in [name.split(".")]
+    for i in range(len(labels))
+)
+
+
 def _suffixes(host: str) -> list[str]:
+    """The suffixes of ``host`` that may name a provider's domain or tenant suffix, longest first.
+
+    Walks up from the top-level domain while the suffix is a tail of some domain of the table: a longer suffix
+    of a name whose shorter one is no such tail names no domain of the table. The result is the list of every
+    suffix, longest first, less those that can match nothing (``tests/trace/test_trace_providers.py``).
+    """
     labels = host.split(".")[-_MAX_LABELS:]
-    return [".".join(labels[i:]) for i in range(len(labels))]
+    out: list[str] = []
+    suffix = labels[-1]
+    while suffix in _TAILS:
+        out.append(suffix)
+        if len(out) == len(labels):
+            break
+        suffix = labels[-len(out) - 1] + "." + suffix
+    out.reverse()
+    return out
 
 
 @bounded_cache(maxsize=4096, max_len=300)  # a host name is at most 253 characters
@@ -272,8 +295,10 @@ def tenant_suffix_of(name: str | None) -> tuple[Provider, str] | None:
 
 def same_provider(a: str | None, b: str | None) -> bool:
     """``a`` and ``b`` (host names or domains) belong to one provider of the table."""
-    pa = provider_of(a)
-    return pa is not None and pa is provider_of(b)
+    # the cache itself for names under its bound (the usual organisational domains): no wrapper call
+    cached, bound = provider_of.cached, provider_of.max_len
+    pa = cached(a) if a is None or len(a) <= bound else provider_of(a)
+    return pa is not None and pa is (cached(b) if b is None or len(b) <= bound else provider_of(b))
 
 
 def is_entry(provider: Provider, host: str | None) -> bool:
@@ -281,11 +306,15 @@ def is_entry(provider: Provider, host: str | None) -> bool:
     return _under(host, provider.entry)
 
 
-def tenant_crossing(by_host: str | None, client: str | None) -> bool:
-    """A hop from a provider's outbound host (``client``, its name) into the same provider's tenant front door
-    (``by_host``): one tenant handing the message to another on the same infrastructure."""
+def tenant_crossing(by_host: str | None, *clients: str | None) -> bool:
+    """A hop from a provider's outbound host (one of ``clients``, the names the client gave) into the same
+    provider's tenant front door (``by_host``): one tenant handing the message to another on the same
+    infrastructure."""
     provider = provider_of(by_host)
-    return provider is not None and is_entry(provider, by_host) and _under(client, provider.outbound)
+    if provider is None or not is_entry(provider, by_host):
+        return False
+    outbound = provider.outbound
+    return any(_under(client, outbound) for client in clients)
 
 
 def _under(host: str | None, suffixes: tuple[str, ...]) -> bool:

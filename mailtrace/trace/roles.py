@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 from mailtrace.trace.border import crossing_line_missing
+from mailtrace.trace.facts import facts_of
 from mailtrace.trace.forwarding import ForwardingSignals
-from mailtrace.trace.hosts import is_internal_ip, org_domain, same_org
+from mailtrace.trace.hosts import is_internal_ip, same_org
 from mailtrace.trace.model import Actor, Border, Evidence, HopKind, HopView, Role, RoleAssignment
 
 
@@ -67,7 +68,7 @@ def _rdns_org(h: HopView, received: Sequence[Received]) -> str | None:
     """The organisation of the client's reverse DNS name (what the receiving host looked up, not the HELO)."""
     if h.received_index is None or h.received_index >= len(received) or not h.from_ip:
         return None
-    return org_domain(received[h.received_index].from_.rdns)
+    return facts_of(h, received).rdns_org()
 
 
 #: The only "MSA" evidence when the first relay accepted the author's client with no sign of a relationship

@@ -102,3 +102,74 @@ def test_dotted_quads_read_as_ipaddress_reads_them(text: str) -> None:
         assert hosts._address(text) is None
     else:
         assert hosts._address(text) == (addr, str(addr))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_ipv4_first_octet_shortcut_equals_the_range_walk(value: int) -> None:
+    """IPFacts skips the range walk for a first octet no range starts with: the classes are the walk's."""
+    facts = IPFacts(ipaddress.IPv4Address(value))
+    internal = hosts._within(value, hosts._INTERNAL[0])
+    assert facts.loopback == hosts._within(value, hosts._LOOPBACK[0])
+    assert facts.internal == internal
+    assert facts.public == (not internal and not hosts._within(value, hosts._NOT_PUBLIC[0]))
+
+
+def _rule_labels() -> list[str]:
+    labels: set[str] = set()
+    for rule in sorted(hosts._psl()._publicsuffix)[::7]:
+        labels.update(rule.split("."))
+    return sorted(labels | {"!city", "*", "www", "city", "kawasaki", "jp", "ck", "uk", "co", "com", "example"})
+
+
+_LABELS = _rule_labels()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_LABELS), st.from_regex(r"[a-z0-9!*-]{1,6}", fullmatch=True)), min_size=1, max_size=7
+    )
+)
+def test_public_suffix_walk_equals_the_lists_own(labels: list[str]) -> None:
+    """The tail walk answers what PublicSuffixList.privatesuffix answers, on names built from the rules' labels."""
+    psl = hosts._psl()
+    assert hosts._public_labels(labels) == psl._countpublic(labels, False)
+    name = ".".join(labels)
+    expected = psl.privatesuffix(name)
+    public = hosts._public_labels(labels)
+    mine = ".".join(labels[-(public + 1) :]) if public and len(labels) >= public + 1 else None
+    assert mine == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["city.kawasaki.jp", "www.city.kawasaki.jp", "a.b.kawasaki.jp", "www.ck", "a.www.ck", "x.ck", "a.x.ck", "co.uk",
+     "mail.example.co.uk", "kawasaki.jp", "jp", "foo.bar.baz.qux.com", "s3.dualstack.us-east-1.amazonaws.com"],
+)  # fmt: skip
+def test_public_suffix_walk_on_exceptions_and_wildcards(name: str) -> None:
+    labels = name.split(".")
+    assert hosts._public_labels(labels) == hosts._psl()._countpublic(labels, False)
+
+
+_GROUP = st.one_of(st.just(0), st.just(0), st.just(0xFFFF), st.integers(min_value=0, max_value=0xFFFF))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_GROUP, min_size=8, max_size=8))
+def test_ipv6_text_equals_str(groups: list[int]) -> None:
+    """The canonical IPv6 text written by inet_ntop is str()'s, zero runs of every length and place included."""
+    value = 0
+    for g in groups:
+        value = value << 16 | g
+    addr = ipaddress.IPv6Address(value)
+    assert hosts._v6_text(addr) == str(addr)
+
+
+def test_org_domain_asks_the_list_when_its_rules_are_not_readable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A publicsuffixlist that keeps its rules otherwise: org_domain asks privatesuffix, with the same answers."""
+    names = ["mail.example.co.uk", "a.b.kawasaki.jp", "www.city.kawasaki.jp", "mx.google.com", "co.uk", "x.y.z.ck"]
+    expected = [org_domain.__wrapped__(n) for n in names]
+    monkeypatch.setattr(hosts, "_RULES", hosts._Rules(object()))  # type: ignore[arg-type]
+    assert hosts._RULES is not None and hosts._RULES.rules is None
+    assert [org_domain.__wrapped__(n) for n in names] == expected

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from mailtrace.trace import providers
 from mailtrace.trace.hosts import same_org
 from mailtrace.trace.providers import (
     PROVIDERS,
@@ -79,3 +82,34 @@ def test_the_table_is_data_with_its_provenance() -> None:
         assert p.kind in {"mailbox", "esp", "gateway", "forwarding"} and p.seen and p.domains
         assert p.abuse is None or "@" in p.abuse
         assert all(d == d.lower() and "." in d for d in p.domains)
+
+
+def _every_suffix(host: str) -> list[str]:
+    labels = host.split(".")[-127:]
+    return [".".join(labels[i:]) for i in range(len(labels))]
+
+
+_TABLE_LABELS = sorted(
+    {
+        label
+        for p in PROVIDERS
+        for d in (*p.domains, *p.tenant_suffixes, *p.entry, *p.outbound)
+        for label in d.split(".")
+    }
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_TABLE_LABELS), st.from_regex(r"[a-z0-9-]{0,5}", fullmatch=True)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_suffix_walk_keeps_every_suffix_that_can_match(labels: list[str]) -> None:
+    """The walk from the top-level domain drops only suffixes that name no domain of the table."""
+    host = ".".join(labels)
+    known = {*providers._BY_DOMAIN, *providers._TENANT_SUFFIX}
+    assert providers._suffixes(host) == [s for s in _every_suffix(host) if s in providers._TAILS]
+    assert [s for s in providers._suffixes(host) if s in known] == [s for s in _every_suffix(host) if s in known]
