@@ -255,3 +255,32 @@ class Message:
     @property
     def body(self) -> bytes:
         return self.raw[self.body_offset :]
+
+
+_BlankMessage = blank_twin(Message)
+
+
+def new_message(
+    raw: bytes,
+    fields: tuple[HeaderField, ...],
+    body_offset: int,
+    newline: str,
+    mbox_from: str | None,
+    defects: tuple[Defect, ...],
+    by_key: dict[str, tuple[HeaderField, ...]],
+) -> Message:
+    """``Message(...)`` with every field given in order and the index by key built (the parser's constructor).
+
+    The object the dataclass constructor makes (its ``__post_init__`` only builds the index, which
+    the parser gives), filled through a layout-identical blank class as :func:`new_field` does.
+    """
+    message: Any = _BlankMessage()
+    message.raw = raw
+    message.fields = fields
+    message.body_offset = body_offset
+    message.newline = newline
+    message.mbox_from = mbox_from
+    message.defects = defects
+    message._by_key = by_key
+    message.__class__ = Message
+    return message  # type: ignore[no-any-return]
