@@ -192,18 +192,39 @@ def new_field(index: int, name: str, raw: bytes) -> HeaderField:
     return field  # type: ignore[no-any-return]
 
 
-def new_fields(names: list[str], raws: Sequence[bytes]) -> list[HeaderField]:
-    """``[new_field(i, names[i], raws[i]) ...]`` for the whole header block at once (the loop inlined)."""
+def new_fields(
+    names: list[str], raws: Sequence[bytes], values: list[str] | None = None, words: bool = True
+) -> list[HeaderField]:
+    """``[new_field(i, names[i], raws[i]) ...]`` for the whole header block at once (the loop inlined).
+
+    ``values``, when given, are the fields' values unfolded and decoded but not stripped (the parser
+    reads them all in a few C-level steps, :func:`mailtrace.parse.message._fast_split`), for fields
+    whose value starts right after ``name:``, is at most :data:`DEFAULT_MAX_FIELD_BYTES` long, is
+    UTF-8 and holds no NUL: each value is then stripped and cached as :meth:`HeaderField._compute`
+    would cache it, unless it holds an encoded word (checked only when ``words`` says one may be
+    there), which is left to :func:`mailtrace.parse.message.decode_field` on first read.
+    """
     fields: list[HeaderField] = []
     append = fields.append
     blank, cls = _BlankField, HeaderField
     # No ``strict=``: the lengths are equal by construction (and the keyword slows ``zip`` down).
-    for index, name, raw in zip(range(len(raws)), names, raws):  # noqa: B905
-        field: Any = blank()
+    if values is None:
+        for index, name, raw in zip(range(len(raws)), names, raws):  # noqa: B905
+            field: Any = blank()
+            field.index = index
+            field.name = name
+            field.raw = raw
+            field._cache = None
+            field.__class__ = cls
+            append(field)
+        return fields
+    for index, name, raw, value in zip(range(len(raws)), names, raws, values):  # noqa: B905
+        field = blank()
         field.index = index
         field.name = name
         field.raw = raw
-        field._cache = None
+        value = value.strip(" \t")
+        field._cache = None if words and "=?" in value else (value, value, ())
         field.__class__ = cls
         append(field)
     return fields

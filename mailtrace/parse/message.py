@@ -31,19 +31,19 @@ _NAME = re.compile(rb"([!-9;-~]+)([ \t]*):")
 #: starts at the start of the text or at the line break that ends the previous one, and is:
 #:
 #: * a field: group 1 is the field up to, not including, the line break that ends it (``raw``, plus
-#:   a final ``\r`` in a CRLF block), group 2 its name (no white space before the colon); a field
-#:   ends at a ``\n`` that no space or tab follows, or at the limit;
-#: * the end of the header block: an empty line, ``\n`` or ``\r\n`` (group 3), then the rest of the
+#:   a final ``\r`` in a CRLF block), group 2 its name (no white space before the colon), group 3
+#:   what follows the colon; a field ends at a ``\n`` that no space or tab follows, or at the limit;
+#: * the end of the header block: an empty line, ``\n`` or ``\r\n`` (group 4), then the rest of the
 #:   text, skipped in one step (``.*`` with DOTALL jumps to the end); or the limit right after the
 #:   line break. ``\r\n`` followed by ``\n`` is not taken: :func:`_blank_line` puts the end of that
 #:   block at the ``\n\n`` (the careful path reads it);
-#: * anything else: group 4 is its first byte and the item takes the rest of the text.
+#: * anything else: group 5 is its first byte and the item takes the rest of the text.
 #:
 #: One of these matches at every place, so the items cover the text with no gap, and the first empty
 #: line they meet is the first in the text (a field holds no ``\n\n`` or ``\n\r\n``). Linear time, no
 #: backtracking: every quantifier is possessive or takes the rest of the text at once, and none of
 #: them can cross a ``\n`` except through ``\n[ \t]``.
-_SPLIT = re.compile(rb"(?:\A|\n)(?:(([!-9;-~]++):[^\n]*+(?:\n[ \t][^\n]*+)*+)|(\n|\r\n(?!\n))(?s:.*)|\Z)|(?s:(.).*)")
+_SPLIT = re.compile(rb"(?:\A|\n)(?:(([!-9;-~]++):([^\n]*+(?:\n[ \t][^\n]*+)*+))|(\n|\r\n(?!\n))(?s:.*)|\Z)|(?s:(.).*)")
 
 
 def _decode(data: bytes) -> tuple[str, bool]:
@@ -172,7 +172,7 @@ def _fast_split(
 
     :data:`_SPLIT` reads ``raw[start:limit]`` with no gap (see there): the fields, one per item,
     then the item that ends the block, unless the last field runs to ``limit``. An item whose
-    group 4 is set marks a place where neither a field nor the end of the block starts: the
+    group 5 is set marks a place where neither a field nor the end of the block starts: the
     careful path reads that block, with its defects. Where the fields end follows from their
     lengths (they stand back to back, one line break apart), so no second scan looks for the
     empty line; its rule is :func:`_blank_line`'s (see :data:`_SPLIT`).
@@ -181,7 +181,7 @@ def _fast_split(
         return None  # no header, or an empty first line: the careful path's cases
     items = _SPLIT.findall(raw, start - 1 if start else 0, limit)
     end = items[-1]
-    if end[3]:
+    if end[4]:
         return None
     if not end[0]:
         items.pop()  # the item that ends the block: the empty line, or a last line break before ``limit``
@@ -189,24 +189,36 @@ def _fast_split(
     if count > limits.max_fields or not count:
         return None
     raws: tuple[bytes, ...]
-    raws, names, _, _ = zip(*items)  # noqa: B905 - items, all of length 4 (strict= would slow zip down)
+    raws, names, bodies, _, _ = zip(*items)  # noqa: B905 - items, all of length 5 (strict= would slow zip down)
     # The fields end where their lengths and the line breaks between them add up to.
     fields_end = start + len(b"\n".join(raws))
-    if end[2]:  # the empty line, "\n" or "\r\n", after the line break that ends the last field
+    if end[3]:  # the empty line, "\n" or "\r\n", after the line break that ends the last field
         header_end = fields_end + 1
-        body_offset = header_end + len(end[2])
+        body_offset = header_end + len(end[3])
     else:
         header_end = body_offset = limit
         if limit < len(raw):
             defects.append(_header_too_large(limits))
+    values: list[str] | None = None
+    words = False
     if raw.find(b"\x00", start, header_end) >= 0:
         defects.append(Defect("message.nul_byte", "the header block contains NUL bytes"))
+    elif fields_end - start <= DEFAULT_MAX_FIELD_BYTES:
+        # Every value at once, as HeaderField._compute reads one: line breaks deleted, decoded as UTF-8
+        # (the NUL that joins them stands in no field: the block holds none). Not UTF-8: each on first read.
+        try:
+            text = b"\x00".join(bodies).translate(None, b"\r\n").decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            values = text.split("\x00")
+            words = "=?" in text
     if raw.find(b"\r", start, fields_end) >= 0:
         # CRLF: raw keeps no final "\r" (13); a comprehension is cheaper than map(removesuffix)
         raws = tuple([field[:-1] if field[-1] == 13 else field for field in raws])
     # The names are ASCII (ftext): decode and lower them all at once, joined by a byte no name holds.
     joined = b"\n".join(names).decode("ascii")
-    fields = new_fields(joined.split("\n"), raws)
+    fields = new_fields(joined.split("\n"), raws, values, words)
     return fields, _index(fields, joined.lower().split("\n")), body_offset
 
 

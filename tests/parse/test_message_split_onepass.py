@@ -34,13 +34,21 @@ _PIECES = st.sampled_from(
         b"X-Nul: a\x00b",
         b"X-Cr: a\rb",
         b"From x@y Mon Jun  3 10:00:00 2024",
+        b"Subject: =?utf-8?q?caf=C3=A9?= and =?bad",
+        b"X-Utf: caf\xc3\xa9",
+        b"X-Cut: caf\xc3",
+        b"\t\xa9 tail",
+        b"X-Latin: \xe9t\xe9",
+        b"Subject:   spaced \t",
+        b"X-Empty:",
+        b"X-Eq: a=?b",
     ]
 )
 _BREAKS = st.sampled_from([b"\n", b"\r\n", b"\n\r\n", b"\n\n", b"\r\n\n"])
 
 
 def _shape(message: Message) -> tuple[object, ...]:
-    fields = tuple((f.index, f.name, f.raw, f.value, f.decoded, f.defects) for f in message.fields)
+    fields = tuple((f.index, f.name, f.raw, f.parts) for f in message.fields)
     index = {key: tuple(f.index for f in found) for key, found in message._by_key.items()}
     return fields, index, message.body_offset, message.newline, message.mbox_from, message.defects
 
