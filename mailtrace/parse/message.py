@@ -199,26 +199,18 @@ def _fast_split(
         header_end = body_offset = limit
         if limit < len(raw):
             defects.append(_header_too_large(limits))
-    values: list[str] | None = None
-    words = False
-    if raw.find(b"\x00", start, header_end) >= 0:
-        defects.append(Defect("message.nul_byte", "the header block contains NUL bytes"))
-    elif fields_end - start <= DEFAULT_MAX_FIELD_BYTES:
-        # Every value at once, as HeaderField._compute reads one: line breaks deleted, decoded as UTF-8
-        # (the NUL that joins them stands in no field: the block holds none). Not UTF-8: each on first read.
-        try:
-            text = b"\x00".join(bodies).translate(None, b"\r\n").decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            values = text.split("\x00")
-            words = "=?" in text
-    if raw.find(b"\r", start, fields_end) >= 0:
-        # CRLF: raw keeps no final "\r" (13); a comprehension is cheaper than map(removesuffix)
+    crlf = raw.find(b"\r", start, fields_end) >= 0
+    if crlf:  # CRLF: raw keeps no final "\r" (13); a comprehension is cheaper than map(removesuffix)
         raws = tuple([field[:-1] if field[-1] == 13 else field for field in raws])
     # The names are ASCII (ftext): decode and lower them all at once, joined by a byte no name holds.
     joined = b"\n".join(names).decode("ascii")
-    fields = new_fields(joined.split("\n"), raws, values, words)
+    if raw.find(b"\x00", start, header_end) >= 0:
+        defects.append(Defect("message.nul_byte", "the header block contains NUL bytes"))
+        fields = new_fields(joined.split("\n"), raws)
+    elif fields_end - start > DEFAULT_MAX_FIELD_BYTES:
+        fields = new_fields(joined.split("\n"), raws)  # a field may be too long: each value on first read
+    else:  # every value read now (see new_fields)
+        fields = new_fields(joined.split("\n"), raws, bodies, crlf)
     return fields, _index(fields, joined.lower().split("\n")), body_offset
 
 
