@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
@@ -37,7 +38,7 @@ class HeaderField:
     index: int
     name: str
     raw: bytes
-    _cache: tuple[str, str, tuple[Defect, ...]] | None
+    _cache: FieldParts | None
     #: The value is read up to this many bytes (a class default; tuned fields store their own).
     max_bytes: int = DEFAULT_MAX_FIELD_BYTES
     #: White space stood between the name and the colon (obsolete syntax; tuned fields only).
@@ -192,50 +193,28 @@ def new_field(index: int, name: str, raw: bytes) -> HeaderField:
     return field  # type: ignore[no-any-return]
 
 
+#: What a field caches behind ``value``, ``decoded`` and ``defects`` (:attr:`HeaderField.parts`).
+FieldParts = tuple[str, str, tuple[Defect, ...]]
+
+
 def new_fields(
-    names: list[str],
-    raws: Sequence[bytes],
-    bodies: Sequence[bytes] | None = None,
-    crlf: bool = True,
+    names: list[str], raws: Sequence[bytes], caches: Sequence[FieldParts | None] | None = None
 ) -> list[HeaderField]:
     """``[new_field(i, names[i], raws[i]) ...]`` for the whole header block at once (the loop inlined).
 
-    ``bodies``, when given, are what follows each field's ``name:``, for a block whose values are
-    all plain (:meth:`HeaderField._compute`'s fast path: at most :data:`DEFAULT_MAX_FIELD_BYTES`
-    long, no NUL): each value is then read now, as ``_compute`` reads it, and cached, unless it is
-    not UTF-8 or holds an encoded word (left to :func:`mailtrace.parse.message.decode_field` on
-    first read). ``crlf=False`` says the block holds no ``\r`` (the line breaks are deleted with one
-    ``memchr``-driven ``replace`` instead of ``translate``'s byte-by-byte loop). Reading every value
-    here costs less than a lazy first read of the third of them that the analysis reads: a read is
-    a few C calls in this loop, where a lazy one also pays two Python calls and a slot descriptor
-    call to store its cache.
+    ``caches``, when given, are the fields' ``(value, decoded, defects)`` read ahead by the parser
+    (:func:`mailtrace.parse.message.plain_parts`), ``None`` for a field to read on first access.
     """
     fields: list[HeaderField] = []
     append = fields.append
     blank, cls = _BlankField, HeaderField
     # No ``strict=``: the lengths are equal by construction (and the keyword slows ``zip`` down).
-    if bodies is None:
-        for index, name, raw in zip(range(len(raws)), names, raws):  # noqa: B905
-            field: Any = blank()
-            field.index = index
-            field.name = name
-            field.raw = raw
-            field._cache = None
-            field.__class__ = cls
-            append(field)
-        return fields
-    for index, name, raw, body in zip(range(len(raws)), names, raws, bodies):  # noqa: B905
-        field = blank()
+    for index, name, raw, cache in zip(range(len(raws)), names, raws, caches or repeat(None)):  # noqa: B905
+        field: Any = blank()
         field.index = index
         field.name = name
         field.raw = raw
-        try:
-            value = (body.translate(None, b"\r\n") if crlf else body.replace(b"\n", b"")).decode().strip(" \t")
-        except UnicodeDecodeError:
-            field._cache = None
-        else:
-            # "?" first: a one-character search is a memchr, "=?" one a loop over the characters
-            field._cache = None if "?" in value and "=?" in value else (value, value, ())
+        field._cache = cache
         field.__class__ = cls
         append(field)
     return fields
