@@ -130,6 +130,8 @@ _ROUTE: dict[str, tuple[int, int]] = {
     **dict.fromkeys(ORIGINATING_IP_FIELDS, (_ALL_ORIGINATING, -1)),
     **dict.fromkeys(_LIST_FIELDS, (_ALL_LIST, -1)),
 }
+#: Every field name extract_headers reads (lower case).
+ROUTED_KEYS = frozenset(_ROUTE)
 _ORIGINATING_AT, _RESENT_AT, _LISTS_AT, _DEFECTS_AT = (
     _AT[k] for k in ("originating_ip", "resent", "list_fields", "defects")
 )

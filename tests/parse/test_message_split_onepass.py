@@ -42,6 +42,10 @@ _PIECES = st.sampled_from(
         b"Subject:   spaced \t",
         b"X-Empty:",
         b"X-Eq: a=?b",
+        b"From: caf\xc3\xa9 <a@b.example>",
+        b"Received: from h\xe9 by x",
+        b"To: =?utf-8?b?w6k=?= <a@b.example>",
+        b"Content-Type: text/plain;\r\n\tcharset=x? y",
     ]
 )
 _BREAKS = st.sampled_from([b"\n", b"\r\n", b"\n\r\n", b"\n\n", b"\r\n\n"])
