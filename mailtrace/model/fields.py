@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
@@ -37,7 +38,7 @@ class HeaderField:
     index: int
     name: str
     raw: bytes
-    _cache: tuple[str, str, tuple[Defect, ...]] | None
+    _cache: FieldParts | None
     #: The value is read up to this many bytes (a class default; tuned fields store their own).
     max_bytes: int = DEFAULT_MAX_FIELD_BYTES
     #: White space stood between the name and the colon (obsolete syntax; tuned fields only).
@@ -192,18 +193,28 @@ def new_field(index: int, name: str, raw: bytes) -> HeaderField:
     return field  # type: ignore[no-any-return]
 
 
-def new_fields(names: list[str], raws: Sequence[bytes]) -> list[HeaderField]:
-    """``[new_field(i, names[i], raws[i]) ...]`` for the whole header block at once (the loop inlined)."""
+#: What a field caches behind ``value``, ``decoded`` and ``defects`` (:attr:`HeaderField.parts`).
+FieldParts = tuple[str, str, tuple[Defect, ...]]
+
+
+def new_fields(
+    names: list[str], raws: Sequence[bytes], caches: Sequence[FieldParts | None] | None = None
+) -> list[HeaderField]:
+    """``[new_field(i, names[i], raws[i]) ...]`` for the whole header block at once (the loop inlined).
+
+    ``caches``, when given, are the fields' ``(value, decoded, defects)`` read ahead by the parser
+    (:func:`mailtrace.parse.message.plain_parts`), ``None`` for a field to read on first access.
+    """
     fields: list[HeaderField] = []
     append = fields.append
     blank, cls = _BlankField, HeaderField
     # No ``strict=``: the lengths are equal by construction (and the keyword slows ``zip`` down).
-    for index, name, raw in zip(range(len(raws)), names, raws):  # noqa: B905
+    for index, name, raw, cache in zip(range(len(raws)), names, raws, caches or repeat(None)):  # noqa: B905
         field: Any = blank()
         field.index = index
         field.name = name
         field.raw = raw
-        field._cache = None
+        field._cache = cache
         field.__class__ = cls
         append(field)
     return fields
@@ -255,3 +266,32 @@ class Message:
     @property
     def body(self) -> bytes:
         return self.raw[self.body_offset :]
+
+
+_BlankMessage = blank_twin(Message)
+
+
+def new_message(
+    raw: bytes,
+    fields: tuple[HeaderField, ...],
+    body_offset: int,
+    newline: str,
+    mbox_from: str | None,
+    defects: tuple[Defect, ...],
+    by_key: dict[str, tuple[HeaderField, ...]],
+) -> Message:
+    """``Message(...)`` with every field given in order and the index by key built (the parser's constructor).
+
+    The object the dataclass constructor makes (its ``__post_init__`` only builds the index, which
+    the parser gives), filled through a layout-identical blank class as :func:`new_field` does.
+    """
+    message: Any = _BlankMessage()
+    message.raw = raw
+    message.fields = fields
+    message.body_offset = body_offset
+    message.newline = newline
+    message.mbox_from = mbox_from
+    message.defects = defects
+    message._by_key = by_key
+    message.__class__ = Message
+    return message  # type: ignore[no-any-return]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.addresses import Address
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import fast_init, fast_maker
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,57 +208,22 @@ def _many_dicts(xs: tuple[AddressField, ...] | tuple[OriginatingIP, ...]) -> lis
     return [x.to_dict() for x in xs]
 
 
-# Fast construction for extract_headers, which builds about fourteen of these per message: the
-# keyword-argument __init__ costs about 0.4 µs more than filling the same slots directly (the slot
-# descriptors' __set__, which frozen does not intercept). The objects are equal to the dataclass
-# constructor's, field for field (tests/parse/test_headers_speedpaths.py checks it); no field has a
-# __post_init__ or validation to skip. Same pattern as mailtrace.model.received.make_received.
-# each class's own __new__: object.__new__, or a compiled class's own (which refuses object.__new__)
-_new_address_field, _new_date_field, _new_text_field = AddressField.__new__, DateField.__new__, TextField.__new__
-_a_index, _a_name, _a_value, _a_addresses, _a_defects = (
-    getattr(AddressField, f.name).__set__ for f in fields(AddressField)
+# Fast construction for extract_headers, which builds about fourteen of these per message, and the
+# Headers view itself: every field given positionally in field order (model/frozen.py's fast_maker,
+# plain slot stores into a twin class; the keyword constructor costs about three times as much). The
+# objects are equal to the dataclass constructor's, field for field (tests/parse/test_headers_speedpaths.py
+# checks it); no class here has a __post_init__ or validation to skip.
+make_address_field: Callable[[int, str, str, tuple[Address, ...], tuple[Defect, ...]], AddressField] = fast_maker(
+    AddressField
 )
-_d_index, _d_name, _d_value, _d_timestamp, _d_defects = (getattr(DateField, f.name).__set__ for f in fields(DateField))
-_t_index, _t_name, _t_value, _t_decoded, _t_ids, _t_defects = (
-    getattr(TextField, f.name).__set__ for f in fields(TextField)
+make_date_field: Callable[[int, str, str, datetime | None, tuple[Defect, ...]], DateField] = fast_maker(DateField)
+make_text_field: Callable[[int, str, str, str, tuple[str, ...], tuple[Defect, ...]], TextField] = fast_maker(TextField)
+make_originating_ip: Callable[[int, str, str, str | None, tuple[Defect, ...]], OriginatingIP] = fast_maker(
+    OriginatingIP
 )
-
-
-def make_address_field(
-    index: int, name: str, value: str, addresses: tuple[Address, ...], defects: tuple[Defect, ...]
-) -> AddressField:
-    """``AddressField(...)`` with every field given in field order, built without the dataclass __init__."""
-    obj: AddressField = _new_address_field(AddressField)
-    _a_index(obj, index)
-    _a_name(obj, name)
-    _a_value(obj, value)
-    _a_addresses(obj, addresses)
-    _a_defects(obj, defects)
-    return obj
-
-
-def make_date_field(
-    index: int, name: str, value: str, timestamp: datetime | None, defects: tuple[Defect, ...]
-) -> DateField:
-    """``DateField(...)`` with every field given in field order, built without the dataclass __init__."""
-    obj: DateField = _new_date_field(DateField)
-    _d_index(obj, index)
-    _d_name(obj, name)
-    _d_value(obj, value)
-    _d_timestamp(obj, timestamp)
-    _d_defects(obj, defects)
-    return obj
-
-
-def make_text_field(
-    index: int, name: str, value: str, decoded: str, ids: tuple[str, ...], defects: tuple[Defect, ...]
-) -> TextField:
-    """``TextField(...)`` with every field given in field order, built without the dataclass __init__."""
-    obj: TextField = _new_text_field(TextField)
-    _t_index(obj, index)
-    _t_name(obj, name)
-    _t_value(obj, value)
-    _t_decoded(obj, decoded)
-    _t_ids(obj, ids)
-    _t_defects(obj, defects)
-    return obj
+#: ``Headers(...)`` from its 21 fields in field order (:data:`HEADERS_DEFAULTS` holds the defaults).
+make_headers: Callable[..., Headers] = fast_maker(Headers)
+#: The default of every field of :class:`Headers`, in field order.
+HEADERS_DEFAULTS: tuple[object, ...] = tuple(f.default for f in fields(Headers))
+#: The position of each field of :class:`Headers` among the arguments of :data:`make_headers`.
+HEADERS_POSITION: dict[str, int] = {f.name: n for n, f in enumerate(fields(Headers))}

@@ -9,6 +9,8 @@ from operator import attrgetter
 from mailtrace.defects import Defect
 from mailtrace.model.fields import HeaderField, Message
 from mailtrace.model.headers import (
+    HEADERS_DEFAULTS,
+    HEADERS_POSITION,
     AddressField,
     DateField,
     Headers,
@@ -17,6 +19,8 @@ from mailtrace.model.headers import (
     TextField,
     make_address_field,
     make_date_field,
+    make_headers,
+    make_originating_ip,
     make_text_field,
 )
 from mailtrace.parse.addresses import parse_address_list
@@ -101,37 +105,41 @@ def _date_field(f: HeaderField) -> DateField:
 
 
 def _originating_ip(f: HeaderField) -> OriginatingIP:
-    for token in _IP_TOKEN.findall(f.value):
+    value, _, defects = f.parts
+    for token in _IP_TOKEN.findall(value):
         try:
             ip = ipaddress.ip_address(token.strip(":"))
         except ValueError:
             continue
-        return OriginatingIP(index=f.index, name=f.name, value=f.value, ip=str(ip), defects=f.defects)
-    return OriginatingIP(
-        index=f.index,
-        name=f.name,
-        value=f.value,
-        ip=None,
-        defects=(*f.defects, Defect("header.no_ip", f"{f.name} holds no IP address")),
+        return make_originating_ip(f.index, f.name, value, str(ip), defects)
+    return make_originating_ip(
+        f.index, f.name, value, None, (*defects, Defect("header.no_ip", f"{f.name} holds no IP address"))
     )
 
 
 _BY_INDEX = attrgetter("index")
-# What extract_headers does with each field name it reads (one dict lookup per name in the message).
+# What extract_headers does with each field name it reads (one dict lookup per name in the message),
+# and where the result goes among the arguments of make_headers (Headers' fields in order).
 _ONE_ADDRESS, _ONE_DATE, _ONE_TEXT, _ALL_ADDRESS, _ALL_ORIGINATING, _ALL_LIST = range(6)
-_ROUTE: dict[str, tuple[int, str]] = {
-    **{key: (_ONE_ADDRESS, attr) for key, attr in _SINGLE_ADDRESS.items()},
-    "date": (_ONE_DATE, "date"),
-    **{key: (_ONE_TEXT, attr) for key, attr in _SINGLE_TEXT.items()},
-    **{key: (_ALL_ADDRESS, attr) for key, attr in _MULTI_ADDRESS.items()},
-    **dict.fromkeys(ORIGINATING_IP_FIELDS, (_ALL_ORIGINATING, "")),
-    **dict.fromkeys(_LIST_FIELDS, (_ALL_LIST, "")),
+_AT = HEADERS_POSITION
+_ROUTE: dict[str, tuple[int, int]] = {
+    **{key: (_ONE_ADDRESS, _AT[attr]) for key, attr in _SINGLE_ADDRESS.items()},
+    "date": (_ONE_DATE, _AT["date"]),
+    **{key: (_ONE_TEXT, _AT[attr]) for key, attr in _SINGLE_TEXT.items()},
+    **{key: (_ALL_ADDRESS, _AT[attr]) for key, attr in _MULTI_ADDRESS.items()},
+    **dict.fromkeys(ORIGINATING_IP_FIELDS, (_ALL_ORIGINATING, -1)),
+    **dict.fromkeys(_LIST_FIELDS, (_ALL_LIST, -1)),
 }
+#: Every field name extract_headers reads (lower case).
+ROUTED_KEYS = frozenset(_ROUTE)
+_ORIGINATING_AT, _RESENT_AT, _LISTS_AT, _DEFECTS_AT = (
+    _AT[k] for k in ("originating_ip", "resent", "list_fields", "defects")
+)
 
 
 def extract_headers(message: Message) -> Headers:
     """Parse the originator, envelope, resent and list fields of ``message``."""
-    kw: dict[str, object] = {}
+    slots = list(HEADERS_DEFAULTS)
     originating: list[OriginatingIP] = []
     lists: list[TextField] = []
     defects: list[Defect] = []
@@ -146,28 +154,33 @@ def extract_headers(message: Message) -> Headers:
             if key.startswith("resent-"):
                 has_resent = True
             continue
-        kind, attr = routed
+        kind, at = routed
         if kind <= _ONE_TEXT:
             if len(found) > 1:
                 repeated = True
             if kind == _ONE_TEXT:
-                kw[attr] = _text_field(found[0])
+                slots[at] = _text_field(found[0])
             elif kind == _ONE_ADDRESS:
-                kw[attr] = _address_field(found[0])
+                slots[at] = _address_field(found[0])
             else:
-                kw[attr] = _date_field(found[0])
+                slots[at] = _date_field(found[0])
         elif kind == _ALL_ADDRESS:
-            kw[attr] = tuple(map(_address_field, found))
+            slots[at] = tuple(map(_address_field, found))
         elif kind == _ALL_ORIGINATING:
             originating.extend(map(_originating_ip, found))
         else:
             lists.extend(map(_text_field, found))
 
-    blocks = _resent_blocks(message) if has_resent else ()
-    if len(originating) > 1:
-        originating.sort(key=_BY_INDEX)
-    if len(lists) > 1:
-        lists.sort(key=_BY_INDEX)
+    if has_resent:
+        slots[_RESENT_AT] = _resent_blocks(message)
+    if originating:
+        if len(originating) > 1:
+            originating.sort(key=_BY_INDEX)
+        slots[_ORIGINATING_AT] = tuple(originating)
+    if lists:
+        if len(lists) > 1:
+            lists.sort(key=_BY_INDEX)
+        slots[_LISTS_AT] = tuple(lists)
 
     # Every name in _SINGLETONS is routed to a one-instance kind, so with no repeat there is nothing to report.
     for name in _SINGLETONS if repeated else ():
@@ -181,13 +194,9 @@ def extract_headers(message: Message) -> Headers:
     if "date" not in by_key:
         defects.append(Defect("header.date_missing", "no Date field (RFC 5322 requires one)"))
 
-    return Headers(
-        **kw,  # type: ignore[arg-type]
-        originating_ip=tuple(originating),
-        resent=blocks,
-        list_fields=tuple(lists),
-        defects=tuple(defects),
-    )
+    if defects:
+        slots[_DEFECTS_AT] = tuple(defects)
+    return make_headers(*slots)
 
 
 def _resent_blocks(message: Message) -> tuple[ResentBlock, ...]:

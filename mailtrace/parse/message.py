@@ -16,23 +16,44 @@ field's raw bytes for DKIM and for evidence. Rules:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import compress
 
 from mailtrace.defects import Defect
 from mailtrace.limits import DEFAULT_LIMITS, Limits
-from mailtrace.model.fields import DEFAULT_MAX_FIELD_BYTES, HeaderField, Message, new_fields
+from mailtrace.model.fields import (
+    DEFAULT_MAX_FIELD_BYTES,
+    FieldParts,
+    HeaderField,
+    Message,
+    new_fields,
+    new_message,
+)
 from mailtrace.parse.encoded_words import decode_encoded_words
+from mailtrace.parse.headers import ROUTED_KEYS
 
 #: A field ends at a line break that is not followed by a space or tab (RFC 5322 2.2.3).
 _FIELD_BREAK = re.compile(rb"\n(?![ \t])")
 #: field-name = 1*ftext (printable US-ASCII but ":"), then optional WSP (obsolete) and ":".
 _NAME = re.compile(rb"([!-9;-~]+)([ \t]*):")
-#: One well-formed field with the line break before it (the fast path; see :func:`_fast_fields`):
-#: group 1 is the field up to, not including, the line break that ends it (``raw``, plus a final
-#: ``\r`` in a CRLF block), group 2 its name (no white space before the colon). A match always ends
-#: at a ``\n`` or at the end of the input: the value pieces stop only there, and a continuation
-#: needs ``\n`` + space or tab. Linear time, no backtracking: a match can only start at a ``\n``,
-#: every quantifier is possessive, and none of them can cross a ``\n`` except through ``\n[ \t]``.
-_FIELD_AFTER_BREAK = re.compile(rb"\n(([!-9;-~]++):[^\n]*+(?:\n[ \t][^\n]*+)*+)")
+#: The items of a well-formed header block (the fast path, :func:`_fast_split`), read by ``findall``
+#: from the header's first byte (or the line break before it) up to the header size limit. Each item
+#: starts at the start of the text or at the line break that ends the previous one, and is:
+#:
+#: * a field: group 1 is the field up to, not including, the line break that ends it (``raw``, plus
+#:   a final ``\r`` in a CRLF block), group 2 its name (no white space before the colon), group 3
+#:   what follows the colon; a field ends at a ``\n`` that no space or tab follows, or at the limit;
+#: * the end of the header block: an empty line, ``\n`` or ``\r\n`` (group 4), then the rest of the
+#:   text, skipped in one step (``.*`` with DOTALL jumps to the end); or the limit right after the
+#:   line break. ``\r\n`` followed by ``\n`` is not taken: :func:`_blank_line` puts the end of that
+#:   block at the ``\n\n`` (the careful path reads it);
+#: * anything else: group 5 is its first byte and the item takes the rest of the text.
+#:
+#: One of these matches at every place, so the items cover the text with no gap, and the first empty
+#: line they meet is the first in the text (a field holds no ``\n\n`` or ``\n\r\n``). Linear time, no
+#: backtracking: every quantifier is possessive or takes the rest of the text at once, and none of
+#: them can cross a ``\n`` except through ``\n[ \t]``.
+_SPLIT = re.compile(rb"(?:\A|\n)(?:(([!-9;-~]++):([^\n]*+(?:\n[ \t][^\n]*+)*+))|(\n|\r\n(?!\n))(?s:.*)|\Z)|(?s:(.).*)")
 
 
 def _decode(data: bytes) -> tuple[str, bool]:
@@ -82,9 +103,34 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
     window = start + 4096
     cr = raw.find(b"\r", start, window)
     newline = "\r\n" if cr >= 0 and raw.find(b"\r\n", cr, window) >= 0 else "\n"
-
-    # Find the end of the header block: the first empty line.
     limit = min(len(raw), start + limits.max_header_bytes)
+
+    found = (
+        _fast_split(raw, start, limit, limits, defects) if limits.max_field_bytes == DEFAULT_MAX_FIELD_BYTES else None
+    )
+    fields, by_key, body_offset = found or _careful_split(raw, start, limit, newline, limits, defects)
+    return new_message(
+        raw,
+        tuple(fields),
+        min(body_offset, len(raw)) if body_offset > 0 else len(raw),
+        newline,
+        mbox_from,
+        tuple(defects),
+        by_key,
+    )
+
+
+def _header_too_large(limits: Limits) -> Defect:
+    return Defect(
+        "message.header_too_large",
+        f"no end of header found in the first {limits.max_header_bytes} bytes; the rest is treated as body",
+    )
+
+
+def _careful_split(
+    raw: bytes, start: int, limit: int, newline: str, limits: Limits, defects: list[Defect]
+) -> tuple[list[HeaderField], dict[str, tuple[HeaderField, ...]], int]:
+    """The general split of the header block at ``start``, with every defect: ``(fields, index, body_offset)``."""
     blank = _blank_line(raw, start, limit, newline)
     if start < len(raw) and raw[start : start + 1] in (b"\n", b"\r"):
         # An empty first line: no header at all.
@@ -96,29 +142,16 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
     else:
         header_end = body_offset = limit
         if limit < len(raw):
-            defects.append(
-                Defect(
-                    "message.header_too_large",
-                    f"no end of header found in the first {limits.max_header_bytes} bytes; the rest is treated as body",
-                )
-            )
+            defects.append(_header_too_large(limits))
 
     block = raw[start:header_end]
     if b"\x00" in block:
         defects.append(Defect("message.nul_byte", "the header block contains NUL bytes"))
-    stop_at: int | None = None
-    dropped = 0
-    found = _fast_fields(block, limits)
-    if found is None:
-        # One C-level split into fields: a field ends at a newline not followed by WSP.
-        chunks = _FIELD_BREAK.split(block)
-        if chunks and not chunks[-1]:
-            chunks.pop()  # the empty piece after the header block's last line break
-        fields, stop_at, dropped = _careful_fields(chunks, start, limits, defects)
-        by_key = _index(fields, [f.name.lower() for f in fields])
-    else:
-        fields, by_key = found
-
+    # One C-level split into fields: a field ends at a newline not followed by WSP.
+    chunks = _FIELD_BREAK.split(block)
+    if chunks and not chunks[-1]:
+        chunks.pop()  # the empty piece after the header block's last line break
+    fields, stop_at, dropped = _careful_fields(chunks, start, limits, defects)
     if stop_at is not None:
         defects.append(
             Defect(
@@ -133,54 +166,106 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
         )
     if not fields and raw[start:].strip():
         defects.append(Defect("message.no_header", "no header field found"))
-    return Message(
-        raw=raw,
-        fields=tuple(fields),
-        body_offset=min(body_offset, len(raw)) if body_offset > 0 else len(raw),
-        newline=newline,
-        mbox_from=mbox_from,
-        defects=tuple(defects),
-        _by_key=by_key,
-    )
+    return fields, _index(fields, [f.name.lower() for f in fields]), body_offset
 
 
-def _fast_fields(block: bytes, limits: Limits) -> tuple[list[HeaderField], dict[str, tuple[HeaderField, ...]]] | None:
-    """The fields of a well-formed header block and their index by key, or ``None`` to take the careful path.
+def _fast_split(
+    raw: bytes, start: int, limit: int, limits: Limits, defects: list[Defect]
+) -> tuple[list[HeaderField], dict[str, tuple[HeaderField, ...]], int] | None:
+    """The header block of ``raw`` at ``start`` when it is well-formed, in one C-level ``findall``:
+    ``(fields, index by key, body_offset)`` (its defects added to ``defects``), or ``None`` to take
+    the careful path.
 
-    Well-formed: every field is ``name:value`` with no white space before the colon, there are at
-    most ``limits.max_fields`` of them, and the field length limit is the default (the fields then
-    need no per-field settings; see :class:`~mailtrace.model.fields.HeaderField`). That is nearly
-    all real mail, and it is split by one C-level ``findall`` with no Python step per field.
+    Well-formed: every field is ``name:value`` with no white space before the colon, there are
+    at most ``limits.max_fields`` of them, and the header block ends at an empty line, at
+    ``limit`` or at the end of ``raw``. That is nearly all real mail.
 
-    Why this equals the split at ``\n(?![ \t])``: each match is ``\n`` + a field whose inner line
-    breaks are all followed by a space or tab, ending just before a ``\n`` (``data`` ends with one).
-    Matches do not overlap; if their lengths plus that last ``\n`` add up to ``len(data)``, they
-    stand back to back from the first byte, so each ends at a ``\n`` that starts the next match (a
-    ``\n`` followed by a name byte, not white space) or at the final ``\n``. These are exactly the
-    split's pieces, each of them starting ``name:``.
-    Anything else (a gap, a leading continuation, a line with no colon) takes the careful path.
+    :data:`_SPLIT` reads ``raw[start:limit]`` with no gap (see there): the fields, one per item,
+    then the item that ends the block, unless the last field runs to ``limit``. An item whose
+    group 5 is set marks a place where neither a field nor the end of the block starts: the
+    careful path reads that block, with its defects. Where the fields end follows from their
+    lengths (they stand back to back, one line break apart), so no second scan looks for the
+    empty line; its rule is :func:`_blank_line`'s (see :data:`_SPLIT`).
     """
-    if limits.max_field_bytes != DEFAULT_MAX_FIELD_BYTES:
+    if start >= limit or raw[start] in b"\r\n":
+        return None  # no header, or an empty first line: the careful path's cases
+    items = _SPLIT.findall(raw, start - 1 if start else 0, limit)
+    end = items[-1]
+    if end[4]:
         return None
-    data = b"\n" + block
-    if data[-1] != 0x0A:
-        data += b"\n"  # a block cut at the header limit, or header-only input without a last line break
-    pairs = _FIELD_AFTER_BREAK.findall(data)
-    if not pairs:
-        return ([], {}) if len(data) == 1 else None
+    if not end[0]:
+        items.pop()  # the item that ends the block: the empty line, or a last line break before ``limit``
+    count = len(items)
+    if count > limits.max_fields or not count:
+        return None
     raws: tuple[bytes, ...]
-    raws, names = zip(*pairs)  # noqa: B905 - pairs, all of length 2 (strict= would slow zip down)
-    count = len(raws)
-    # The pieces and the line breaks between them add up to the block (see above): checked as the
-    # length of their join, one C-level pass (cheaper than summing the lengths through map).
-    if count > limits.max_fields or len(b"\n".join(raws)) + 2 != len(data):
-        return None
-    if b"\r" in block:  # CRLF: raw keeps no final "\r" (13); a comprehension is cheaper than map(removesuffix)
-        raws = tuple([raw[:-1] if raw[-1] == 13 else raw for raw in raws])
+    raws, names, bodies, _, _ = zip(*items)  # noqa: B905 - items, all of length 5 (strict= would slow zip down)
+    # The fields end where their lengths and the line breaks between them add up to.
+    fields_end = start + len(b"\n".join(raws))
+    if end[3]:  # the empty line, "\n" or "\r\n", after the line break that ends the last field
+        header_end = fields_end + 1
+        body_offset = header_end + len(end[3])
+    else:
+        header_end = body_offset = limit
+        if limit < len(raw):
+            defects.append(_header_too_large(limits))
+    crlf = raw.find(b"\r", start, fields_end) >= 0
+    if crlf:  # CRLF: raw keeps no final "\r" (13); a comprehension is cheaper than map(removesuffix)
+        raws = tuple([field[:-1] if field[-1] == 13 else field for field in raws])
     # The names are ASCII (ftext): decode and lower them all at once, joined by a byte no name holds.
     joined = b"\n".join(names).decode("ascii")
-    fields = new_fields(joined.split("\n"), raws)
-    return fields, _index(fields, joined.lower().split("\n"))
+    keys = joined.lower().split("\n")
+    caches = None
+    if raw.find(b"\x00", start, header_end) >= 0:
+        defects.append(Defect("message.nul_byte", "the header block contains NUL bytes"))
+    elif fields_end - start <= DEFAULT_MAX_FIELD_BYTES:  # no field too long: read the values ahead
+        caches = plain_parts(keys, bodies, crlf)
+    fields = new_fields(joined.split("\n"), raws, caches)
+    return fields, _index(fields, keys), body_offset
+
+
+#: The fields the analysis reads (extract_headers' routes, the trace, the authentication headers
+#: and the few that the path and the verdict look up): :func:`_fast_split` reads their values
+#: ahead. A speed hint only: any other field is read on first access, with the same result.
+READ_AHEAD = frozenset(
+    {
+        *ROUTED_KEYS,
+        "received",
+        "dkim-signature",
+        "arc-seal",
+        "arc-message-signature",
+        "arc-authentication-results",
+        "authentication-results",
+        "received-spf",
+        "content-type",
+        "x-original-from",
+        "x-ms-exchange-crosstenant-id",
+    }
+)
+
+
+def plain_parts(keys: list[str], bodies: Sequence[bytes], crlf: bool) -> list[FieldParts | None]:
+    """The ``(value, decoded, defects)`` of each field whose key is in :data:`READ_AHEAD`, read from what
+    follows its ``name:`` (at most the default field limit, no NUL) as :meth:`HeaderField._compute`
+    reads it; ``None`` for the other fields, and for a value that is not UTF-8 or holds an encoded
+    word (:func:`decode_field` reads those on first access).
+
+    A lazy first read pays two Python calls and a slot descriptor call to store its cache on top of
+    the C calls below; reading ahead, only for the fields the analysis reads, spares those. ``crlf``:
+    the block holds a ``\r`` (each line break is then deleted by two ``memchr``-driven ``replace``
+    calls, which is what ``translate(None, b"\r\n")`` does byte by byte).
+    """
+    caches: list[FieldParts | None] = [None] * len(bodies)
+    for at in compress(range(len(bodies)), map(READ_AHEAD.__contains__, keys)):
+        body = bodies[at].replace(b"\r", b"").replace(b"\n", b"") if crlf else bodies[at].replace(b"\n", b"")
+        try:
+            value = body.decode().strip(" \t")
+        except UnicodeDecodeError:
+            continue
+        # "?" first: a one-character search is a memchr, the two-character one a loop over the characters.
+        if "?" not in value or "=?" not in value:
+            caches[at] = (value, value, ())
+    return caches
 
 
 def _index(fields: list[HeaderField], keys: list[str]) -> dict[str, tuple[HeaderField, ...]]:
