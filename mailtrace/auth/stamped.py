@@ -48,16 +48,13 @@ def collect(authentication: object, trusted: Sequence[str]) -> Stamped:
             break
     if chosen is None:
         chosen, chosen_by = fields[0], "topmost Authentication-Results (no trusted authserv-id matched)"
-    chosen_id = chosen.authserv_id
-    # one object per field: membership by identity, not by the dataclass equality of every field's results
-    same = [f for f in fields if f is chosen or (chosen_id and f.authserv_id == chosen_id)]
-    kept = {id(f) for f in same}
+    same = [f for f in fields if f is chosen or (chosen.authserv_id and f.authserv_id == chosen.authserv_id)]
     return Stamped(
-        authserv_id=chosen_id,
+        authserv_id=chosen.authserv_id,
         header_index=chosen.header_index,
         chosen_by=chosen_by,
         results=tuple(r for f in same for r in _results(f)),
-        others=tuple(r for f in fields if id(f) not in kept for r in _results(f)),
+        others=tuple(r for f in fields if f not in same for r in _results(f)),
     )
 
 

@@ -142,7 +142,9 @@ def _status(
     return NONE
 
 
-def _identities(spf: Outcome | None, dkim: Sequence[Outcome], from_domain: str | None) -> list[Identity]:
+def identities(spf: Outcome | None, dkim: Sequence[Outcome], from_domain: str | None) -> list[Identity]:
+    """The SPF identity and each DKIM signer (one per domain and result) with its alignment to ``from_domain``:
+    read once per message, for :func:`from_authentication` and :func:`mailtrace.verdict.origin.origin`."""
     out: list[Identity] = []
     if spf is not None and spf.domain and spf.result not in ("none", "not_checked"):
         out.append(
@@ -154,9 +156,9 @@ def _identities(spf: Outcome | None, dkim: Sequence[Outcome], from_domain: str |
                 source=spf.source,
             )
         )
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for d in dkim:
-        key = f"{(d.domain or '').lower()}:{d.result}"
+        key = ((d.domain or "").lower(), d.result)
         if not d.domain or d.result in ("none",) or key in seen:
             continue
         seen.add(key)
@@ -175,7 +177,9 @@ def from_authentication(
     path: Path,
     from_domain: str | None,
     displayed: str | None,
+    idents: list[Identity] | None = None,
 ) -> FromAuthentication:
+    """``idents``: :func:`identities` of the view when the caller has them already."""
     merged = _status(view.spf, view.dkim, view.dmarc, from_domain, judgement)
     if view.rechecked:
         stamped = list(view.stamped)
@@ -207,7 +211,8 @@ def from_authentication(
                 f"The receiver's stamp at delivery gives {stamp_status.replace('_', ' ')}; the re-check now gives "
                 f"{re_status.replace('_', ' ')}. The verdict uses {status.replace('_', ' ')} and reports the conflict."
             )
-    idents = _identities(view.spf, view.dkim, from_domain)
+    if idents is None:
+        idents = identities(view.spf, view.dkim, from_domain)
     passes = tuple(i for i in idents if i.result == "pass")
     evidence = [o.evidence for o in (view.dmarc, view.spf, *view.dkim) if o is not None][:6]
     if judgement is not None and judgement.compauth is not None:
