@@ -73,7 +73,8 @@ def judge(
         return (), None
     identity = from_identity(headers)  # From: as receivers read it (issue 14), not the first RFC 5322 mailbox
     from_domain = identity.domain
-    signals = forwarding_signals(headers, message, own_seals(path))
+    seals = own_seals(path)  # ARC sets that record no intermediary
+    signals = forwarding_signals(headers, message, seals)
     trusted = trusted_results(authentication, path, policy.trusted_authserv_ids)  # the receiver's stamps
     view = build_view(verification, authentication, path, policy.trusted_authserv_ids, from_domain, trusted)
     findings: list[Finding] = []
@@ -95,6 +96,7 @@ def judge(
         from_domain=from_domain,
         corroborated=corroborated_forwarding(path, signals),
         failures=[f.code for f in findings],
+        seals=seals,
     )
     findings = [f for severity in _ORDER for f in findings if f.severity is severity]  # a stable sort
     parts = Parts(
