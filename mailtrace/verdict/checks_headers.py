@@ -14,6 +14,7 @@ from mailtrace.trace.model import Evidence, Path
 from mailtrace.verdict.catalogue import Finding, Severity, finding
 from mailtrace.verdict.display_name import display_name_findings, visible_text
 from mailtrace.verdict.from_identity import FromIdentity, from_findings, from_identity
+from mailtrace.verdict.orgs import may_be_org
 
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
 _MSGID_DOMAIN = re.compile(r"@([A-Za-z0-9.-]{1,253})>?\s*$")
@@ -228,7 +229,13 @@ def _message_id(headers: Headers, path: Path) -> list[Finding]:
     if not org:
         return []
     m = _MSGID_DOMAIN.search(mid.value.strip()[:1000])
-    if m is not None and org_domain(m.group(1)) == org and org not in _sender_orgs(path, at.position if at else None):
+    # the Message-ID's domain is ASCII: without ``org`` in it, no lookup can give ``org`` (verdict.orgs)
+    if (
+        m is not None
+        and may_be_org(m.group(1), org)
+        and org_domain(m.group(1)) == org
+        and org not in _sender_orgs(path, at.position if at else None)
+    ):
         return [
             finding(
                 "header.message_id_inconsistent",

@@ -33,6 +33,7 @@ from mailtrace.model.frozen import fast_init
 from mailtrace.trace.hosts import org_domain
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.verdict.evidence import AuthView, Outcome, recheck_outcomes
+from mailtrace.verdict.orgs import may_be_org
 from mailtrace.verdict.receiver import ReceiverJudgement
 
 ALIGNED_PASS = "aligned_pass"
@@ -99,7 +100,10 @@ def aligned(domain: str | None, from_domain: str | None) -> bool:
     if not domain or not from_domain:
         return False
     a, b = domain.lower().rstrip("."), from_domain.lower().rstrip(".")
-    return a == b or (org_domain(a) or a) == (org_domain(b) or b)
+    if a == b:
+        return True
+    org = org_domain(b) or b
+    return may_be_org(a, org) and (org_domain(a) or a) == org
 
 
 def _status(

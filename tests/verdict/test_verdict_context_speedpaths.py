@@ -61,3 +61,42 @@ def test_one_mailbox_reading_equals_the_general_reading(value: str, twice: bool)
     headers = _headers([value, value] if twice else [value])
     with pytest.MonkeyPatch.context() as monkeypatch:
         assert fi._read(headers) == _general(headers, monkeypatch)
+
+
+# --- the organisational-domain precheck (mailtrace.verdict.orgs) --------------------------------------------------
+
+_LABEL = st.sampled_from(
+    ["mail", "MX1", "co", "uk", "com", "github", "io", "blogspot", "xn--bcher-kva", "ch", "example", "ac", "jp", "a-b"]
+)
+_HOSTS = st.lists(_LABEL, min_size=1, max_size=5).map(".".join) | st.text(
+    alphabet="abcoukmx.-[]()<>: 9IPv6", max_size=30
+)
+_DECOR = st.sampled_from(["", ".", " ", "[", "]", "<", ">", "IPv6:"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_DECOR, _HOSTS, _DECOR)
+def test_the_organisational_domain_of_an_ascii_name_is_in_the_name(before: str, host: str, after: str) -> None:
+    from mailtrace.trace.hosts import org_domain
+
+    name = before + host + after
+    org = org_domain(name)
+    assert org is None or org in name.lower()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_DECOR, _HOSTS, _HOSTS, st.booleans())
+def test_aligned_equals_the_plain_comparison(decor: str, a: str, b: str, same: bool) -> None:
+    from mailtrace.trace.hosts import org_domain
+    from mailtrace.verdict.from_auth import aligned
+
+    domain, from_domain = decor + a, (decor + a if same else b)
+
+    def reference(domain: str | None, from_domain: str | None) -> bool:
+        if not domain or not from_domain:
+            return False
+        x, y = domain.lower().rstrip("."), from_domain.lower().rstrip(".")
+        return x == y or (org_domain(x) or x) == (org_domain(y) or y)
+
+    assert aligned(domain, from_domain) == reference(domain, from_domain)
+    assert aligned(domain.upper(), from_domain) == reference(domain.upper(), from_domain)
