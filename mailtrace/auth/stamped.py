@@ -32,6 +32,8 @@ from mailtrace.auth.results import (
 )
 
 _GONE = (DkimResult.KEY_UNAVAILABLE, DkimResult.KEY_REVOKED, DkimResult.TEMPERROR)
+#: A message without ``Authentication-Results``: nothing stamped, nothing to compare (immutable, so shared).
+_NOTHING = Stamped()
 
 
 def collect(authentication: object, trusted: Sequence[str]) -> Stamped:
@@ -39,7 +41,7 @@ def collect(authentication: object, trusted: Sequence[str]) -> Stamped:
     fields = sorted(getattr(authentication, "authentication_results", ()) or (), key=lambda f: f.header_index)
     fields = [f for f in fields if str(getattr(f, "name", "")).lower() in ("", "authentication-results")]
     if not fields:
-        return Stamped()
+        return _NOTHING
     chosen: Any = None
     chosen_by = ""
     for f in fields:
@@ -74,6 +76,8 @@ def _results(field: Any) -> list[StampedResult]:
 
 def compare(stamped: Stamped, spf: SpfCheck, dkim: Sequence[DkimCheck], arc: ArcCheck, dmarc: DmarcCheck) -> Stamped:
     """``stamped`` with one :class:`Comparison` per stamped SPF, DKIM, ARC and DMARC result."""
+    if not stamped.results and not stamped.comparisons:
+        return stamped  # no stamped result: no comparison to add
     out: list[Comparison] = []
     for r in stamped.results:
         if r.method == "spf":

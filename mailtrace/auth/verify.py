@@ -31,6 +31,9 @@ from mailtrace.model.fields import Message
 from mailtrace.model.headers import Headers
 from mailtrace.policy import Policy
 
+#: ARC without a resolver on a message without ARC sets (immutable, so shared).
+_NO_ARC = ArcCheck(cv=ArcResult.NONE, reason="no ARC sets", instances=())
+
 
 def envelope_sender(headers: Headers) -> str | None:
     """The topmost ``Return-Path`` address (``""`` for the null sender ``<>``), or ``None`` when absent."""
@@ -75,15 +78,17 @@ def run_verification(
     if policy.resolver is None:
         spf = not_checked_spf(client_ip, mail_from, helo, border_note)
         dkim = not_checked_dkim(message)
-        arc_sets = has_arc(message)  # without ARC fields there are no recorded results either
-        arc = ArcCheck(
-            cv=ArcResult.NOT_CHECKED if arc_sets else ArcResult.NONE,
-            reason="no resolver: ARC not re-checked" if arc_sets else "no ARC sets",
-            instances=tuple(
-                ArcInstance(instance=n, authentication_results=t) for n, t in recorded_results(message).items()
+        # without ARC fields there are no recorded results either
+        arc = (
+            ArcCheck(
+                cv=ArcResult.NOT_CHECKED,
+                reason="no resolver: ARC not re-checked",
+                instances=tuple(
+                    ArcInstance(instance=n, authentication_results=t) for n, t in recorded_results(message).items()
+                ),
             )
-            if arc_sets
-            else (),
+            if has_arc(message)
+            else _NO_ARC
         )
         dmarc = DmarcCheck(result=DmarcResult.NOT_CHECKED, domain=domain, reason="no resolver: DMARC not re-checked")
         return Verification(

@@ -24,7 +24,7 @@ from mailtrace.verdict.checks_statements import statement_findings
 from mailtrace.verdict.checks_trace import trace_findings
 from mailtrace.verdict.classify import Parts, Verdict, VerdictResult, classify, corroborated_forwarding
 from mailtrace.verdict.evidence import AuthView, build_view, trusted_results
-from mailtrace.verdict.from_auth import from_authentication
+from mailtrace.verdict.from_auth import from_authentication, identities
 from mailtrace.verdict.from_identity import FromIdentity, from_identity
 from mailtrace.verdict.integrity import trace_integrity
 from mailtrace.verdict.mediation import mediation
@@ -73,7 +73,8 @@ def judge(
         return (), None
     identity = from_identity(headers)  # From: as receivers read it (issue 14), not the first RFC 5322 mailbox
     from_domain = identity.domain
-    signals = forwarding_signals(headers, message, own_seals(path))
+    seals = own_seals(path)  # ARC sets that record no intermediary
+    signals = forwarding_signals(headers, message, seals)
     trusted = trusted_results(authentication, path, policy.trusted_authserv_ids)  # the receiver's stamps
     view = build_view(verification, authentication, path, policy.trusted_authserv_ids, from_domain, trusted)
     findings: list[Finding] = []
@@ -82,7 +83,8 @@ def judge(
     findings.extend(header_findings(headers, path, signals, identity, original_from(message)))
     findings.extend(forwarding_findings(path, signals, view))
     judgement = receiver_judgement(authentication, message, path, policy.trusted_authserv_ids, from_domain, trusted)
-    fa = from_authentication(view, verification, judgement, path, from_domain, identity.displayed)
+    idents = identities(view.spf, view.dkim, from_domain)  # the same list for the From: statement and the origin
+    fa = from_authentication(view, verification, judgement, path, from_domain, identity.displayed, idents)
     findings = statement_findings(findings, view, fa, judgement)
     med = mediation(
         path=path,
@@ -94,10 +96,11 @@ def judge(
         from_domain=from_domain,
         corroborated=corroborated_forwarding(path, signals),
         failures=[f.code for f in findings],
+        seals=seals,
     )
     findings = [f for severity in _ORDER for f in findings if f.severity is severity]  # a stable sort
     parts = Parts(
-        origin=origin(path, received, view, from_domain),
+        origin=origin(path, received, view, from_domain, idents),
         from_auth=fa,
         receiver=judgement,
         mediation=med,

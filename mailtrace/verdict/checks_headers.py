@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from mailtrace.model.headers import AddressField, Headers
+from mailtrace.model.headers import AddressField, DateField, Headers
 from mailtrace.trace.forwarding import ForwardingSignals
 from mailtrace.trace.hosts import address_domain, org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.verdict.catalogue import Finding, Severity, finding
 from mailtrace.verdict.display_name import display_name_findings, visible_text
 from mailtrace.verdict.from_identity import FromIdentity, from_findings, from_identity
+from mailtrace.verdict.orgs import may_be_org
 
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
 _MSGID_DOMAIN = re.compile(r"@([A-Za-z0-9.-]{1,253})>?\s*$")
@@ -228,7 +229,13 @@ def _message_id(headers: Headers, path: Path) -> list[Finding]:
     if not org:
         return []
     m = _MSGID_DOMAIN.search(mid.value.strip()[:1000])
-    if m is not None and org_domain(m.group(1)) == org and org not in _sender_orgs(path, at.position if at else None):
+    # the Message-ID's domain is ASCII: without ``org`` in it, no lookup can give ``org`` (verdict.orgs)
+    if (
+        m is not None
+        and may_be_org(m.group(1), org)
+        and org_domain(m.group(1)) == org
+        and org not in _sender_orgs(path, at.position if at else None)
+    ):
         return [
             finding(
                 "header.message_id_inconsistent",
@@ -256,11 +263,10 @@ def _sender_orgs(path: Path, border_position: int | None) -> set[str]:
 
 def _date(headers: Headers, path: Path) -> list[Finding]:
     date = headers.date
-    ev = [Evidence(text=date.value[:120], header="Date", header_index=date.index)] if date is not None else []
     if date is None or date.timestamp is None:
         if path.hops:
             what = "no Date: field" if date is None else f"a Date: that cannot be read ({date.value[:60]!r})"
-            return [finding("header.date_inconsistent", f"The message has {what}.", ev)]
+            return [finding("header.date_inconsistent", f"The message has {what}.", _date_evidence(date))]
         return []
     stamps = [h.timestamp for h in path.hops if h.timestamp is not None]
     if not stamps:
@@ -274,7 +280,7 @@ def _date(headers: Headers, path: Path) -> list[Finding]:
             finding(
                 "header.date_inconsistent",
                 f"Date: is {_human(gap)} after the recipient's server received the message.",
-                ev,
+                _date_evidence(date),
             )
         ]
     if first - date.timestamp > DATE_BEFORE_FIRST_HOP:
@@ -283,10 +289,15 @@ def _date(headers: Headers, path: Path) -> list[Finding]:
             finding(
                 "header.date_inconsistent",
                 f"Date: is {_human(gap)} before the first hop: a stale or forged date (or a long-held draft).",
-                ev,
+                _date_evidence(date),
             )
         ]
     return []
+
+
+def _date_evidence(date: DateField | None) -> list[Evidence]:
+    """The evidence of ``header.date_inconsistent``, built only for the finding."""
+    return [Evidence(text=date.value[:120], header="Date", header_index=date.index)] if date is not None else []
 
 
 def _human(delta: timedelta) -> str:

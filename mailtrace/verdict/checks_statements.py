@@ -54,8 +54,8 @@ def statement_findings(
     receiver_pass = (judgement is not None and judgement.passes_from) or (
         view.dmarc is not None and view.dmarc.result == "pass" and view.dmarc.source != "re-verification"
     )
-    other_aligned = any(d.result == "pass" and d.aligned for d in view.dkim)
-    if receiver_pass or other_aligned:
+    # only a DKIM header failure is made not decisive (the findings added above are none)
+    if "auth.dkim_header_fail" in codes and (receiver_pass or any(d.result == "pass" and d.aligned for d in view.dkim)):
         why = (
             "the receiver's DMARC pass for the From: domain outranks it"
             if receiver_pass

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from mailtrace.model.received import Received
 from mailtrace.trace.border import crossing_line_missing
 from mailtrace.trace.hosts import clean_host, is_internal_ip, is_ip, is_public_ip, org_domain, same_ip, same_org
-from mailtrace.trace.model import DelayStatus, Evidence, HopView, LinkStatus, Path, Role
+from mailtrace.trace.model import BorderMethod, DelayStatus, Evidence, HopView, LinkStatus, Path, Role
 from mailtrace.trace.stamps import stamp_writer
 from mailtrace.verdict.catalogue import Finding, Severity, finding
 
@@ -21,6 +21,9 @@ from mailtrace.verdict.catalogue import Finding, Severity, finding
 BACKWARDS_BOUND = 3600.0
 #: A hop stamped later than the recipient's delivery (or the analysis clock) by more than this is "in the future".
 FUTURE_BOUND = timedelta(minutes=15)
+
+#: Border methods that no receiver stamp or configuration confirmed.
+_UNSTAMPED = (BorderMethod.ORGANISATION, BorderMethod.CONTINUITY)
 
 _POSTFIX_ID = re.compile(r"[0-9A-F]{5,20}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}")
 _EXIM_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}")
@@ -76,7 +79,7 @@ def trace_findings(
         where = ", ".join(orgs) or "one organisation"
         out.append(finding("trace.internal", f"No border was crossed: every hop is inside {where}."))
     border = path.border
-    if border is not None and border.method.value in ("organisation", "continuity"):
+    if border is not None and border.method in _UNSTAMPED:
         out.append(
             finding(
                 "trace.border_unstamped",
@@ -89,9 +92,11 @@ def trace_findings(
     # with the crossing line missing, the line at the border is the recipient's own internal hand-off
     gap = border is not None and crossing_line_missing(border, path.hops)
     out.extend(_stamps(path, gap))
+    open_relay = Role.OPEN_RELAY
     for actor in path.actors:
-        relay = next((r for r in actor.roles if r.role is Role.OPEN_RELAY), None)
-        if relay is not None:
+        for relay in actor.roles:
+            if relay.role is not open_relay:
+                continue
             out.append(
                 finding(
                     "trace.open_relay",
@@ -100,6 +105,7 @@ def trace_findings(
                     relay.evidence,
                 )
             )
+            break  # the actor's first open-relay role
     rdom = _recipient_org(path, received)
     rest = [*_times(path, now), *_helo(path, received, rdom, gap), *_below_border(path, received, forwarded, rdom)]
     out.extend(_weigh_links(_links(path), rest))

@@ -18,6 +18,7 @@ from typing import Any
 from mailtrace.model.frozen import fast_init
 from mailtrace.trace.hosts import org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
+from mailtrace.verdict.orgs import may_be_org
 
 _DKIM_WORDS = {
     "pass": "pass",
@@ -167,8 +168,8 @@ def _stamps(authentication: Any, path: Path, trusted: list[Any], from_domain: st
                 continue
             ev = Evidence(text=f"{method}={word} stamped by {who}", header="Authentication-Results", header_index=index)
             aligned = None
-            if method == "dkim" and domain and from_domain:
-                aligned = _org(domain) == from_org
+            if method == "dkim" and domain and from_domain and from_org is not None:
+                aligned = may_be_org(domain, from_org) and _org(domain) == from_org
             out.append(
                 Outcome(
                     method=method,
@@ -327,7 +328,10 @@ def recheck_outcomes(
             header="DKIM-Signature",
             header_index=getattr(c, "header_index", None),
         )
-        aligned = _org(domain) == _org(from_domain) if domain and from_domain else None
+        aligned = None
+        if domain and from_domain:
+            from_org = _org(from_domain)
+            aligned = from_org is not None and may_be_org(domain, from_org) and _org(domain) == from_org
         dkim.append(
             Outcome(method="dkim", result=word, domain=domain, source="re-verification", evidence=cev, aligned=aligned)
         )

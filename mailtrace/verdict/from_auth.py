@@ -33,6 +33,7 @@ from mailtrace.model.frozen import fast_init
 from mailtrace.trace.hosts import org_domain
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.verdict.evidence import AuthView, Outcome, recheck_outcomes
+from mailtrace.verdict.orgs import may_be_org
 from mailtrace.verdict.receiver import ReceiverJudgement
 
 ALIGNED_PASS = "aligned_pass"
@@ -99,7 +100,10 @@ def aligned(domain: str | None, from_domain: str | None) -> bool:
     if not domain or not from_domain:
         return False
     a, b = domain.lower().rstrip("."), from_domain.lower().rstrip(".")
-    return a == b or (org_domain(a) or a) == (org_domain(b) or b)
+    if a == b:
+        return True
+    org = org_domain(b) or b
+    return may_be_org(a, org) and (org_domain(a) or a) == org
 
 
 def _status(
@@ -142,7 +146,9 @@ def _status(
     return NONE
 
 
-def _identities(spf: Outcome | None, dkim: Sequence[Outcome], from_domain: str | None) -> list[Identity]:
+def identities(spf: Outcome | None, dkim: Sequence[Outcome], from_domain: str | None) -> list[Identity]:
+    """The SPF identity and each DKIM signer (one per domain and result) with its alignment to ``from_domain``:
+    read once per message, for :func:`from_authentication` and :func:`mailtrace.verdict.origin.origin`."""
     out: list[Identity] = []
     if spf is not None and spf.domain and spf.result not in ("none", "not_checked"):
         out.append(
@@ -154,9 +160,9 @@ def _identities(spf: Outcome | None, dkim: Sequence[Outcome], from_domain: str |
                 source=spf.source,
             )
         )
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for d in dkim:
-        key = f"{(d.domain or '').lower()}:{d.result}"
+        key = ((d.domain or "").lower(), d.result)
         if not d.domain or d.result in ("none",) or key in seen:
             continue
         seen.add(key)
@@ -175,7 +181,9 @@ def from_authentication(
     path: Path,
     from_domain: str | None,
     displayed: str | None,
+    idents: list[Identity] | None = None,
 ) -> FromAuthentication:
+    """``idents``: :func:`identities` of the view when the caller has them already."""
     merged = _status(view.spf, view.dkim, view.dmarc, from_domain, judgement)
     if view.rechecked:
         stamped = list(view.stamped)
@@ -207,7 +215,8 @@ def from_authentication(
                 f"The receiver's stamp at delivery gives {stamp_status.replace('_', ' ')}; the re-check now gives "
                 f"{re_status.replace('_', ' ')}. The verdict uses {status.replace('_', ' ')} and reports the conflict."
             )
-    idents = _identities(view.spf, view.dkim, from_domain)
+    if idents is None:
+        idents = identities(view.spf, view.dkim, from_domain)
     passes = tuple(i for i in idents if i.result == "pass")
     evidence = [o.evidence for o in (view.dmarc, view.spf, *view.dkim) if o is not None][:6]
     if judgement is not None and judgement.compauth is not None:

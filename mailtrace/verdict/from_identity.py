@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mailtrace.model.addresses import Address
+from mailtrace.model.addresses import Address, make_address
 from mailtrace.model.frozen import fast_init
 from mailtrace.model.headers import AddressField, Headers
 from mailtrace.parse.addresses import parse_addr_spec
@@ -224,14 +224,15 @@ def _mailbox(piece: _Piece) -> Address | None:
         local, at, host = spec.partition("@")
         host = host.strip().rstrip(".")
         domain = host.lower() if at and local.strip() and _HOST.fullmatch(host) else None
-    return Address(
-        display_name=name,
-        address=base.address,
-        local_part=base.local_part,
-        domain=domain,
-        domain_unicode=base.domain_unicode if valid else domain,
-        valid=valid,
-        defects=base.defects,
+    return make_address(
+        name,
+        base.address,
+        base.local_part,
+        domain,
+        base.domain_unicode if valid else domain,
+        False,
+        valid,
+        base.defects,
     )
 
 
@@ -262,11 +263,35 @@ def from_identity(headers: Headers) -> FromIdentity:
     return identity
 
 
+#: The usual ``From:``: one ``Name <spec>`` (or ``<spec>``), no comma, quote or comment, only white space after
+#: it; ``_split`` reads it as one piece, the text before ``<`` its name, the first ``<...>`` its spec.
+_ONE_NAMED = re.compile(r'([^,;"(<]*)<([^>]*)>[ \t\r\n]*')
+#: The other usual one: a bare ``local@domain``, which ``_split`` reads as one piece that is all address.
+_ONE_BARE = re.compile(r'[ \t\r\n]*([^\s,;"(<]*@[^\s,;"(<]*)[ \t\r\n]*')
+
+
+def _one_piece(value: str) -> _Piece | None:
+    """``_split(value)``'s one piece when ``value`` is a single plain mailbox, else ``None``."""
+    one = _ONE_NAMED.fullmatch(value)
+    if one is not None:
+        return _Piece(value.strip(), one.group(1).strip(), one.group(2).strip())
+    one = _ONE_BARE.fullmatch(value)
+    if one is not None:
+        return _Piece(one.group(1), "", one.group(1))
+    return None
+
+
 def _read(headers: Headers) -> FromIdentity:
     field: AddressField | None = headers.from_
     if field is None:
         return FromIdentity(address=None, domain=None, displayed="", malformed=True, reason="no From: field")
-    pieces = _split(field.value[:MAX_FROM_CHARS])
+    value = field.value[:MAX_FROM_CHARS]
+    piece = _one_piece(value)
+    if piece is not None:
+        mailbox = _mailbox(piece)
+        if mailbox is not None and mailbox.valid and mailbox.domain and mailbox.address:
+            return _one_valid(field, mailbox, mailbox.domain, _duplicate_from(headers))
+    pieces = [piece] if piece is not None else _split(value)
     boxes = [(p, m) for p in pieces if (m := _mailbox(p)) is not None]
     loose = [p for p in pieces if p.spec is None]
     fragments = tuple(_decoded(p.text) for p in loose)
@@ -313,6 +338,26 @@ def _read(headers: Headers) -> FromIdentity:
         mailboxes=tuple(m for _, m in boxes),
         fragments=fragments,
         reason="; ".join(problems) or None,
+        header_index=field.index,
+    )
+
+
+def _one_valid(field: AddressField, mailbox: Address, domain: str, duplicate: bool) -> FromIdentity:
+    """:func:`_read` of a field that is one valid mailbox (``tests/verdict/test_verdict_speedpaths.py``)."""
+    display_name = (mailbox.display_name or "")[:MAX_DISPLAYED] or None
+    displayed = f"{display_name} <{mailbox.address}>" if display_name else mailbox.address
+    return FromIdentity(
+        address=mailbox.address,
+        mailbox=mailbox,
+        domain=domain,
+        displayed=displayed[:MAX_DISPLAYED],
+        display_name=display_name,
+        malformed=False,
+        ambiguous=duplicate,
+        domains=(domain,),
+        mailboxes=(mailbox,),
+        fragments=(),
+        reason="several From: fields (the topmost is read)" if duplicate else None,
         header_index=field.index,
     )
 

@@ -37,7 +37,7 @@ from typing import Any
 from mailtrace.model.fields import Message
 from mailtrace.model.frozen import fast_init
 from mailtrace.model.headers import Headers
-from mailtrace.trace.forwarding import ForwardingSignals, origin_seals, own_seals
+from mailtrace.trace.forwarding import ForwardingSignals, own_seals
 from mailtrace.trace.hosts import org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.trace.providers import same_provider
@@ -113,8 +113,10 @@ def mediation(
     from_domain: str | None,
     corroborated: bool,
     failures: Sequence[str],
+    seals: frozenset[int] | None = None,
 ) -> Mediation:
-    """The mediation of one message; ``failures``: the failure finding codes present."""
+    """The mediation of one message; ``failures``: the failure finding codes present; ``seals``:
+    :func:`~mailtrace.trace.forwarding.own_seals` of the path when the caller has them already."""
     kind, by, evidence = _kind(path, signals, headers, message, corroborated)
     note = ""
     if kind == FORWARDED and _sender_side_seal_only(path, signals):
@@ -133,7 +135,8 @@ def mediation(
         )
     if kind in (NONE, BOUNCE):
         return Mediation(kind=kind, by=by, note=note, evidence=tuple(evidence))
-    before = _before(path, authentication, view, from_domain, _recipient_seals(path), kind == LIST)
+    skip = seals if seals is not None else _recipient_seals(path)
+    before = _before(path, authentication, view, from_domain, skip, kind == LIST)
     explainable = [c for c in failures if c in EXPLAINABLE]
     explains: tuple[str, ...]
     unexplained: tuple[str, ...]
@@ -252,8 +255,8 @@ def _same_provider(a: str | None, b: str | None) -> bool:
 def _recipient_seals(path: Path) -> frozenset[int]:
     """``ARC-Seal`` header indexes that record no intermediary's receipt: sealed by the recipient's own network
     on receipt (after the forward), or by the author's own platform on the way out (its own claim, not a
-    receiver's check)."""
-    return own_seals(path) | origin_seals(path.arc)
+    receiver's check). :func:`~mailtrace.trace.forwarding.own_seals` holds the latter already."""
+    return own_seals(path)
 
 
 def _before(

@@ -21,7 +21,7 @@ from mailtrace.model.received import Received
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.trace.providers import PROVIDERS, provider_of, tenant_suffix_of
 from mailtrace.verdict.evidence import AuthView
-from mailtrace.verdict.from_auth import Identity, aligned
+from mailtrace.verdict.from_auth import Identity, identities
 
 
 @fast_init
@@ -64,8 +64,17 @@ class Origin:
         }
 
 
-def origin(path: Path, received: Sequence[Received], view: AuthView, from_domain: str | None) -> Origin | None:
-    """The origin, or ``None`` when no border was crossed (internal mail, no trace)."""
+def origin(
+    path: Path,
+    received: Sequence[Received],
+    view: AuthView,
+    from_domain: str | None,
+    idents: list[Identity] | None = None,
+) -> Origin | None:
+    """The origin, or ``None`` when no border was crossed (internal mail, no trace).
+
+    ``idents``: :func:`~mailtrace.verdict.from_auth.identities` of the view when the caller has them already.
+    """
     border = path.border
     if border is None:
         return None
@@ -75,25 +84,8 @@ def origin(path: Path, received: Sequence[Received], view: AuthView, from_domain
     provider = _provider(rdns or border.client) or _provider(helo)
     tenant = _tenant(from_domain, rdns, helo)
     user = _submission_user(path, received, border.index)
-    idents: list[Identity] = []
-    if view.spf is not None and view.spf.result not in ("none", "not_checked") and view.spf.domain:
-        s = view.spf
-        idents.append(
-            Identity(
-                method="spf", domain=s.domain, result=s.result, aligned=aligned(s.domain, from_domain), source=s.source
-            )
-        )
-    seen: set[tuple[str, str]] = set()
-    for d in view.dkim:
-        key = ((d.domain or "").lower(), d.result)
-        if not d.domain or d.result == "none" or key in seen:
-            continue
-        seen.add(key)
-        idents.append(
-            Identity(
-                method="dkim", domain=d.domain, result=d.result, aligned=aligned(d.domain, from_domain), source=d.source
-            )
-        )
+    if idents is None:
+        idents = identities(view.spf, view.dkim, from_domain)
     where = border.ip or "an unknown address"
     name = rdns or border.client
     text = f"The message entered the recipient's side at {border.receiver or '?'} from {where}"

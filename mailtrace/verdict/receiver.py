@@ -187,8 +187,9 @@ def receiver_judgement(
     ``trusted``: :func:`~mailtrace.verdict.evidence.trusted_results` when the caller has it already.
     """
     fields = trusted if trusted is not None else trusted_results(authentication, path, policy_ids)
-    # the topmost field of the receiver, and its other fields of the same authserv-id (Proton writes one per method)
-    fields = sorted(fields, key=lambda f: int(getattr(f, "header_index", 0)))
+    # the topmost field of the receiver, and its other fields of the same authserv-id (Proton writes one per method);
+    # trusted_results orders them bottom first, one field per header index: reversed, they are top first
+    fields = fields[::-1]
     top = fields[0] if fields else None
     same = [
         f for f in fields if top is not None and (f is top or (top.authserv_id and f.authserv_id == top.authserv_id))
