@@ -81,8 +81,11 @@ def enrichment_view(report: Report) -> dict[str, Any] | None:
         where = f" (received[{host['received_index']}])" if host["received_index"] is not None else ""
         groups.append(_group(f"{host['role']} {host['ip']}{where}", [_fact_item(f) for f in host["facts"]]))
     platforms = [
-        ["", f"{p['provider']}: {p['identifies']} {p['identifier']} ({p['side']} side"
-         + (f", abuse {p['abuse']})" if p.get("abuse") else ")")]
+        [
+            "",
+            f"{p['provider']}: {p['identifies']} {p['identifier']} ({p['side']} side"
+            + (f", abuse {p['abuse']})" if p.get("abuse") else ")"),
+        ]
         for p in doc["platforms"]
     ]
     if platforms:
@@ -95,7 +98,7 @@ def enrichment_view(report: Report) -> dict[str, Any] | None:
 
 def _url(u: dict[str, Any]) -> str:
     where = ", ".join(u["sources"])
-    shown = f'; the link text shows {u["shown_host"]}' if u.get("text_mismatch") else ""
+    shown = f"; the link text shows {u['shown_host']}" if u.get("text_mismatch") else ""
     return f"{u['url']} ({where}{shown})"
 
 

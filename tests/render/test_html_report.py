@@ -213,7 +213,7 @@ def test_a_result_word_from_the_message_is_one_class_fragment() -> None:
     assert html_module.css_token("pass skip") == "pass_skip"
     assert html_module.css_token('x" onload="y') == "x__onload__y"
     raw = (
-        b"Authentication-Results: mx.example.org; spf=pass skip smtp.mailfrom=a@b.example; dkim=\"sev-high skip\"\r\n"
+        b'Authentication-Results: mx.example.org; spf=pass skip smtp.mailfrom=a@b.example; dkim="sev-high skip"\r\n'
         b"From: a@b.example\r\n\r\nx"
     )
     parsed = _parse(render_html(analyze(raw, policy=Policy())))

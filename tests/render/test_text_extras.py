@@ -115,7 +115,7 @@ def test_the_html_report_shows_both_sections_escaped() -> None:
     from mailtrace.render.html import render_html
 
     body = (
-        '--b\nContent-Type: text/plain\n\nhttps://two.example/y\n--b\nContent-Type: application/octet-stream\n'
+        "--b\nContent-Type: text/plain\n\nhttps://two.example/y\n--b\nContent-Type: application/octet-stream\n"
         'Content-Disposition: attachment; filename="<img src=x onerror=alert(1)>.exe"\n'
         "Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAA\n--b--"
     )
