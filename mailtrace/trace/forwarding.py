@@ -57,8 +57,22 @@ def arc_seals(message: Message) -> tuple[tuple[int, int | None, str | None], ...
     return tuple(out)
 
 
+#: The last ``(headers, message, own, signals)`` read: the path and the verdict ask for the same message's
+#: signals, most often with the same ``own``; matched by identity, it holds one message.
+_last: list[tuple[Headers, Message, frozenset[int], ForwardingSignals]] = []
+
+
 def forwarding_signals(headers: Headers, message: Message, own: frozenset[int] = frozenset()) -> ForwardingSignals:
     """The forwarding evidence of one message; ``own``: header indexes of ``ARC-Seal`` fields to leave out."""
+    last = _last[:1]  # one read: another thread may replace the entry meanwhile
+    if last and last[0][0] is headers and last[0][1] is message and last[0][2] == own:
+        return last[0][3]
+    signals = _read_signals(headers, message, own)
+    _last[:] = [(headers, message, own, signals)]
+    return signals
+
+
+def _read_signals(headers: Headers, message: Message, own: frozenset[int]) -> ForwardingSignals:
     domains: set[str] = set()
     srs: list[Evidence] = []
     for rp in headers.return_path:
