@@ -51,19 +51,47 @@ class Clause:
 class Clauses:
     """The clauses of one line, the date tokens and the comments around them."""
 
-    __slots__ = ("by_keyword", "comments", "date_tokens", "date_words", "extra", "has_semi", "lead", "order")
+    __slots__ = (
+        "_date_tokens",
+        "by_keyword",
+        "comments",
+        "date_comment",
+        "date_words",
+        "extra",
+        "has_semi",
+        "lead",
+        "order",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, lead: Clause | None = None) -> None:
         self.by_keyword: dict[str, Clause] = {}
         self.order: list[Clause] = []
         self.extra: list[Clause] = []
-        self.lead = Clause("", [], [])  #: tokens before the first keyword
-        self.date_tokens: list[Token] = []
+        #: tokens before the first keyword (the one-match split passes a shared empty one)
+        self.lead = Clause("", [], []) if lead is None else lead
+        self._date_tokens: list[Token] | None = None
         self.has_semi = False
         #: the words of ``date_tokens`` and every comment of the line, when the splitter
         #: already has them (else computed on demand)
         self.date_words: list[str] | None = None
         self.comments: list[str] | None = None
+        #: a comment after the date words (the usual ``(PDT)``), when ``date_tokens`` is left to
+        #: be built from ``date_words``
+        self.date_comment: str | None = None
+
+    @property
+    def date_tokens(self) -> list[Token]:
+        """The tokens after the last top-level ``;`` (built from ``date_words`` when first read)."""
+        tokens = self._date_tokens
+        if tokens is None:
+            tokens = self._date_tokens = [(WORD, w) for w in self.date_words or ()]
+            if self.date_comment is not None:
+                tokens.append((COMMENT, self.date_comment))
+        return tokens
+
+    @date_tokens.setter
+    def date_tokens(self, tokens: list[Token]) -> None:
+        self._date_tokens = tokens
 
     def get(self, keyword: str) -> Clause | None:
         return self.by_keyword.get(keyword)
@@ -132,7 +160,7 @@ def scan_and_group(text: str) -> tuple[ScanResult, Clauses]:
     head, semi_found, date_text = text.rpartition(";")
     if semi_found and not SPECIAL.search(date_text):
         clauses.has_semi = True
-        clauses.date_tokens = [(WORD, w) for w in date_text.split()]
+        clauses.date_words = date_text.split()  # the date tokens: these words (built when read)
         return _scan_and_group(head, text, clauses)
     return _scan_and_group(text, text, clauses)
 

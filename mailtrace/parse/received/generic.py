@@ -327,13 +327,12 @@ def read_kind(line: Line, draft: Draft) -> None:
 def read_date(line: Line, draft: Draft) -> None:
     """The ``;`` date-time (RFC 5322 section 3.3), or a trailing date with no ``;`` (SendGrid)."""
     clauses = line.clauses
-    tokens = clauses.date_tokens
     if not clauses.has_semi:
         words = _trailing_date(line)
     elif clauses.date_words is not None:
         words = clauses.date_words
     else:
-        words = [text for kind, text in tokens if kind != COMMENT]
+        words = [text for kind, text in clauses.date_tokens if kind != COMMENT]
     if not words:
         draft.defect("received.date_missing", "no date-time after ';'")
         return

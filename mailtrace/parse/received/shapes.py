@@ -69,6 +69,13 @@ _DATE_TOKEN = re.compile(r'[^ \t\r\n()\[\]<>";]++|\(([^()\\]*+)\)|([\[\]<>"()])'
 _DATE_ZONE = re.compile(r'([^()\[\]<>"]*+)\(([^()\\]++)\)[ \t\r\n]*+')
 
 
+#: What the split leaves in :attr:`ScanResult` by the deepest comment nesting (0, 1 or 2): never
+#: written after the split, so one shared instance per depth.
+_SCANNED = tuple(ScanResult() for _ in range(3))
+for _depth, _scanned in enumerate(_SCANNED):
+    _scanned.max_depth = _depth
+
+
 def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
     """The clauses of ``text`` when it has the common shape, else ``None`` (see the module doc)."""
     if not text.isascii() or "\\" in text or text.count(";") != 1:
@@ -77,68 +84,78 @@ def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
     m = _LINE.fullmatch(head)
     if m is None:
         return None
-    scanned = ScanResult()
-    clauses = Clauses()
-    clauses.has_semi = True
-    comments: list[str] = []
     from_, from_lit, from_c, by, by_lit, by_c, via, via_c, with_, with_c, *rest = m.groups()
     id_, id_angle, id_c, via_late, via_late_c, for_, for_angle, for_c = rest
     if via is not None and via_late is not None:
         return None  # "via" twice: the general path keeps the second clause in ``extra``
+    clauses = Clauses(_NO_LEAD)
+    clauses.has_semi = True
+    comments: list[str] = []
     by_keyword = clauses.by_keyword
     order = clauses.order
-    if from_ is not None or from_lit is not None:
-        _add(by_keyword, order, comments, "from", (WORD, from_) if from_ is not None else (LITERAL, from_lit), from_c)
-    _add(by_keyword, order, comments, "by", (WORD, by) if by is not None else (LITERAL, by_lit), by_c)
+    if from_ is not None:
+        order.append(_clause(by_keyword, comments, "from", (WORD, from_), from_c))
+    elif from_lit is not None:
+        order.append(_clause(by_keyword, comments, "from", (LITERAL, from_lit), from_c))
+    order.append(_clause(by_keyword, comments, "by", (WORD, by) if by is not None else (LITERAL, by_lit), by_c))
     if via is not None:
-        _add(by_keyword, order, comments, "via", (WORD, via), via_c)
+        order.append(_clause(by_keyword, comments, "via", (WORD, via), via_c))
     if with_ is not None:
-        _words(_add(by_keyword, order, comments, "with", (WORD, with_), with_c), with_)
-    if id_ is not None or id_angle is not None:
-        _add(by_keyword, order, comments, "id", (WORD, id_) if id_ is not None else (ANGLE, id_angle), id_c)
+        clause = _clause(by_keyword, comments, "with", (WORD, with_), with_c)
+        _words(clause, with_)
+        order.append(clause)
+    if id_ is not None:
+        order.append(_clause(by_keyword, comments, "id", (WORD, id_), id_c))
+    elif id_angle is not None:
+        order.append(_clause(by_keyword, comments, "id", (ANGLE, id_angle), id_c))
     if via_late is not None:
         # Exchange: "... id 15.20.7544.41 via Frontend Transport; date"
-        _words(_add(by_keyword, order, comments, "via", (WORD, via_late), via_late_c), via_late)
-    if for_ is not None or for_angle is not None:
-        _add(by_keyword, order, comments, "for", (WORD, for_) if for_ is not None else (ANGLE, for_angle), for_c)
+        clause = _clause(by_keyword, comments, "via", (WORD, via_late), via_late_c)
+        _words(clause, via_late)
+        order.append(clause)
+    if for_ is not None:
+        order.append(_clause(by_keyword, comments, "for", (WORD, for_), for_c))
+    elif for_angle is not None:
+        order.append(_clause(by_keyword, comments, "for", (ANGLE, for_angle), for_c))
 
     if SPECIAL.search(date_text) is None:
-        words = date_text.split()  # what the general path does with such a date
-        clauses.date_tokens = [(WORD, w) for w in words]
+        clauses.date_words = date_text.split()  # what the general path does with such a date
     elif (zone := _DATE_ZONE.fullmatch(date_text)) is not None:
         # The usual "Sun, 23 Sep 2001 20:13:54 -0700 (PDT)": words, then one comment.
-        text, comment = zone.groups()
-        words = _WITH_WORD.findall(text)
-        clauses.date_tokens = [(WORD, w) for w in words]
-        clauses.date_tokens.append((COMMENT, comment))
+        words_text, comment = zone.groups()
+        clauses.date_words = _WITH_WORD.findall(words_text)
+        clauses.date_comment = comment
         comments.append(comment)
     else:
         date_tokens = _date_tokens(date_text)
         if date_tokens is None:
             return None
         clauses.date_tokens = date_tokens
-        words = [text for kind, text in date_tokens if kind == WORD]
+        clauses.date_words = [text for kind, text in date_tokens if kind == WORD]
         comments.extend(text for kind, text in date_tokens if kind == COMMENT)
-    clauses.date_words = words
     clauses.comments = comments
-    if comments:
-        # A "(" inside a comment is a nested one (one level at most here), as the tokeniser counts.
-        scanned.max_depth = 2 if "(" in " ".join(comments) else 1
-    return scanned, clauses
+    if not comments:
+        return _SCANNED[0], clauses
+    # A "(" inside a comment is a nested one (one level at most here), as the tokeniser counts.
+    for comment in comments:
+        if "(" in comment:
+            return _SCANNED[2], clauses
+    return _SCANNED[1], clauses
 
 
-def _add(
-    by_keyword: dict[str, Clause], order: list[Clause], comments: list[str], keyword: str, value: Token, text: str
-) -> Clause:
+#: The (empty) tokens before the first keyword: the split never has any, and nothing writes it.
+_NO_LEAD = Clause("", [], [])
+
+
+def _clause(by_keyword: dict[str, Clause], comments: list[str], keyword: str, value: Token, text: str) -> Clause:
     if text:
         # ``text`` is white space and comments, ending with ")": with one "(" it is one flat comment.
         rest = text.partition("(")[2]
-        clause = Clause(keyword, [value], [rest[:-1]] if "(" not in rest else _COMMENT_TEXT.findall(text))
-        comments += clause.comments
-    else:
-        clause = Clause(keyword, [value], [])
-    by_keyword[keyword] = clause
-    order.append(clause)
+        found = [rest[:-1]] if "(" not in rest else _COMMENT_TEXT.findall(text)
+        clause = by_keyword[keyword] = Clause(keyword, [value], found)
+        comments += found
+        return clause
+    clause = by_keyword[keyword] = Clause(keyword, [value], [])
     return clause
 
 
