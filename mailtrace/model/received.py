@@ -105,6 +105,7 @@ class Received:
 # __post_init__ or validation to skip.
 # each class's own __new__ (object.__new__ for these; a compiled class refuses object.__new__)
 _new_received, _new_endpoint, _new_receiving_host = Received.__new__, Endpoint.__new__, ReceivingHost.__new__
+_new_tls = TLSInfo.__new__
 (
     _r_index,
     _r_header_index,
@@ -126,6 +127,7 @@ _new_received, _new_endpoint, _new_receiving_host = Received.__new__, Endpoint._
 ) = (getattr(Received, f.name).__set__ for f in fields(Received))
 _e_helo, _e_rdns, _e_ip, _e_port, _e_ident = (getattr(Endpoint, f.name).__set__ for f in fields(Endpoint))
 _h_host, _h_ip = (getattr(ReceivingHost, f.name).__set__ for f in fields(ReceivingHost))
+_t_version, _t_cipher, _t_bits, _t_details = (getattr(TLSInfo, f.name).__set__ for f in fields(TLSInfo))
 
 
 def make_endpoint(helo: str | None, rdns: str | None, ip: str | None, port: int | None, ident: str | None) -> Endpoint:
@@ -144,6 +146,18 @@ def make_receiving_host(host: str | None, ip: str | None) -> ReceivingHost:
     obj: ReceivingHost = _new_receiving_host(ReceivingHost)
     _h_host(obj, host)
     _h_ip(obj, ip)
+    return obj
+
+
+def make_tls(
+    version: str | None, cipher: str | None, bits: int | None, details: tuple[tuple[str, str], ...]
+) -> TLSInfo:
+    """``TLSInfo(version=..., cipher=..., bits=..., details=...)``, built without the dataclass __init__."""
+    obj: TLSInfo = _new_tls(TLSInfo)
+    _t_version(obj, version)
+    _t_cipher(obj, cipher)
+    _t_bits(obj, bits)
+    _t_details(obj, details)
     return obj
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from mailtrace.defects import Defect
-from mailtrace.model.received import Received, TLSInfo, make_endpoint, make_received, make_receiving_host
+from mailtrace.model.received import Received, make_endpoint, make_received, make_receiving_host, make_tls
 from mailtrace.parse.received.clauses import Clause, Clauses
 from mailtrace.parse.received.scanner import LITERAL, ScanResult
 
@@ -167,11 +167,12 @@ class Draft:
     def build(self, *, index: int, header_index: int, raw: str) -> Received:
         tls = None
         if self.tls or self.tls_version or self.tls_cipher:
-            tls = TLSInfo(
-                version=self.tls_version,
-                cipher=self.tls_cipher,
-                bits=self.tls_bits,
-                details=tuple((k, v[:MAX_FIELD_CHARS]) for k, v in self.tls_details[:16]),
+            details = self.tls_details
+            tls = make_tls(
+                self.tls_version,
+                self.tls_cipher,
+                self.tls_bits,
+                tuple([(k, v[:MAX_FIELD_CHARS]) for k, v in details[:16]]) if details else (),
             )
         if len(raw) <= MAX_FIELD_CHARS:
             # No field can be longer than the value it was read from: skip the caps.

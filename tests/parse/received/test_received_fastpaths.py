@@ -1,7 +1,7 @@
 """The speed-ups of the Received parser give exactly what the plain code gives.
 
 * the fast date path (``dates._fast``) against the full chain on every corpus date;
-* ``make_received`` / ``make_endpoint`` / ``make_receiving_host`` against the dataclass constructors;
+* ``make_received`` / ``make_endpoint`` / ``make_receiving_host`` / ``make_tls`` against the dataclass constructors;
 * the two-label ``by`` domain lookup against :func:`host_in`;
 * the dotted-quad check in ``normalise_ip`` against :mod:`ipaddress`;
 * the direct ``from HELO (rdns [ipv4])`` and ``from NAME (address)`` readings against the general ``from`` reading.
@@ -27,6 +27,7 @@ from mailtrace.model.received import (
     make_endpoint,
     make_received,
     make_receiving_host,
+    make_tls,
 )
 from mailtrace.parse.dates import _fast, _parse_full
 from mailtrace.parse.message import parse_message
@@ -97,6 +98,11 @@ def test_make_received_equals_the_dataclass_constructor() -> None:
         built.index = 3  # type: ignore[misc]  # still frozen
     assert make_endpoint("h", "r", "192.0.2.9", None, None) == Endpoint(helo="h", rdns="r", ip="192.0.2.9")
     assert make_receiving_host("mx", None) == ReceivingHost(host="mx")
+    details = (("key-exchange", "X25519"),)
+    made = make_tls("TLSv1.3", "TLS_AES_256_GCM_SHA384", 256, details)
+    assert made == TLSInfo(version="TLSv1.3", cipher="TLS_AES_256_GCM_SHA384", bits=256, details=details)
+    assert hash(made) == hash(TLSInfo(version="TLSv1.3", cipher="TLS_AES_256_GCM_SHA384", bits=256, details=details))
+    assert make_tls(None, None, None, ()) == TLSInfo()
 
 
 def test_parsed_hop_is_a_normal_received() -> None:
