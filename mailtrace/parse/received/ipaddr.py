@@ -26,6 +26,11 @@ _HEXTET = "[0-9a-fA-F]{1,4}"
 #: Eight groups; or up to seven around one "::" (the text has no "." and no "%" here).
 _is_full_v6 = re.compile(rf"{_HEXTET}(?::{_HEXTET}){{7}}").fullmatch
 _is_gap_v6 = re.compile(rf"((?:{_HEXTET}(?::{_HEXTET}){{0,6}})?)::((?:{_HEXTET}(?::{_HEXTET}){{0,6}})?)").fullmatch
+#: An address ``ipaddress`` writes back unchanged, the usual one in trace fields (``2603:10a6:10:2c5::9``,
+#: ``fe80::23d7:9e07:1de8:d80a``): lower-case groups without leading zeros and none of them zero, around
+#: one ``::`` with a group before it (see :func:`_ipv6_text` for the count of groups).
+_G = "[1-9a-f][0-9a-f]{0,3}"
+_is_gap_canonical_v6 = re.compile(rf"{_G}(?::{_G}){{0,5}}::(?:{_G}(?::{_G}){{0,5}})?").fullmatch
 #: Runs of two or more zero groups in the written text ("0:0", "0:0:0" ...), whole groups only.
 _ZERO_RUNS = re.compile(r"(?<![0-9a-f])0(?::0)+(?![0-9a-f])")
 
@@ -80,6 +85,10 @@ def _ipv6_text(t: str) -> str | None:
     (``::ffff:a.b.c.d``) as its IPv4 address. ``tests/parse/received/test_received_ipaddr.py``
     compares it with ``ipaddress`` on generated text.
     """
+    if _is_gap_canonical_v6(t) is not None and (t.count(":") - t.endswith("::")) <= 6:
+        # At most six groups written, none zero: "::" stands for the only zero run (two groups
+        # or more), no group has a leading zero, the first is not zero (so not IPv4-mapped).
+        return t
     if _is_full_v6(t) is not None:
         values = [int(group, 16) for group in t.split(":")]
     else:

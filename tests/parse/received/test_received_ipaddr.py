@@ -43,10 +43,23 @@ def test_ipv6_text_equals_ipaddress_on_addresses(value: int, mask: int) -> None:
         assert _ipv6_text(text) == _reference(text), text
 
 
+_GROUPS = st.sampled_from(["1", "a", "f", "10a6", "2603", "ffff", "fe80", "0", "00", "01", "0db8", "DB8", "12345", ""])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_GROUPS, max_size=8), st.lists(_GROUPS, max_size=8))
+def test_ipv6_canonical_shortcut_equals_ipaddress(high: list[str], low: list[str]) -> None:
+    """The shortcut for text already in canonical form (``_is_gap_canonical_v6``) against ``ipaddress``."""
+    for text in (":".join(high) + "::" + ":".join(low), ":".join(high + low)):
+        if ":" in text:
+            assert _ipv6_text(text) == _reference(text), text
+
+
 def test_ipv6_text_edge_cases() -> None:
     edge = ["::", "::1", "1::", ":::", "1:::2", ":1::2", "1::2:", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", ":"]
     edge += ["1:2:3:4::5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:0:0:2:0:0:0:3", "1:0:0:2:0:0:3:4"]
     edge += ["::ffff:c000:201", "0:0:0:0:0:ffff:c000:0201", "::ffff:0:1", "0:1::", "1:2", "12345::"]
+    edge += ["1:2:3:4:5:6::", "1:2:3:4:5:6::7", "1:2:3::4:5:6", "1:2:3:4:5::6", "2603:10a6:10:2c5::9", "fe80::1:2:3:4"]
     for text in edge:
         assert _ipv6_text(text) == _reference(text), text
 
