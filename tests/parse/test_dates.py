@@ -107,6 +107,13 @@ def test_fast_path_agrees_with_full_chain_on_random_text(text: str) -> None:
         "Mon, 3 Jun 2024 10:00:60 +0000",  # leap second
         "Mon, 3 Jun 2024 10:00:00 +2400",  # offset out of range
         "Mon, 3 Jun 1969 10:00:00 +0000",  # implausible year
+        "Mon, 3 Jun 1970 00:00:00 +0000",  # first and last years of the fast path's year table
+        "Mon, 3 Jun 2200 23:59:59 +0000",
+        "Mon, 3 Jun 2201 10:00:00 +0000",
+        "Mon, 3 Jun 0197 10:00:00 +0000",
+        "Mon, 3 Jun 2024 24:00:00 +0000",  # hour out of range (the number table reads it)
+        "Mon, 03 Jun 2024 09:07:09 +0000",  # leading zeros everywhere
+        "Mon, 0 Jun 2024 9:07 +0000",  # day 0
     ],
 )
 def test_fast_path_agrees_with_full_chain_on_edge_cases(text: str) -> None:
