@@ -259,7 +259,20 @@ def read_with(line: Line, draft: Draft) -> None:
     clause = line.by_keyword.get("with")
     if clause is None:
         return
-    words = [text for kind, text in clause.values if kind == WORD]
+    values = clause.values
+    if len(values) == 1 and values[0][0] == WORD:
+        # The usual one keyword ("with ESMTPS"): what read_with_words gives for one word.
+        word = values[0][1]
+        if not word.upper().startswith("ESMTP/TLS/"):
+            draft.with_ = normalise_with([word])
+            if word[:6].lower().startswith("x=tls"):
+                read_comments([word[2:]], draft)
+            return
+    read_with_words([text for kind, text in values if kind == WORD], draft)
+
+
+def read_with_words(words: list[str], draft: Draft) -> None:
+    """The general reading of the ``with`` clause's words (every shape)."""
     if words and words[0].upper().startswith("ESMTP/TLS/"):
         # Cisco IronPort/Secure Email: "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384"
         draft.tls = True

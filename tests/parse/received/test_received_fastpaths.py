@@ -4,7 +4,8 @@
 * ``make_received`` / ``make_endpoint`` / ``make_receiving_host`` / ``make_tls`` against the dataclass constructors;
 * the two-label ``by`` domain lookup against :func:`host_in`;
 * the dotted-quad check in ``normalise_ip`` against :mod:`ipaddress`;
-* the direct ``from HELO (rdns [ipv4])`` and ``from NAME (address)`` readings against the general ``from`` reading.
+* the direct ``from HELO (rdns [ipv4])`` and ``from NAME (address)`` readings against the general ``from`` reading;
+* the one-word ``with`` reading against the general reading of the clause's words.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ from mailtrace.model.received import (
 from mailtrace.parse.dates import _fast, _parse_full
 from mailtrace.parse.message import parse_message
 from mailtrace.parse.received import parse_received_value
-from mailtrace.parse.received.clauses import scan_and_group
+from mailtrace.parse.received.clauses import Clause, Clauses, scan_and_group
 from mailtrace.parse.received.dialects.base import by_domain_in, host_in, two_label_domains
 from mailtrace.parse.received.draft import Draft, Line
-from mailtrace.parse.received.generic import _from_name_ip, _from_name_v4, read_from_clause
+from mailtrace.parse.received.generic import _from_name_ip, _from_name_v4, read_from_clause, read_with, read_with_words
 from mailtrace.parse.received.ipaddr import normalise_ip
-from mailtrace.parse.received.scanner import COMMENT, WORD
+from mailtrace.parse.received.scanner import COMMENT, LITERAL, WORD, ScanResult
 
 
 def _corpus_received_values(corpus: Path, limit: int) -> list[str]:
@@ -213,3 +214,24 @@ def test_from_name_ip_on_a_100k_hostile_comment() -> None:
         assert draft.ip is None
         hop = parse_received_value(f"from mail.example.net ({comment}) by mx.example.org; Mon, 1 Jan 2024")
         assert hop.from_.ip is None
+
+
+_WITH_WORD = st.sampled_from(
+    ["ESMTPS", "esmtp", "SMTP", "tls", "TLS", "x=TLS1.3:TLS_AES_256_GCM_SHA384:256", "X=tls1.2:C:128", "x=tl",
+     "Microsoft", "SMTPSVC(6.0)", "ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384", "esmtp/tls/x", "HTTP", "LOCAL",
+     "esmtpsa;", "", "\u0130x", "\u212a", "mapi"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WITH_WORD, st.sampled_from([WORD, LITERAL]), st.booleans())
+def test_one_word_with_equals_the_general_with_reading(word: str, kind: str, tls_before: bool) -> None:
+    clauses = Clauses()
+    clauses.by_keyword["with"] = Clause("with", [(kind, word)], [])
+    line = Line("with x", ScanResult(), clauses)
+    fast, general = Draft(), Draft()
+    fast.tls_cipher = general.tls_cipher = "EARLIER" if tls_before else None
+    read_with(line, fast)
+    read_with_words([word] if kind == WORD else [], general)
+    names = getattr(Draft, "__slots__", None) or Draft.__mypyc_attrs__  # type: ignore[attr-defined]  # compiled
+    assert [getattr(fast, s) for s in names] == [getattr(general, s) for s in names], word
