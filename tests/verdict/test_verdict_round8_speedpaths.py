@@ -2,16 +2,24 @@
 
 - ``trace_integrity`` reads the findings in one pass and shares the ``consistent`` reading; it must equal the
   two-list reading it replaced (:func:`_reference_integrity`) for any findings.
+- ``make_evidence`` and the stamps' ``_make_outcome`` (``fast_maker``, every field in order) build the objects the
+  keyword constructors build.
+- ``from_identity._duplicate_from`` answers an empty defect list without a generator: the same answer.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailtrace.verdict.catalogue import CATALOGUE, Finding, Indication, Severity, finding
+from mailtrace.defects import Defect
+from mailtrace.model.headers import Headers
+from mailtrace.trace.model import Evidence
+from mailtrace.verdict.catalogue import CATALOGUE, Finding, Indication, Severity, finding, make_evidence
+from mailtrace.verdict.evidence import Outcome, _make_outcome
 from mailtrace.verdict.integrity import CONSISTENT, FORGED, SUSPECT, TRACE_FORGED, TraceIntegrity, trace_integrity
 
 
@@ -60,3 +68,44 @@ def test_trace_integrity_equals_the_two_list_reading(findings: list[Finding]) ->
 
 def test_trace_integrity_of_no_finding_is_consistent() -> None:
     assert trace_integrity([]) == _reference_integrity([]) and trace_integrity([]).status == CONSISTENT
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20), st.none() | st.text(max_size=8), st.none() | st.integers(), st.none() | st.integers())
+def test_make_evidence_equals_the_constructor(
+    text: str, header: str | None, index: int | None, hop: int | None
+) -> None:
+    made = make_evidence(text, header, index, hop)
+    assert type(made) is Evidence and made == Evidence(text=text, header=header, header_index=index, hop=hop)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["spf", "dkim", "dmarc", "arc"]),
+    st.text(max_size=8),
+    st.none() | st.text(max_size=8),
+    st.text(max_size=8),
+    st.none() | st.booleans(),
+    st.none() | st.sampled_from(["mailfrom", "helo"]),
+)
+def test_make_outcome_equals_the_constructor(
+    method: str, result: str, domain: str | None, source: str, aligned: bool | None, identity: str | None
+) -> None:
+    ev = Evidence(text="t", header="Authentication-Results", header_index=1)
+    made = _make_outcome(method, result, domain, source, ev, aligned, identity)
+    expected = Outcome(
+        method=method, result=result, domain=domain, source=source, evidence=ev, aligned=aligned, identity=identity
+    )
+    assert type(made) is Outcome and made == expected
+
+
+fi = importlib.import_module("mailtrace.verdict.from_identity")
+
+
+@given(
+    st.lists(st.sampled_from(["header.duplicate", "header.other"]), max_size=3), st.sampled_from(["2 from fields", "x"])
+)
+def test_duplicate_from_equals_the_generator_reading(codes: list[str], text: str) -> None:
+    headers = Headers(defects=tuple(Defect(c, text) for c in codes))
+    expected = any(d.code == "header.duplicate" and " from fields" in d.message for d in headers.defects)
+    assert fi._duplicate_from(headers) is expected
