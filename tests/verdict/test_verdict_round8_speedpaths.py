@@ -4,6 +4,7 @@
   two-list reading it replaced (:func:`_reference_integrity`) for any findings.
 - ``make_evidence`` and the stamps' ``_make_outcome`` (``fast_maker``, every field in order) build the objects the
   keyword constructors build.
+- ``classify`` builds its ``Verdict`` with ``_make_verdict``: the keyword constructor's object.
 - ``from_identity._duplicate_from`` answers an empty defect list without a generator: the same answer.
 """
 
@@ -109,3 +110,51 @@ def test_duplicate_from_equals_the_generator_reading(codes: list[str], text: str
     headers = Headers(defects=tuple(Defect(c, text) for c in codes))
     expected = any(d.code == "header.duplicate" and " from fields" in d.message for d in headers.defects)
     assert fi._duplicate_from(headers) is expected
+
+
+def test_make_verdict_equals_the_constructor() -> None:
+    from mailtrace.verdict.classify import Verdict, VerdictResult, _make_verdict
+
+    for result in VerdictResult:
+        made = _make_verdict(result, ("r",), ("c",), "none", "a.example", ("e",), None)
+        expected = Verdict(
+            result=result,
+            reasons=("r",),
+            decided_by=("c",),
+            evidence_source="none",
+            domain="a.example",
+            explained=("e",),
+            parts=None,
+        )
+        assert type(made) is Verdict and made == expected and made.to_dict() == expected.to_dict()
+
+
+def test_every_round8_maker_fills_the_fields_in_order() -> None:
+    """Each maker stores its i-th argument in the class's i-th field, and the object is of the class."""
+    import dataclasses
+
+    from mailtrace.auth import dkim, spf
+    from mailtrace.verdict import _make_parts, catalogue
+
+    verify = importlib.import_module("mailtrace.auth.verify")  # the packages export functions of these names
+    classify = importlib.import_module("mailtrace.verdict.classify")
+    evidence = importlib.import_module("mailtrace.verdict.evidence")
+    makers = [
+        (catalogue.make_evidence, Evidence),
+        (catalogue._make_finding, Finding),
+        (evidence._make_outcome, Outcome),
+        (evidence._make_view, evidence.AuthView),
+        (classify._make_verdict, classify.Verdict),
+        (_make_parts, classify.Parts),
+        (fi._make_identity, fi.FromIdentity),
+        (dkim._make_check, dkim.DkimCheck),
+        (spf._make_spf, spf.SpfCheck),
+        (verify._make_dmarc, verify.DmarcCheck),
+        (verify._make_verification, verify.Verification),
+    ]
+    for maker, cls in makers:
+        names = [f.name for f in dataclasses.fields(cls)]
+        values = [object() for _ in names]
+        made = maker(*values)
+        assert type(made) is cls
+        assert all(getattr(made, name) is value for name, value in zip(names, values, strict=True)), cls
