@@ -139,6 +139,9 @@ def test_every_round8_maker_fills_the_fields_in_order() -> None:
     verify = importlib.import_module("mailtrace.auth.verify")  # the packages export functions of these names
     classify = importlib.import_module("mailtrace.verdict.classify")
     evidence = importlib.import_module("mailtrace.verdict.evidence")
+    from_auth = importlib.import_module("mailtrace.verdict.from_auth")
+    mediation = importlib.import_module("mailtrace.verdict.mediation")
+    origin = importlib.import_module("mailtrace.verdict.origin")
     makers = [
         (catalogue.make_evidence, Evidence),
         (catalogue._make_finding, Finding),
@@ -147,6 +150,9 @@ def test_every_round8_maker_fills_the_fields_in_order() -> None:
         (classify._make_verdict, classify.Verdict),
         (_make_parts, classify.Parts),
         (fi._make_identity, fi.FromIdentity),
+        (from_auth._make_statement, from_auth.FromAuthentication),
+        (mediation._make_mediation, mediation.Mediation),
+        (origin._make_origin, origin.Origin),
         (dkim._make_check, dkim.DkimCheck),
         (spf._make_spf, spf.SpfCheck),
         (verify._make_dmarc, verify.DmarcCheck),
