@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.load.sources import Source
 from mailtrace.model.fields import Message
+from mailtrace.model.frozen import fast_init
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 
@@ -82,3 +83,7 @@ class Report:
         from mailtrace.render.row import row_from_dict
 
         return row_from_dict(self.to_dict())
+
+
+# one Report per message: its fields stored through their slots, not by name through object.__setattr__
+fast_init(Report)

@@ -20,6 +20,7 @@ import binascii
 import functools
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from mailtrace.dns.resolver import Resolver
 from mailtrace.errors import MailtraceError
 from mailtrace.limits import DEFAULT_LIMITS, Limits
 from mailtrace.model.fields import HeaderField, Message
+from mailtrace.model.frozen import fast_maker
 from mailtrace.parse.numbers import ascii_int
 
 _MIN_SAFE_BITS = 1024
@@ -123,11 +125,43 @@ def tag_list(data: bytes) -> dict[bytes, bytes] | None:
 
 
 def not_checked_dkim(message: Message) -> tuple[DkimCheck, ...]:
-    out = []
-    for f in message.get_all("DKIM-Signature"):
-        sig = _tags(f)
-        out.append(_static(f.index, sig, DkimResult.NOT_CHECKED, "no resolver: DKIM not re-checked"))
-    return tuple(out)
+    fields = message.get_all("DKIM-Signature")
+    if not fields:
+        return ()
+    return tuple(_unchecked(f.index, _tags(f)) for f in fields)
+
+
+def _unchecked(header_index: int, sig: dict[bytes, bytes] | None) -> DkimCheck:
+    """:func:`_static` of a signature not re-checked (no resolver), every field given in order to
+    :data:`_make_check` (``tests/auth/test_auth_dkim_tags.py`` compares the two)."""
+    sig = sig or {}
+    domain = _text(sig.get(b"d"))
+    names = sig[b"h"].decode("ascii", "replace").lower().split(":") if b"h" in sig else []
+    return _make_check(
+        DkimResult.NOT_CHECKED,
+        header_index,
+        domain.lower() if domain else domain,
+        _text(sig.get(b"s")),
+        _text(sig.get(b"a")),
+        _text(sig.get(b"c")) or ("simple/simple" if sig else None),
+        tuple([n for h in names if (n := h.strip(_BYTES_SPACE))]),
+        _int(sig.get(b"l")),
+        _text(sig.get(b"i")),
+        _int(sig.get(b"t")),
+        _int(sig.get(b"x")),
+        None,
+        None,
+        None,
+        _NOT_CHECKED_REASON,
+        (),
+    )
+
+
+_NOT_CHECKED_REASON = "no resolver: DKIM not re-checked"
+#: ``DkimCheck(...)`` with every field given in order (result, header_index, domain, selector, algorithm,
+#: canonicalization, signed_headers, body_length, identity, timestamp, expiration, key_type, key_bits,
+#: key_fingerprint, reason, defects).
+_make_check: Callable[..., DkimCheck] = fast_maker(DkimCheck)
 
 
 def _text(value: bytes | None) -> str | None:

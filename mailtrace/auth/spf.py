@@ -29,6 +29,7 @@ from mailtrace.defects import Defect
 from mailtrace.dns.answer import normalize_name
 from mailtrace.dns.resolver import Resolver
 from mailtrace.errors import MailtraceError
+from mailtrace.model.frozen import fast_maker
 from mailtrace.parse.numbers import ascii_int
 
 _current: contextvars.ContextVar[_Counting | None] = contextvars.ContextVar("mailtrace_spf_resolver", default=None)
@@ -179,12 +180,23 @@ def check_spf(
 
 
 def not_checked_spf(ip: str | None, mail_from: str | None, helo: str | None, note: str | None) -> SpfCheck:
-    return SpfCheck(
-        result=SpfResult.NOT_CHECKED,
-        ip=ip,
-        mail_from=(mail_from or "").strip("<>") or None,
-        helo=helo,
-        identity="mailfrom" if mail_from else "helo",
-        border_note=note,
-        explanation="no resolver: SPF not re-checked",
+    # every field in order: result, ip, mail_from, helo, identity, domain, mechanism, lookups, dns_queries,
+    # explanation, border_note, defects (tests/auth/test_auth_verify_makers.py compares the constructor)
+    return _make_spf(
+        SpfResult.NOT_CHECKED,
+        ip,
+        (mail_from or "").strip("<>") or None,
+        helo,
+        "mailfrom" if mail_from else "helo",
+        None,
+        None,
+        0,
+        0,
+        "no resolver: SPF not re-checked",
+        note,
+        (),
     )
+
+
+#: ``SpfCheck(...)`` with every field given in order (a twin-class maker: one per message without a resolver).
+_make_spf: Callable[..., SpfCheck] = fast_maker(SpfCheck)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime
 
 from mailtrace.auth._dkimpy import CpuBudget
@@ -28,11 +30,25 @@ from mailtrace.dns.budget import BudgetedResolver
 from mailtrace.dns.describe import describe_resolver
 from mailtrace.errors import MailtraceError
 from mailtrace.model.fields import Message
+from mailtrace.model.frozen import fast_maker
 from mailtrace.model.headers import Headers
 from mailtrace.policy import Policy
 
 #: ARC without a resolver on a message without ARC sets (immutable, so shared).
 _NO_ARC = ArcCheck(cv=ArcResult.NONE, reason="no ARC sets", instances=())
+
+# Without a resolver (every message of a stamps-only run) the DMARC check and the verification are built by
+# makers (mailtrace.model.frozen.fast_maker: every field in order, twin-class stores), not keyword constructors;
+# tests/auth/test_auth_verify_makers.py compares them with the constructors.
+#: ``DmarcCheck(...)``: result, domain, the twelve record and alignment fields, reason, defects.
+_make_dmarc: Callable[..., DmarcCheck] = fast_maker(DmarcCheck)
+#: The twelve fields between ``domain`` and ``reason`` of a DMARC check that ran no DNS: their defaults.
+_NO_DMARC_DETAILS = tuple(f.default for f in fields(DmarcCheck)[2:-2])
+_NO_DMARC_REASON = "no resolver: DMARC not re-checked"
+#: ``Verification(...)``: spf, dkim, arc, dmarc, stamped, checked, dns, defects.
+_make_verification: Callable[..., Verification] = fast_maker(Verification)
+#: ``Verification.dns``'s default (one shared ``DnsUsage()``).
+_NO_DNS = fields(Verification)[6].default
 
 
 def envelope_sender(headers: Headers) -> str | None:
@@ -90,10 +106,8 @@ def run_verification(
             if has_arc(message)
             else _NO_ARC
         )
-        dmarc = DmarcCheck(result=DmarcResult.NOT_CHECKED, domain=domain, reason="no resolver: DMARC not re-checked")
-        return Verification(
-            spf=spf, dkim=dkim, arc=arc, dmarc=dmarc, stamped=compare(stamped, spf, dkim, arc, dmarc), checked=False
-        )
+        dmarc = _make_dmarc(DmarcResult.NOT_CHECKED, domain, *_NO_DMARC_DETAILS, _NO_DMARC_REASON, ())
+        return _make_verification(spf, dkim, arc, dmarc, compare(stamped, spf, dkim, arc, dmarc), False, _NO_DNS, ())
     defects: list[Defect] = []
     if mail_from is None:
         defects.append(Defect("spf.no_envelope_sender", "no Return-Path: SPF checked the HELO identity instead"))

@@ -7,9 +7,11 @@ headers and the authentication evidence, then classifies the message
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mailtrace.model.fields import Message
+from mailtrace.model.frozen import fast_maker
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 from mailtrace.parse.addresses import parse_address_list
@@ -46,6 +48,8 @@ __all__ = [
     "judge",
 ]
 
+#: ``Parts(...)`` with every field given in order (one per message).
+_make_parts: Callable[[Any, Any, Any, Any, Any], Parts] = fast_maker(Parts)
 #: Severities, highest first: findings are grouped in this order, keeping their order within a severity.
 _ORDER = (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
 
@@ -99,12 +103,9 @@ def judge(
         seals=seals,
     )
     findings = [f for severity in _ORDER for f in findings if f.severity is severity]  # a stable sort
-    parts = Parts(
-        origin=origin(path, received, view, from_domain, idents),
-        from_auth=fa,
-        receiver=judgement,
-        mediation=med,
-        integrity=trace_integrity(findings),
+    # every field in order: origin, from_auth, receiver, mediation, integrity
+    parts = _make_parts(
+        origin(path, received, view, from_domain, idents), fa, judgement, med, trace_integrity(findings)
     )
     verdict = classify(findings, view, path, signals, has_trace=bool(received), from_domain=from_domain, parts=parts)
     return tuple(findings), verdict

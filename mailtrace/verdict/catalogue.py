@@ -7,11 +7,12 @@ in the changelog, since it changes forensic output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import fast_init, fast_maker
 from mailtrace.trace.model import Evidence
 
 
@@ -427,20 +428,12 @@ def finding(
 ) -> Finding:
     """Build a finding of a catalogued ``code`` (a :class:`KeyError` for an unknown code is a programmer error)."""
     spec = CATALOGUE[code]
-    obj: Finding = _new(Finding)
-    _f_code(obj, code)
-    _f_severity(obj, severity or spec.severity)
-    _f_indicates(obj, spec.indicates)
-    _f_title(obj, spec.title)
-    _f_message(obj, message)
-    _f_evidence(obj, tuple(evidence))
-    return obj
+    return _make_finding(code, severity or spec.severity, spec.indicates, spec.title, message, tuple(evidence))
 
 
-# finding() builds several findings per message: filling the slots directly (their descriptors' __set__, which
-# frozen does not intercept) skips the keyword-argument __init__, as mailtrace.model.headers.make_* do. The object
-# equals the dataclass constructor's field for field (tests/verdict/test_verdict_speedpaths.py checks it).
-_new = object.__new__
-_f_code, _f_severity, _f_indicates, _f_title, _f_message, _f_evidence = (
-    getattr(Finding, f.name).__set__ for f in fields(Finding)
-)
+# finding() builds several findings per message: every field given in order to a maker that fills the slots
+# (mailtrace.model.frozen.fast_maker) skips the keyword-argument __init__. The object equals the dataclass
+# constructor's field for field (tests/verdict/test_verdict_speedpaths.py checks it).
+_make_finding: Callable[[str, Severity, Indication, str, str, tuple[Evidence, ...]], Finding] = fast_maker(Finding)
+#: ``Evidence(text=, header=, header_index=, hop=)``, every field given in order (the verdict's many evidence lines).
+make_evidence: Callable[[str, str | None, int | None, int | None], Evidence] = fast_maker(Evidence)

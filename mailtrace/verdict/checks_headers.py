@@ -11,7 +11,7 @@ from mailtrace.model.headers import AddressField, DateField, Headers
 from mailtrace.trace.forwarding import ForwardingSignals
 from mailtrace.trace.hosts import address_domain, org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
-from mailtrace.verdict.catalogue import Finding, Severity, finding
+from mailtrace.verdict.catalogue import Finding, Severity, finding, make_evidence
 from mailtrace.verdict.display_name import display_name_findings, visible_text
 from mailtrace.verdict.from_identity import FromIdentity, from_findings, from_identity
 from mailtrace.verdict.orgs import may_be_org
@@ -62,7 +62,7 @@ DATE_BEFORE_FIRST_HOP = timedelta(days=7)
 
 
 def _fev(f: AddressField, text: str) -> Evidence:
-    return Evidence(text=text, header=f.name, header_index=f.index)
+    return make_evidence(text, f.name, f.index, None)
 
 
 def header_findings(

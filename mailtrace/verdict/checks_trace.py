@@ -15,7 +15,7 @@ from mailtrace.trace.border import crossing_line_missing
 from mailtrace.trace.hosts import clean_host, is_internal_ip, is_ip, is_public_ip, org_domain, same_ip, same_org
 from mailtrace.trace.model import BorderMethod, DelayStatus, Evidence, HopView, LinkStatus, Path, Role
 from mailtrace.trace.stamps import stamp_writer
-from mailtrace.verdict.catalogue import Finding, Severity, finding
+from mailtrace.verdict.catalogue import Finding, Severity, finding, make_evidence
 
 #: A negative delay larger than this is "time going backwards" (medium); smaller ones (beyond the tolerance) are skew.
 BACKWARDS_BOUND = 3600.0
@@ -30,7 +30,7 @@ _EXIM_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}")
 
 
 def _ev(h: HopView, text: str) -> Evidence:
-    return Evidence(text=text, header="Received", header_index=h.header_index, hop=h.received_index)
+    return make_evidence(text, "Received", h.header_index, h.received_index)
 
 
 def _fmt(seconds: float) -> str:

@@ -12,12 +12,14 @@ verified objects are read defensively so that either may be absent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import fast_init, fast_maker
 from mailtrace.trace.hosts import org_domain, same_org
 from mailtrace.trace.model import Evidence, Path
+from mailtrace.verdict.catalogue import make_evidence
 from mailtrace.verdict.orgs import may_be_org
 
 _DKIM_WORDS = {
@@ -51,6 +53,10 @@ class Outcome:
     aligned: bool | None = None
     #: SPF only: ``mailfrom``, or ``helo`` when the envelope sender is null (RFC 7208 section 2.4)
     identity: str | None = None
+
+
+#: ``Outcome(...)`` with every field given in order (the stamps, read for every message).
+_make_outcome: Callable[[str, str, str | None, str, Evidence, bool | None, str | None], Outcome] = fast_maker(Outcome)
 
 
 @fast_init
@@ -166,41 +172,22 @@ def _stamps(authentication: Any, path: Path, trusted: list[Any], from_domain: st
                 domain = None
             else:
                 continue
-            ev = Evidence(text=f"{method}={word} stamped by {who}", header="Authentication-Results", header_index=index)
+            ev = make_evidence(f"{method}={word} stamped by {who}", "Authentication-Results", index, None)
             aligned = None
             if method == "dkim" and domain and from_domain and from_org is not None:
                 aligned = may_be_org(domain, from_org) and _org(domain) == from_org
-            out.append(
-                Outcome(
-                    method=method,
-                    result=word,
-                    domain=domain,
-                    source=source,
-                    evidence=ev,
-                    aligned=aligned,
-                    identity=identity if method == "spf" else None,
-                )
-            )
+            out.append(_make_outcome(method, word, domain, source, ev, aligned, identity if method == "spf" else None))
     for spf in getattr(authentication, "received_spf", ()) or ():
         index = getattr(spf, "header_index", None)
         if not _at_border(path, index, getattr(spf, "receiver", None)):
             continue
         word = _str(getattr(spf, "result", None)) or ""
-        ev = Evidence(text=f"Received-SPF: {word}", header="Received-SPF", header_index=index)
+        ev = make_evidence(f"Received-SPF: {word}", "Received-SPF", index, None)
         domain = _domain_of(getattr(spf, "envelope_from", None))
         stated: str | None = _str(getattr(spf, "identity", None))
         if domain is None and getattr(spf, "helo", None):
             domain, stated = str(spf.helo), "helo"
-        out.append(
-            Outcome(
-                method="spf",
-                result=word,
-                domain=domain,
-                source="stamped in Received-SPF",
-                evidence=ev,
-                identity=stated,
-            )
-        )
+        out.append(_make_outcome("spf", word, domain, "stamped in Received-SPF", ev, None, stated))
     return out
 
 
@@ -275,17 +262,14 @@ def build_view(
         unverifiable_now = []
     trusted_authserv = next((o.source for o in stamped), None)
     set_aside = _set_aside(verification, path) if checked else ()
-    return AuthView(
-        spf=spf,
-        dkim=tuple(dkim),
-        dmarc=dmarc,
-        arc=arc,
-        stamped=tuple(stamped),
-        rechecked=checked,
-        trusted_authserv=trusted_authserv,
-        set_aside=set_aside,
-        unverifiable_now=tuple(unverifiable_now),
+    # every field in order: spf, dkim, dmarc, arc, stamped, rechecked, trusted_authserv, set_aside, unverifiable_now
+    return _make_view(
+        spf, tuple(dkim), dmarc, arc, tuple(stamped), checked, trusted_authserv, set_aside, tuple(unverifiable_now)
     )
+
+
+#: ``AuthView(...)`` with every field given in order (one per message).
+_make_view: Callable[..., AuthView] = fast_maker(AuthView)
 
 
 def recheck_outcomes(

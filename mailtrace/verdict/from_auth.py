@@ -25,11 +25,11 @@ stamp is the first-hand evidence. Where the two readings differ the difference i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import fast_init, fast_maker
 from mailtrace.trace.hosts import org_domain
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.verdict.evidence import AuthView, Outcome, recheck_outcomes
@@ -221,18 +221,24 @@ def from_authentication(
     evidence = [o.evidence for o in (view.dmarc, view.spf, *view.dkim) if o is not None][:6]
     if judgement is not None and judgement.compauth is not None:
         evidence.extend(e for e in judgement.evidence if e.text.startswith("compauth"))
-    return FromAuthentication(
-        domain=from_domain,
-        displayed=displayed,
-        status=status,
-        stamped=stamp_status,
-        rechecked=re_status,
-        source=source,
-        authenticated_as=passes,
-        disagreement=disagreement,
-        summary=_summary(status, from_domain, passes, view, judgement),
-        evidence=tuple(evidence),
+    # every field in order: domain, displayed, status, stamped, rechecked, source, authenticated_as, disagreement,
+    # summary, evidence
+    return _make_statement(
+        from_domain,
+        displayed,
+        status,
+        stamp_status,
+        re_status,
+        source,
+        passes,
+        disagreement,
+        _summary(status, from_domain, passes, view, judgement),
+        tuple(evidence),
     )
+
+
+#: ``FromAuthentication(...)`` with every field given in order (one per message).
+_make_statement: Callable[..., FromAuthentication] = fast_maker(FromAuthentication)
 
 
 def _summary(

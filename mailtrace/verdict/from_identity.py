@@ -34,11 +34,12 @@ for the cases RFC 7489 section 6.6.1 leaves to the receiver:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.model.addresses import Address, make_address
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import fast_init, fast_maker
 from mailtrace.model.headers import AddressField, Headers
 from mailtrace.parse.addresses import parse_addr_spec
 from mailtrace.parse.encoded_words import decode_encoded_words
@@ -242,7 +243,10 @@ def _decoded(text: str) -> str:
 
 
 def _duplicate_from(headers: Headers) -> bool:
-    return any(d.code == "header.duplicate" and " from fields" in d.message for d in headers.defects)
+    defects = headers.defects
+    if not defects:  # the usual message: no generator to start
+        return False
+    return any(d.code == "header.duplicate" and " from fields" in d.message for d in defects)
 
 
 #: The last ``(headers, identity)`` read: ``verify`` (the DMARC domain) and ``judge`` read the same message's
@@ -346,20 +350,25 @@ def _one_valid(field: AddressField, mailbox: Address, domain: str, duplicate: bo
     """:func:`_read` of a field that is one valid mailbox (``tests/verdict/test_verdict_speedpaths.py``)."""
     display_name = (mailbox.display_name or "")[:MAX_DISPLAYED] or None
     displayed = f"{display_name} <{mailbox.address}>" if display_name else mailbox.address
-    return FromIdentity(
-        address=mailbox.address,
-        mailbox=mailbox,
-        domain=domain,
-        displayed=displayed[:MAX_DISPLAYED],
-        display_name=display_name,
-        malformed=False,
-        ambiguous=duplicate,
-        domains=(domain,),
-        mailboxes=(mailbox,),
-        fragments=(),
-        reason="several From: fields (the topmost is read)" if duplicate else None,
-        header_index=field.index,
+    return _make_identity(
+        mailbox.address,
+        domain,
+        displayed[:MAX_DISPLAYED],
+        mailbox,
+        display_name,
+        False,
+        duplicate,
+        (domain,),
+        (mailbox,),
+        (),
+        "several From: fields (the topmost is read)" if duplicate else None,
+        field.index,
     )
+
+
+#: ``FromIdentity(...)`` with every field given in order (address, domain, displayed, mailbox, display_name,
+#: malformed, ambiguous, domains, mailboxes, fragments, reason, header_index): the usual ``From:``'s reading.
+_make_identity: Callable[..., FromIdentity] = fast_maker(FromIdentity)
 
 
 def from_findings(identity: FromIdentity) -> list[Finding]:

@@ -30,12 +30,12 @@ the recipient's border being that provider's hosts, with no SRS, list, ``Resent-
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.model.fields import Message
-from mailtrace.model.frozen import fast_init
+from mailtrace.model.frozen import fast_init, fast_maker
 from mailtrace.model.headers import Headers
 from mailtrace.trace.forwarding import ForwardingSignals, own_seals
 from mailtrace.trace.hosts import org_domain, same_org
@@ -102,6 +102,10 @@ class Mediation:
         }
 
 
+#: ``Mediation(...)`` with every field given in order (the usual message, not mediated).
+_make_mediation: Callable[..., Mediation] = fast_maker(Mediation)
+
+
 def mediation(
     *,
     path: Path,
@@ -133,8 +137,8 @@ def mediation(
             "(no SRS, list, Resent-* or Delivered-To evidence): a tenant of that provider relayed mail for its own "
             "domain, the author's own infrastructure, not a forwarder."
         )
-    if kind in (NONE, BOUNCE):
-        return Mediation(kind=kind, by=by, note=note, evidence=tuple(evidence))
+    if kind in (NONE, BOUNCE):  # every field in order: kind, by, explains, unexplained, before, note, evidence
+        return _make_mediation(kind, by, (), (), None, note, tuple(evidence))
     skip = seals if seals is not None else _recipient_seals(path)
     before = _before(path, authentication, view, from_domain, skip, kind == LIST)
     explainable = [c for c in failures if c in EXPLAINABLE]

@@ -31,6 +31,7 @@ from mailtrace.model.frozen import fast_init
 from mailtrace.trace.hosts import org_domain
 from mailtrace.trace.model import Evidence, Path
 from mailtrace.trace.providers import provider_of
+from mailtrace.verdict.catalogue import make_evidence
 from mailtrace.verdict.evidence import trusted_results
 
 #: Longest provider field value read (hostile-input bound).
@@ -246,7 +247,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def _ev(field: Any, text: str) -> Evidence:
-    return Evidence(text=text, header=getattr(field, "name", "Authentication-Results"), header_index=field.header_index)
+    return make_evidence(text, getattr(field, "name", "Authentication-Results"), field.header_index, None)
 
 
 def _topmost(message: Message, name: str, above: int | None) -> Any:
@@ -267,11 +268,11 @@ def _provider_fields(message: Message, above: int | None, final: str | None) -> 
     ms = -1 if final == "microsoft" else above
     f = _topmost(message, "X-MS-Exchange-Organization-SCL", ms)
     if f is not None and (m := _INT.search(f.value[:16])):
-        out["scl"] = (int(m.group(0)), Evidence(text=f"SCL {m.group(0)}", header=f.name, header_index=f.index))
+        out["scl"] = (int(m.group(0)), make_evidence(f"SCL {m.group(0)}", f.name, f.index, None))
     f = _topmost(message, "X-Forefront-Antispam-Report", ms)
     if f is not None:
         tags = {k.upper(): v.strip() for k, v in _KV.findall(f.value[:MAX_FIELD_CHARS])}
-        ev = Evidence(text=f.value[:160], header=f.name, header_index=f.index)
+        ev = make_evidence(f.value[:160], f.name, f.index, None)
         if tags.get("SFV"):
             out["sfv"] = (tags["SFV"].upper()[:8], ev)
         if tags.get("CAT"):
@@ -282,13 +283,13 @@ def _provider_fields(message: Message, above: int | None, final: str | None) -> 
     if f is not None:
         tags = {k.upper(): v.strip() for k, v in _KV.findall(f.value[:MAX_FIELD_CHARS])}
         if tags.get("BCL") and (m := _INT.search(tags["BCL"])):
-            out["bcl"] = (int(m.group(0)), Evidence(text=f"BCL {m.group(0)}", header=f.name, header_index=f.index))
+            out["bcl"] = (int(m.group(0)), make_evidence(f"BCL {m.group(0)}", f.name, f.index, None))
     f = _topmost(message, "X-Microsoft-Antispam-Mailbox-Delivery", ms)
     if f is not None:
         tags = {k.lower(): v.strip() for k, v in _KV.findall(f.value[:MAX_FIELD_CHARS])}
         dest = tags.get("dest", "").upper()[:1]
         if dest in _DEST:
-            out["delivered_to"] = (_DEST[dest], Evidence(text=f"dest:{dest}", header=f.name, header_index=f.index))
+            out["delivered_to"] = (_DEST[dest], make_evidence(f"dest:{dest}", f.name, f.index, None))
     for name, where in (
         ("X-Pm-Spam-Action", -1 if final == "proton" else above),
         ("X-Rspamd-Action", above),
@@ -298,7 +299,7 @@ def _provider_fields(message: Message, above: int | None, final: str | None) -> 
         if f is not None and "spam_action" not in out:
             word = f.value.strip()[:40].split(",", 1)[0].strip()
             if word:
-                out["spam_action"] = (f"{name}: {word}", Evidence(text=word, header=f.name, header_index=f.index))
+                out["spam_action"] = (f"{name}: {word}", make_evidence(word, f.name, f.index, None))
     return out
 
 

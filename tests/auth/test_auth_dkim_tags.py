@@ -7,8 +7,8 @@ from dkim.util import parse_tag_value
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailtrace.auth.dkim import _static, tag_list
-from mailtrace.auth.results import DkimResult
+from mailtrace.auth.dkim import _static, _unchecked, tag_list
+from mailtrace.auth.results import DkimCheck, DkimResult
 
 _TAG_BYTES = st.lists(
     st.sampled_from([b"a", b"b1", b"_", b" ", b"=", b";", b":", b"\t", b"\r\n", b"\x0b", b"\x0c", b"\x1c", b"h", b"d",
@@ -32,3 +32,24 @@ def test_tag_list_equals_dkimpy(data: bytes) -> None:
 def test_signed_header_names_equal_the_bytewise_reading(h: bytes) -> None:
     expected = tuple(n.decode("ascii", "replace").lower() for n in (x.strip() for x in h.split(b":")) if n)
     assert _static(0, {b"h": h}, DkimResult.NOT_CHECKED, "r").signed_headers == expected
+
+
+_TAG_VALUES = st.one_of(
+    st.binary(max_size=12), st.sampled_from([b"", b" 12 ", b"123", b"x.example", b"From:To", b"\xff"])
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.none()
+    | st.dictionaries(st.sampled_from([b"d", b"s", b"a", b"c", b"h", b"l", b"i", b"t", b"x", b"v"]), _TAG_VALUES),
+    st.integers(min_value=0, max_value=50),
+)
+def test_unchecked_signature_equals_the_static_reading(sig: dict[bytes, bytes] | None, index: int) -> None:
+    """``_unchecked`` (the no-resolver check, built by a maker) equals ``_static`` field for field."""
+    made = _unchecked(index, sig)
+    assert made == _static(index, sig, DkimResult.NOT_CHECKED, "no resolver: DKIM not re-checked")
+    assert (
+        type(made) is DkimCheck
+        and made.to_dict() == _static(index, sig, DkimResult.NOT_CHECKED, made.reason or "").to_dict()
+    )
