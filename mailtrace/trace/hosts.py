@@ -112,6 +112,18 @@ def _address(text: str | None) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Ad
             return None
         if _DOTTED_QUAD.fullmatch(bare):  # what IPv4Address accepts, already in its canonical form
             return ipaddress.IPv4Address(socket.inet_aton(bare)), bare
+    elif _PTON_AGREES:
+        # the C library reads an IPv6 text without ``ipaddress`` first failing it as IPv4 (an exception
+        # formatted) and then reading it hextet by hextet in Python; a text it refuses is asked of
+        # ``ipaddress`` below, so only its acceptances must be ``ipaddress``'s (``tests/trace/test_trace_hosts.py``)
+        try:
+            packed = socket.inet_pton(socket.AF_INET6, bare)
+        except (OSError, ValueError):
+            packed = None
+        if packed is not None:
+            addr6 = ipaddress.IPv6Address(packed)
+            mapped = addr6.ipv4_mapped
+            return (addr6, _v6_text(addr6)) if mapped is None else (mapped, str(mapped))
     try:
         addr = ipaddress.ip_address(bare)
     except ValueError:
@@ -154,6 +166,31 @@ def _ntop_agrees() -> bool:
 
 
 _NTOP_AGREES = _ntop_agrees()
+
+
+def _pton_agrees() -> bool:
+    """Does this platform's ``inet_pton`` read IPv6 texts as ``ipaddress`` reads them, refusing what it refuses?"""
+    accepted = ("::", "::1", "1::", "2001:DB8::abcd", "1:2:3:4:5:6:7:8", "::ffff:1.2.3.4", "1::1.2.3.4", "1:2::3")
+    refused = (
+        "1:2:3:4:5:6:7:8:9", "1::2::3", ":1::", "1::2:", "12345::", "::1.2.3.04", "::1.2.3", "1:2:3:4:5:6:7:8::",
+        "::256.1.1.1", "1.2.3.4::", "g::1", ":", ":::", "1:2:3:4:5:6:7:1.2.3.4",
+    )  # fmt: skip
+    try:
+        for text in accepted:
+            if ipaddress.IPv6Address(socket.inet_pton(socket.AF_INET6, text)) != ipaddress.IPv6Address(text):
+                return False
+        for text in refused:
+            try:
+                socket.inet_pton(socket.AF_INET6, text)
+            except (OSError, ValueError):
+                continue
+            return False
+    except (OSError, ValueError, AttributeError):  # no inet_pton, or no IPv6 in it
+        return False
+    return True
+
+
+_PTON_AGREES = _pton_agrees()
 
 
 _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"

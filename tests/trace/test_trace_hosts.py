@@ -173,3 +173,36 @@ def test_org_domain_asks_the_list_when_its_rules_are_not_readable(monkeypatch: p
     monkeypatch.setattr(hosts, "_RULES", hosts._Rules(object()))  # type: ignore[arg-type]
     assert hosts._RULES is not None and hosts._RULES.rules is None
     assert [org_domain.__wrapped__(n) for n in names] == expected
+
+
+_HEXTET = st.one_of(st.from_regex(r"[0-9a-fA-F]{1,5}", fullmatch=True), st.just("0"), st.just(""))
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.one_of(
+        st.ip_addresses(v=6).map(str),
+        st.ip_addresses(v=6).map(lambda a: a.exploded.upper()),
+        st.ip_addresses(v=4).map(lambda a: f"::ffff:{a}"),
+        st.tuples(st.lists(_HEXTET, min_size=1, max_size=9), st.one_of(st.just(""), st.ip_addresses(v=4).map(str))).map(
+            lambda t: ":".join([*t[0], t[1]] if t[1] else t[0])
+        ),
+        st.text(alphabet="0123456789abcdefABCDEF:.g", min_size=1, max_size=24).filter(lambda t: ":" in t),
+    )
+)
+def test_ipv6_texts_read_as_ipaddress_reads_them(text: str) -> None:
+    """inet_pton's reading of an IPv6 text (hosts._address) is ipaddress's, refusals included."""
+    assume(hosts.clean_host(text) == text.lower() and "%" not in text)
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        assert hosts._address(text) is None
+    else:
+        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+            addr = addr.ipv4_mapped
+        assert hosts._address(text) == (addr, str(addr))
+        assert type(hosts._address(text)[0]) is type(addr)  # type: ignore[index]
+
+
+def test_ipv6_reading_agrees_with_ipaddress_on_this_platform() -> None:
+    assert hosts._PTON_AGREES  # else the fast reading is off and ipaddress reads every IPv6 text
