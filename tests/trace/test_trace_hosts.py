@@ -115,6 +115,24 @@ def test_ipv4_first_octet_shortcut_equals_the_range_walk(value: int) -> None:
     assert facts.public == (not internal and not hosts._within(value, hosts._NOT_PUBLIC[0]))
 
 
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(
+        st.integers(min_value=0, max_value=2**128 - 1),
+        st.integers(min_value=0x20 << 120, max_value=(0x40 << 120) - 1),  # 2000::/3, the shortcut's range
+        st.integers(min_value=0, max_value=0xFF).map(lambda b: b << 120),  # each first octet's lowest address
+        st.integers(min_value=1, max_value=0x100).map(lambda b: (b << 120) - 1),  # and its highest
+    )
+)
+def test_ipv6_first_octet_shortcut_equals_the_range_walk(value: int) -> None:
+    """IPFacts skips the range walk for an IPv6 first octet no range starts with: the classes are the walk's."""
+    facts = IPFacts(ipaddress.IPv6Address(value))
+    internal = hosts._within(value, hosts._INTERNAL[1])
+    assert facts.loopback == hosts._within(value, hosts._LOOPBACK[1])
+    assert facts.internal == internal
+    assert facts.public == (not internal and not hosts._within(value, hosts._NOT_PUBLIC[1]))
+
+
 def _rule_labels() -> list[str]:
     labels: set[str] = set()
     for rule in sorted(hosts._psl()._publicsuffix)[::7]:
@@ -206,3 +224,14 @@ def test_ipv6_texts_read_as_ipaddress_reads_them(text: str) -> None:
 
 def test_ipv6_reading_agrees_with_ipaddress_on_this_platform() -> None:
     assert hosts._PTON_AGREES  # else the fast reading is off and ipaddress reads every IPv6 text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.none(), st.text(max_size=20), st.text(alphabet=" []()<>.:IPv6abcAB1", max_size=12)))
+def test_cached_clean_host_answers_as_the_function(name: str | None) -> None:
+    """clean_host is cached: the first and the later answers are the function's own."""
+    expected = hosts.clean_host.__wrapped__(name)
+    assert hosts.clean_host(name) == expected
+    assert hosts.clean_host(name) == expected
+    long = (name or "x") + " " * 400  # over the cache's bound: computed every time
+    assert hosts.clean_host(long) == hosts.clean_host.__wrapped__(long)

@@ -13,6 +13,8 @@ from mailtrace.parse.headers import extract_headers
 from mailtrace.parse.message import parse_message
 from mailtrace.policy import DEFAULT_POLICY
 from mailtrace.trace import reconstruct_path
+from mailtrace.trace.border import _judge, _network, _submissions, client_inside
+from mailtrace.trace.order import order_hops
 from mailtrace.trace.recipient import find_recipient
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -27,6 +29,16 @@ def _check(path: Path) -> None:
     # the recipient: reconstruct_path asks find_recipient again with the borders only when the early answer
     # (no borders) is a ``for`` clause
     assert result.recipient == find_recipient(headers, message, received, result.borders)
+    # find_borders' inside(hop, i) keeps each hop's answer: asked again, it is client_inside's
+    hops = order_hops(received, headers)
+    net = sorted((h for h in hops if _network(h)), key=lambda h: h.received_index or 0)
+    submissions = _submissions(net, DEFAULT_POLICY)
+    inside = _judge(net, hops, received, submissions)
+    by_index = {h.received_index: h for h in hops if h.received_index is not None and not h.synthetic}
+    for _ in range(2):
+        for i, h in enumerate(net):
+            below = net[i + 1] if i + 1 < len(net) else by_index.get((h.received_index or 0) + 1)
+            assert inside(h, i) == client_inside(h, below, received, submissions)
 
 
 @pytest.mark.parametrize("path", MESSAGES, ids=lambda p: p.name)
