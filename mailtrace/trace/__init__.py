@@ -66,10 +66,6 @@ __all__ = [
 ]
 
 
-#: :attr:`Recipient.source` of the delivery fields, which :func:`find_recipient` reads before any border
-_DELIVERY_SOURCES = frozenset({"delivered_to", "x_original_to", "envelope_to"})
-
-
 def reconstruct_path(
     received: tuple[Received, ...],
     headers: Headers,
@@ -133,8 +129,9 @@ def reconstruct_path(
             actors = (resender_as_author(actors[0], lowest), *actors[1:])
     _with_roles(hops, actors)
     internal = not borders and any(h.kind not in NON_NETWORK and not h.synthetic for h in hops)
-    # a delivery field decides before the borders are asked: the early answer is the final one
-    recipient = early if early.source in _DELIVERY_SOURCES else find_recipient(headers, message, received, borders)
+    # the borders only choose among the lines' ``for`` clauses: when the early answer is no ``for`` clause (a
+    # delivery field decides first; else no line has one) or no border was found, it is the final one
+    recipient = early if early.source != "for" or not borders else find_recipient(headers, message, received, borders)
     if borders:
         tenant = recipient_tenant(borders[-1], hops, message, recipient.domain)
         if tenant is not None:

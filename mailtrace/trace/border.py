@@ -118,13 +118,21 @@ def _judge(
     """``inside(hop, i)``: :func:`client_inside` for ``net[i]``, with the hop below it and the submissions.
 
     The hop below is the next network hop; for the lowest one, the line just below it whatever its kind (a
-    provider's own MAPI or local line written by a host of the same organisation).
+    provider's own MAPI or local line written by a host of the same organisation). Each hop's answer is kept:
+    the topmost crossing, the border's note, a stamp's writer and the earlier crossings ask the same hops.
     """
     by_index = {h.received_index: h for h in hops if h.received_index is not None and not h.synthetic}
+    known: dict[int, str | None] = {}  # net index -> the answer for net[index]
 
     def inside(h: HopView, i: int) -> str | None:
+        mine = 0 <= i < len(net) and net[i] is h
+        if mine and i in known:
+            return known[i]
         below = net[i + 1] if i + 1 < len(net) else by_index.get((h.received_index or 0) + 1)
-        return client_inside(h, below, received, submissions)
+        found = client_inside(h, below, received, submissions)
+        if mine:
+            known[i] = found
+        return found
 
     return inside
 

@@ -84,8 +84,13 @@ def _public_labels(labels: list[str]) -> int | None:
     return 0
 
 
+@bounded_cache(maxsize=4096, max_len=_CACHED_CHARS)
 def clean_host(name: str | None) -> str | None:
-    """Lower-case, without brackets, a trailing dot or an IPv6 tag; ``None`` when empty or absurdly long."""
+    """Lower-case, without brackets, a trailing dot or an IPv6 tag; ``None`` when empty or absurdly long.
+
+    Cached (4,096 texts up to 300 characters): a path cleans each of its host names about six times (the
+    hop's facts, the organisational domain, the address, the stamps' writers), five C string calls each.
+    """
     if not name:
         return None
     text = name.strip().strip("[]()<>").rstrip(".").lower()
@@ -112,6 +117,18 @@ def _address(text: str | None) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Ad
             return None
         if _DOTTED_QUAD.fullmatch(bare):  # what IPv4Address accepts, already in its canonical form
             return ipaddress.IPv4Address(socket.inet_aton(bare)), bare
+    elif _PTON_AGREES:
+        # the C library reads an IPv6 text without ``ipaddress`` first failing it as IPv4 (an exception
+        # formatted) and then reading it hextet by hextet in Python; a text it refuses is asked of
+        # ``ipaddress`` below, so only its acceptances must be ``ipaddress``'s (``tests/trace/test_trace_hosts.py``)
+        try:
+            packed = socket.inet_pton(socket.AF_INET6, bare)
+        except (OSError, ValueError):
+            packed = None
+        if packed is not None:
+            addr6 = ipaddress.IPv6Address(packed)
+            mapped = addr6.ipv4_mapped
+            return (addr6, _v6_text(addr6)) if mapped is None else (mapped, str(mapped))
     try:
         addr = ipaddress.ip_address(bare)
     except ValueError:
@@ -156,6 +173,31 @@ def _ntop_agrees() -> bool:
 _NTOP_AGREES = _ntop_agrees()
 
 
+def _pton_agrees() -> bool:
+    """Does this platform's ``inet_pton`` read IPv6 texts as ``ipaddress`` reads them, refusing what it refuses?"""
+    accepted = ("::", "::1", "1::", "2001:DB8::abcd", "1:2:3:4:5:6:7:8", "::ffff:1.2.3.4", "1::1.2.3.4", "1:2::3")
+    refused = (
+        "1:2:3:4:5:6:7:8:9", "1::2::3", ":1::", "1::2:", "12345::", "::1.2.3.04", "::1.2.3", "1:2:3:4:5:6:7:8::",
+        "::256.1.1.1", "1.2.3.4::", "g::1", ":", ":::", "1:2:3:4:5:6:7:1.2.3.4",
+    )  # fmt: skip
+    try:
+        for text in accepted:
+            if ipaddress.IPv6Address(socket.inet_pton(socket.AF_INET6, text)) != ipaddress.IPv6Address(text):
+                return False
+        for text in refused:
+            try:
+                socket.inet_pton(socket.AF_INET6, text)
+            except (OSError, ValueError):
+                continue
+            return False
+    except (OSError, ValueError, AttributeError):  # no inet_pton, or no IPv6 in it
+        return False
+    return True
+
+
+_PTON_AGREES = _pton_agrees()
+
+
 _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 #: Four decimal octets up to 255 without a leading zero: exactly the texts ``ipaddress.IPv4Address`` accepts.
 _DOTTED_QUAD = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
@@ -177,8 +219,8 @@ class IPFacts:
         self.text = str(addr) if text is None else text
         v6 = addr.version == 6
         value = int(addr)
-        if not v6 and (value >> 24) not in _V4_SPECIAL_FIRST:
-            # a first octet no range below starts with (most public addresses): nothing to walk
+        if (value >> 120 not in _V6_SPECIAL_FIRST) if v6 else (value >> 24 not in _V4_SPECIAL_FIRST):
+            # a first octet no range below starts with (most public addresses, IPv6 2000::/3): nothing to walk
             self.loopback = self.internal = False
             self.public = True
             return
@@ -298,6 +340,13 @@ _V4_SPECIAL_FIRST = frozenset(
     for octet in range(256)
     for network, mask in (*_LOOPBACK[0], *_INTERNAL[0], *_NOT_PUBLIC[0])
     if (octet << 24) & mask & 0xFF000000 == network & 0xFF000000
+)
+#: The same for the first octet of an IPv6 address: every octet but those of 2000::/3, the global unicast range.
+_V6_SPECIAL_FIRST = frozenset(
+    octet
+    for octet in range(256)
+    for network, mask in (*_LOOPBACK[1], *_INTERNAL[1], *_NOT_PUBLIC[1])
+    if (octet << 120) & mask & (0xFF << 120) == network & (0xFF << 120)
 )
 _RESERVED_TLDS = frozenset({"example", "test", "invalid"})
 

@@ -14,8 +14,10 @@ large positive number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from mailtrace.model.frozen import fast_maker
 from mailtrace.model.headers import Headers
 from mailtrace.model.received import Received
 from mailtrace.trace.facts import HopFacts, client_name, hop_kind, read_line
@@ -26,6 +28,11 @@ __all__ = ["SKEW_TOLERANCE", "delay", "from_name", "hop_kind", "link", "order_ho
 
 #: Seconds a hop may read earlier than the hop before it before it is reported as time going backwards.
 SKEW_TOLERANCE = 60.0
+
+#: ``HopView`` from every field given positionally, in field order: plain slot stores, where the keyword
+#: constructor of a frozen dataclass calls ``object.__setattr__`` per field (``tests/trace/test_trace_order.py``
+#: compares the views with the keyword-built ones)
+_make_view: Callable[..., HopView] = fast_maker(HopView)
 
 
 def from_name(r: Received) -> str | None:
@@ -116,31 +123,14 @@ def order_hops(received: tuple[Received, ...], headers: Headers) -> tuple[HopVie
         status, note = (LinkStatus.FIRST, "earliest hop") if prev is None else link(b, prev)
         stamp = r.timestamp
         seconds, dstatus = delay(stamp, last_time)
+        # HopView(position=..., ..., facts=b): every field positionally, in field order (_make_view)
         out.append(
-            HopView(
-                position=len(out),
-                received_index=r.index,
-                header_index=r.header_index,
-                kind=b.kind,
-                synthetic=False,
-                source="Received",
-                from_host=b.from_host,
-                from_ip=b.from_ip,
-                helo=r.from_.helo,
-                by_host=b.by_host,
-                by_ip=b.by_ip,
-                with_=r.with_,
-                authenticated=bool(r.authenticated),
-                timestamp=stamp,
-                organisation=b.organisation,
-                from_organisation=b.from_organisation,
-                link=status,
-                link_note=note,
-                delay_seconds=seconds,
-                delay_status=dstatus,
-                facts=b,
+            _make_view(
+                len(out), r.index, r.header_index, b.kind, False, "Received", b.from_host, b.from_ip, r.from_.helo,
+                b.by_host, b.by_ip, r.with_, bool(r.authenticated), stamp, b.organisation, b.from_organisation,
+                status, note, seconds, dstatus, 0, False, False, False, (), b,
             )
-        )
+        )  # fmt: skip
         if stamp is not None:
             last_time = stamp
     return tuple(out)

@@ -115,6 +115,24 @@ def test_ipv4_first_octet_shortcut_equals_the_range_walk(value: int) -> None:
     assert facts.public == (not internal and not hosts._within(value, hosts._NOT_PUBLIC[0]))
 
 
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(
+        st.integers(min_value=0, max_value=2**128 - 1),
+        st.integers(min_value=0x20 << 120, max_value=(0x40 << 120) - 1),  # 2000::/3, the shortcut's range
+        st.integers(min_value=0, max_value=0xFF).map(lambda b: b << 120),  # each first octet's lowest address
+        st.integers(min_value=1, max_value=0x100).map(lambda b: (b << 120) - 1),  # and its highest
+    )
+)
+def test_ipv6_first_octet_shortcut_equals_the_range_walk(value: int) -> None:
+    """IPFacts skips the range walk for an IPv6 first octet no range starts with: the classes are the walk's."""
+    facts = IPFacts(ipaddress.IPv6Address(value))
+    internal = hosts._within(value, hosts._INTERNAL[1])
+    assert facts.loopback == hosts._within(value, hosts._LOOPBACK[1])
+    assert facts.internal == internal
+    assert facts.public == (not internal and not hosts._within(value, hosts._NOT_PUBLIC[1]))
+
+
 def _rule_labels() -> list[str]:
     labels: set[str] = set()
     for rule in sorted(hosts._psl()._publicsuffix)[::7]:
@@ -173,3 +191,47 @@ def test_org_domain_asks_the_list_when_its_rules_are_not_readable(monkeypatch: p
     monkeypatch.setattr(hosts, "_RULES", hosts._Rules(object()))  # type: ignore[arg-type]
     assert hosts._RULES is not None and hosts._RULES.rules is None
     assert [org_domain.__wrapped__(n) for n in names] == expected
+
+
+_HEXTET = st.one_of(st.from_regex(r"[0-9a-fA-F]{1,5}", fullmatch=True), st.just("0"), st.just(""))
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.one_of(
+        st.ip_addresses(v=6).map(str),
+        st.ip_addresses(v=6).map(lambda a: a.exploded.upper()),
+        st.ip_addresses(v=4).map(lambda a: f"::ffff:{a}"),
+        st.tuples(st.lists(_HEXTET, min_size=1, max_size=9), st.one_of(st.just(""), st.ip_addresses(v=4).map(str))).map(
+            lambda t: ":".join([*t[0], t[1]] if t[1] else t[0])
+        ),
+        st.text(alphabet="0123456789abcdefABCDEF:.g", min_size=1, max_size=24).filter(lambda t: ":" in t),
+    )
+)
+def test_ipv6_texts_read_as_ipaddress_reads_them(text: str) -> None:
+    """inet_pton's reading of an IPv6 text (hosts._address) is ipaddress's, refusals included."""
+    assume(hosts.clean_host(text) == text.lower() and "%" not in text)
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        assert hosts._address(text) is None
+    else:
+        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+            addr = addr.ipv4_mapped
+        assert hosts._address(text) == (addr, str(addr))
+        assert type(hosts._address(text)[0]) is type(addr)  # type: ignore[index]
+
+
+def test_ipv6_reading_agrees_with_ipaddress_on_this_platform() -> None:
+    assert hosts._PTON_AGREES  # else the fast reading is off and ipaddress reads every IPv6 text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.none(), st.text(max_size=20), st.text(alphabet=" []()<>.:IPv6abcAB1", max_size=12)))
+def test_cached_clean_host_answers_as_the_function(name: str | None) -> None:
+    """clean_host is cached: the first and the later answers are the function's own."""
+    expected = hosts.clean_host.__wrapped__(name)
+    assert hosts.clean_host(name) == expected
+    assert hosts.clean_host(name) == expected
+    long = (name or "x") + " " * 400  # over the cache's bound: computed every time
+    assert hosts.clean_host(long) == hosts.clean_host.__wrapped__(long)

@@ -142,3 +142,59 @@ def test_x_originating_ip_gives_a_synthetic_first_hop_unless_a_line_shows_the_ad
     assert hops[1].position == 1
     shown = (hop(0, helo="x", ip="203.0.113.50", by="mx.recipient.example"),)
     assert not any(h.synthetic for h in order_hops(shown, headers))
+
+
+def test_views_built_positionally_equal_the_keyword_built_ones() -> None:
+    """order_hops builds each view with every field positional (order._make_view): field for field, facts
+    included, the view the keyword constructor made before."""
+    import dataclasses
+    from pathlib import Path
+
+    from mailtrace.analyze import _parse_trace
+    from mailtrace.parse.headers import extract_headers
+    from mailtrace.parse.message import parse_message
+    from mailtrace.policy import DEFAULT_POLICY
+    from mailtrace.trace.model import HopView
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    paths = sorted((fixtures / "scenarios").glob("*.eml")) + sorted((fixtures / "examples").glob("*.eml"))
+    views = 0
+    for path in paths:
+        message = parse_message(path.read_bytes(), DEFAULT_POLICY.limits)
+        received, _ = _parse_trace(message.get_all("Received"), DEFAULT_POLICY)
+        by_index = {r.index: r for r in received}
+        for h in order_hops(received, extract_headers(message)):
+            if h.synthetic:
+                continue
+            r, b = by_index[h.received_index], h.facts
+            assert b is not None
+            expected = HopView(  # the constructor call order_hops made before
+                position=h.position,
+                received_index=r.index,
+                header_index=r.header_index,
+                kind=b.kind,
+                synthetic=False,
+                source="Received",
+                from_host=b.from_host,
+                from_ip=b.from_ip,
+                helo=r.from_.helo,
+                by_host=b.by_host,
+                by_ip=b.by_ip,
+                with_=r.with_,
+                authenticated=bool(r.authenticated),
+                timestamp=r.timestamp,
+                organisation=b.organisation,
+                from_organisation=b.from_organisation,
+                link=h.link,
+                link_note=h.link_note,
+                delay_seconds=h.delay_seconds,
+                delay_status=h.delay_status,
+                facts=b,
+            )
+            assert type(h) is HopView
+            for f in dataclasses.fields(HopView):
+                assert getattr(h, f.name) is getattr(expected, f.name) or getattr(h, f.name) == getattr(
+                    expected, f.name
+                ), f.name
+            views += 1
+    assert views > 50
