@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         total = data["messages"]
         print(f"spamassassin {side}: {total} messages")
         print("  verdicts: " + ", ".join(f"{k} {v} ({_pct(v, total)})" for k, v in sorted(data["verdicts"].items())))
-        top = sorted(data["findings"].items(), key=lambda kv: -kv[1])
+        top = sorted(data["findings"].items(), key=lambda kv: (-kv[1], kv[0]))  # ties by code: the same order every run
         print("  findings: " + ", ".join(f"{k} {_pct(v, total)}" for k, v in top))
     return 0
 
