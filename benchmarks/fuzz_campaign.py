@@ -7,9 +7,11 @@ limit (``resource.setrlimit(RLIMIT_AS)``); a task whose CPU time passes the time
 counted as a timeout, and so is one still running after 6 times the timeout of wall time
 (its worker is killed and replaced). Times are CPU seconds of the worker (the machine may
 be shared: wall time would measure the neighbours), wall seconds are kept beside them.
-Reported: exceptions (type and innermost mailtrace location), ``mailtrace.internal_error``
-defects, raw control characters in the outputs, timeouts, the slowest inputs, and the
-peak resident memory of the workers (with the inputs that raised it most).
+Reported: exceptions (type and innermost mailtrace location), inputs the loader refuses as
+documented (counted apart: ``analyze()`` takes one message, and a mutation can make an mbox of two
+or an Outlook file unreadable), ``mailtrace.internal_error`` defects, raw control characters in
+the outputs, timeouts, the slowest inputs, and the peak resident memory of the workers (with the
+inputs that raised it most).
 
 Replay one input: ``python benchmarks/fuzz_campaign.py --replay FILE:SEED``.
 
@@ -39,6 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import mailtrace  # noqa: E402
+from mailtrace.errors import MailtraceError  # noqa: E402
 from mailtrace.render.text import render_text  # noqa: E402
 from mailtrace.testing.hostile import mutate  # noqa: E402
 
@@ -74,7 +77,12 @@ def run_one(path: str, seed: int) -> dict[str, Any]:
     except BaseException as exc:  # the campaign records every escape, MemoryError included
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/mailtrace/" in f.filename]
         where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
-        result["exception"] = f"{type(exc).__name__} at {where}"
+        if isinstance(exc, MailtraceError) and frames and "/mailtrace/load/" in frames[-1].filename:
+            # The loader's documented refusal of an input analyze() cannot take as one message (a
+            # mutation that made an mbox of two, an Outlook file no longer readable): not an escape.
+            result["refused"] = f"{type(exc).__name__}: {exc}"[:200]
+        else:
+            result["exception"] = f"{type(exc).__name__} at {where}"
     result["wall_seconds"] = time.perf_counter() - start
     result["seconds"] = time.process_time() - cpu_start
     result["rss_growth_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
@@ -152,6 +160,7 @@ def campaign(tasks: list[tuple[str, int]], workers: int, timeout: float, memory_
 
 def summarise(results: list[dict[str, Any]], timeout: float, wall: float) -> dict[str, Any]:
     exceptions = [r for r in results if "exception" in r]
+    refused = [r for r in results if "refused" in r]
     internal = [r for r in results if "internal_error" in r]
     controls = [r for r in results if "raw_controls" in r]
     timeouts = [r for r in results if r.get("seconds", 0.0) > timeout]
@@ -177,6 +186,7 @@ def summarise(results: list[dict[str, Any]], timeout: float, wall: float) -> dic
             "wall_seconds",
             "rss_growth_kb",
             "exception",
+            "refused",
             "internal_error",
         )
         return {k: r[k] for k in keep if k in r}
@@ -185,6 +195,8 @@ def summarise(results: list[dict[str, Any]], timeout: float, wall: float) -> dic
         "analyses": len(results),
         "wall_seconds": round(wall, 1),
         "exceptions": len(exceptions),
+        "refused_inputs": len(refused),
+        "refused_examples": [brief(r) for r in refused][:20],
         "internal_errors": len(internal),
         "raw_control_outputs": len(controls),
         "timeouts": len(timeouts),
@@ -224,7 +236,15 @@ def main() -> int:
     summary = summarise(results, args.timeout, time.monotonic() - start)
     if args.out:
         args.out.write_text(json.dumps(summary, indent=2))
-    for key in ("analyses", "wall_seconds", "exceptions", "internal_errors", "raw_control_outputs", "timeouts"):
+    for key in (
+        "analyses",
+        "wall_seconds",
+        "exceptions",
+        "refused_inputs",
+        "internal_errors",
+        "raw_control_outputs",
+        "timeouts",
+    ):
         print(f"{key:22} {summary[key]}")
     print(f"{'peak worker RSS':22} {summary['peak_worker_rss_mb']} MB")
     for kind, count in sorted(summary["kinds"].items(), key=lambda kv: -kv[1]):
