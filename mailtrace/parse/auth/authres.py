@@ -39,12 +39,13 @@ case-insensitive keywords); values are kept as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
-from mailtrace.model.frozen import blank_twin, fast_init
+from mailtrace.model.frozen import fast_init, fast_maker
 from mailtrace.parse.auth._scan import cap_defects, read_comment, read_quoted, read_until, skip_cfws
 
 #: ``;``-separated pieces (resinfo, empty or not) read per header; the rest are ignored (``authres.too_many_results``).
@@ -405,21 +406,15 @@ class _Properties:
             defects.append(Defect("authres.syntax", f"{method}: more than {MAX_PROPERTIES} properties"))
 
     def result(self, method: str, method_version: str | None, result: str, comments: tuple[str, ...]) -> AuthResult:
-        # ``AuthResult(...)``, built as :func:`mailtrace.model.addresses.make_address` builds an address:
-        # plain stores into a layout-identical blank, then ``__class__`` (the frozen ``__init__`` calls a
-        # slot descriptor per field, at about 800 instructions each; there is one result per resinfo).
-        obj: Any = _BlankAuthResult()
-        obj.method = method
-        obj.method_version = method_version
-        obj.result = result
-        obj.reason = self.reason
-        obj.properties = tuple(self.items)
-        obj.comments = comments
-        obj.__class__ = AuthResult
-        return obj  # type: ignore[no-any-return]
+        # ``AuthResult(...)`` by its positional maker (the frozen ``__init__`` calls a slot descriptor per
+        # field, at about 800 instructions each; there is one result per resinfo)
+        return _make_auth_result(method, method_version, result, self.reason, tuple(self.items), comments)
 
 
-_BlankAuthResult = blank_twin(AuthResult)
+#: ``AuthResult(...)`` with every field given positionally (:func:`mailtrace.model.frozen.fast_maker`).
+_make_auth_result: Callable[
+    [str, str | None, str, str | None, tuple[tuple[str, str, str], ...], tuple[str, ...]], AuthResult
+] = fast_maker(AuthResult)
 
 
 #: The whole-payload fast path (:func:`_parse_plain_payload`) reads payloads made only of the pieces
@@ -592,30 +587,11 @@ def read_payload(text: str) -> PayloadParts:
     return authserv_id, version, tuple(results), cap_defects(reader.defects, "authres")
 
 
-_BlankAuthenticationResults = blank_twin(AuthenticationResults)
-
-
-def make_authentication_results(
-    header_index: int,
-    name: str,
-    authserv_id: str | None,
-    version: int | None,
-    results: tuple[AuthResult, ...],
-    instance: int | None,
-    defects: tuple[Defect, ...],
-) -> AuthenticationResults:
-    """``AuthenticationResults(...)`` with every field given in order, filled through a layout-identical
-    blank class and then given its ``__class__`` (as :func:`mailtrace.model.addresses.make_address`)."""
-    obj: Any = _BlankAuthenticationResults()
-    obj.header_index = header_index
-    obj.name = name
-    obj.authserv_id = authserv_id
-    obj.version = version
-    obj.results = results
-    obj.instance = instance
-    obj.defects = defects
-    obj.__class__ = AuthenticationResults
-    return obj  # type: ignore[no-any-return]
+#: ``AuthenticationResults(...)`` with every field given positionally, in field order (header_index,
+#: name, authserv_id, version, results, instance, defects), by :func:`mailtrace.model.frozen.fast_maker`.
+make_authentication_results: Callable[
+    [int, str, str | None, int | None, tuple[AuthResult, ...], int | None, tuple[Defect, ...]], AuthenticationResults
+] = fast_maker(AuthenticationResults)
 
 
 def parse_authentication_results(field: HeaderField) -> AuthenticationResults:

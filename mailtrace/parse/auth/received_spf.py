@@ -20,12 +20,13 @@ The first comment is kept in ``comment``; every pair is kept in ``pairs``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from mailtrace.defects import Defect, defects_to_list
 from mailtrace.model.fields import HeaderField
-from mailtrace.model.frozen import blank_twin, fast_init
+from mailtrace.model.frozen import fast_init, fast_maker
 from mailtrace.parse.auth._scan import cap_defects, read_quoted, read_until, skip_cfws
 
 KNOWN_RESULTS = frozenset({"pass", "fail", "softfail", "policy", "neutral", "none", "temperror", "permerror"})
@@ -191,23 +192,22 @@ def _build(
     first: dict[str, str] = {}
     for key, value in pairs:
         first.setdefault(key, value)
-    # ``ReceivedSPF(...)`` filled through a layout-identical blank, then given its ``__class__`` (as
-    # :func:`mailtrace.model.addresses.make_address`; the frozen ``__init__`` calls a slot descriptor per field).
-    obj: Any = _BlankReceivedSPF()
-    obj.header_index = field.index
-    obj.result = result
-    obj.comment = comment
-    obj.client_ip = first.get("client-ip")
-    obj.envelope_from = first.get("envelope-from")
-    obj.helo = first.get("helo")
-    obj.receiver = first.get("receiver")
-    obj.identity = first.get("identity")
-    obj.mechanism = first.get("mechanism")
-    obj.problem = first.get("problem")
-    obj.pairs = tuple(pairs)
-    obj.defects = cap_defects(defects, "received_spf")
-    obj.__class__ = ReceivedSPF
-    return obj  # type: ignore[no-any-return]
+    # ``ReceivedSPF(...)`` by its positional maker (the frozen ``__init__`` calls a slot descriptor per field)
+    return _make_received_spf(
+        field.index,
+        result,
+        comment,
+        first.get("client-ip"),
+        first.get("envelope-from"),
+        first.get("helo"),
+        first.get("receiver"),
+        first.get("identity"),
+        first.get("mechanism"),
+        first.get("problem"),
+        tuple(pairs),
+        cap_defects(defects, "received_spf"),
+    )
 
 
-_BlankReceivedSPF = blank_twin(ReceivedSPF)
+#: ``ReceivedSPF(...)`` with every field given positionally, in field order (:func:`mailtrace.model.frozen.fast_maker`).
+_make_received_spf: Callable[..., ReceivedSPF] = fast_maker(ReceivedSPF)
