@@ -70,6 +70,12 @@ class HeaderField:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("HeaderField is immutable")
 
+    def __reduce__(self) -> tuple[Callable[..., HeaderField], tuple[int, str, bytes, int, int, bool]]:
+        # Pickle (a report sent between processes) by the constructor's arguments: ``__new__`` takes
+        # keywords only, which the default protocol cannot give; the decode cache is rebuilt when read.
+        body = self._body if isinstance(self, _TunedHeaderField) else len(self.name) + 1
+        return _restore_field, (self.index, self.name, self.raw, body, self.max_bytes, self.space_before_colon)
+
     def __repr__(self) -> str:
         return f"HeaderField(index={self.index}, name={self.name!r}, value={self.value!r})"
 
@@ -141,6 +147,11 @@ class _TunedHeaderField(HeaderField):
         # The plain field's fast path, with this field's settings.
         body = self.raw[self._body :]
         return _unfold(self, body if len(body) <= self.max_bytes and not self.space_before_colon else None)
+
+
+def _restore_field(index: int, name: str, raw: bytes, body: int, max_bytes: int, space: bool) -> HeaderField:
+    """A pickled :class:`HeaderField` back (see ``HeaderField.__reduce__``)."""
+    return HeaderField(index=index, name=name, raw=raw, body_offset=body, max_bytes=max_bytes, space_before_colon=space)
 
 
 def _unfold(field: HeaderField, body: bytes | None) -> tuple[str, str, tuple[Defect, ...]]:
