@@ -56,26 +56,17 @@ class Line:
         #: the last two labels of ``by_host`` (all of it when it has fewer)
         self.by_tail = ""
         if by is not None:
-            values = by.values
-            if values:
-                kind, host = values[0]
-                host = self.by_host = (f"[{host}]" if kind == LITERAL else host).lower()
-                dot = host.rfind(".")
-                self.by_tail = host[host.rfind(".", 0, dot) + 1 :] if dot > 0 else host
+            host = self.by_host = (_first(by) or "").lower()
             if by.comments:
                 self.by_comment = " ".join(by.comments).lower()
+            dot = host.rfind(".")
+            self.by_tail = host[host.rfind(".", 0, dot) + 1 :] if dot > 0 else host
         with_ = by_keyword.get("with")
         #: the first ``with`` word, lower-case
-        self.with_word = ""
-        if with_ is not None and with_.values:
-            kind, word = with_.values[0]
-            self.with_word = (f"[{word}]" if kind == LITERAL else word).lower()
+        self.with_word = (_first(with_) or "").lower() if with_ is not None else ""
         from_ = by_keyword.get("from")
         #: the first ``from`` word or literal, as written
-        self.from_value = ""
-        if from_ is not None and from_.values:
-            kind, word = from_.values[0]
-            self.from_value = f"[{word}]" if kind == LITERAL else word
+        self.from_value = (_first(from_) or "") if from_ is not None else ""
 
     @property
     def comments(self) -> list[str]:
