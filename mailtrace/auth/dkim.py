@@ -128,36 +128,9 @@ def not_checked_dkim(message: Message) -> tuple[DkimCheck, ...]:
     fields = message.get_all("DKIM-Signature")
     if not fields:
         return ()
-    return tuple(_unchecked(f.index, _tags(f)) for f in fields)
+    return tuple(_static(f.index, _tags(f), DkimResult.NOT_CHECKED, "no resolver: DKIM not re-checked") for f in fields)
 
 
-def _unchecked(header_index: int, sig: dict[bytes, bytes] | None) -> DkimCheck:
-    """:func:`_static` of a signature not re-checked (no resolver), every field given in order to
-    :data:`_make_check` (``tests/auth/test_auth_dkim_tags.py`` compares the two)."""
-    sig = sig or {}
-    domain = _text(sig.get(b"d"))
-    names = sig[b"h"].decode("ascii", "replace").lower().split(":") if b"h" in sig else []
-    return _make_check(
-        DkimResult.NOT_CHECKED,
-        header_index,
-        domain.lower() if domain else domain,
-        _text(sig.get(b"s")),
-        _text(sig.get(b"a")),
-        _text(sig.get(b"c")) or ("simple/simple" if sig else None),
-        tuple([n for h in names if (n := h.strip(_BYTES_SPACE))]),
-        _int(sig.get(b"l")),
-        _text(sig.get(b"i")),
-        _int(sig.get(b"t")),
-        _int(sig.get(b"x")),
-        None,
-        None,
-        None,
-        _NOT_CHECKED_REASON,
-        (),
-    )
-
-
-_NOT_CHECKED_REASON = "no resolver: DKIM not re-checked"
 #: ``DkimCheck(...)`` with every field given in order (result, header_index, domain, selector, algorithm,
 #: canonicalization, signed_headers, body_length, identity, timestamp, expiration, key_type, key_bits,
 #: key_fingerprint, reason, defects).
@@ -173,27 +146,39 @@ def _int(value: bytes | None) -> int | None:
 
 
 def _static(
-    header_index: int, sig: dict[bytes, bytes] | None, result: DkimResult, reason: str, **more: Any
+    header_index: int,
+    sig: dict[bytes, bytes] | None,
+    result: DkimResult,
+    reason: str,
+    *,
+    key_type: str | None = None,
+    key_bits: int | None = None,
+    key_fingerprint: str | None = None,
+    defects: tuple[Defect, ...] = (),
 ) -> DkimCheck:
+    """The check of one signature as its tags read, built by :data:`_make_check` (every message without a
+    resolver has one per signature; ``tests/auth/test_auth_dkim_tags.py`` compares the keyword constructor)."""
     sig = sig or {}
     domain = _text(sig.get(b"d"))
     # the signed header names, lower case, empty ones dropped (bytes whitespace: str.strip would take more)
     names = sig[b"h"].decode("ascii", "replace").lower().split(":") if b"h" in sig else []
-    signed = tuple([n for h in names if (n := h.strip(_BYTES_SPACE))])
-    return DkimCheck(
-        result=result,
-        header_index=header_index,
-        domain=domain.lower() if domain else domain,
-        selector=_text(sig.get(b"s")),
-        algorithm=_text(sig.get(b"a")),
-        canonicalization=_text(sig.get(b"c")) or ("simple/simple" if sig else None),
-        signed_headers=signed,
-        body_length=_int(sig.get(b"l")),
-        identity=_text(sig.get(b"i")),
-        timestamp=_int(sig.get(b"t")),
-        expiration=_int(sig.get(b"x")),
-        reason=reason,
-        **more,
+    return _make_check(
+        result,
+        header_index,
+        domain.lower() if domain else domain,
+        _text(sig.get(b"s")),
+        _text(sig.get(b"a")),
+        _text(sig.get(b"c")) or ("simple/simple" if sig else None),
+        tuple([n for h in names if (n := h.strip(_BYTES_SPACE))]),
+        _int(sig.get(b"l")),
+        _text(sig.get(b"i")),
+        _int(sig.get(b"t")),
+        _int(sig.get(b"x")),
+        key_type,
+        key_bits,
+        key_fingerprint,
+        reason,
+        defects,
     )
 
 
