@@ -58,7 +58,8 @@ def build(copy: Path, *, isolation: bool) -> None:
     (wheel,) = wheels.glob("mailtrace-*.whl")
     shutil.rmtree(copy / "mailtrace")
     with zipfile.ZipFile(wheel) as z:
-        z.extractall(copy, [n for n in z.namelist() if n.startswith("mailtrace/")])
+        # the package and mypyc's shared runtime beside it (``<hash>__mypyc.*.so`` at the wheel's top level)
+        z.extractall(copy, [n for n in z.namelist() if n.startswith("mailtrace/") or "__mypyc." in n])
 
 
 def main() -> int:
