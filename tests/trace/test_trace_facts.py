@@ -19,7 +19,9 @@ from mailtrace.trace.order import order_hops
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 MESSAGES = sorted((FIXTURES / "scenarios").glob("*.eml")) + sorted((FIXTURES / "examples").glob("*.eml"))
-_SLOTS = [name for name in HopFacts.__slots__ if name not in ("_rdns_org", "names")]
+#: HopFacts' attributes: its ``__slots__``, or in the compiled build (no ``__slots__``) mypyc's ``__mypyc_attrs__``
+_ATTRS: tuple[str, ...] = getattr(HopFacts, "__slots__", None) or getattr(HopFacts, "__mypyc_attrs__", ())
+_SLOTS = [name for name in _ATTRS if name not in ("_rdns_org", "names")]
 
 
 def _hops(path: Path) -> tuple[tuple[HopView, ...], tuple[HopView, ...], tuple]:  # type: ignore[type-arg]
