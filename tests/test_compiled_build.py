@@ -12,6 +12,7 @@ checked by ``benchmarks/report_digests.py`` and the test suite run against it (s
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -120,3 +121,46 @@ def test_partial_compiled_build_gives_the_same_output(tmp_path: Path) -> None:
     assert ".py" not in compiled.pop("files") and pure.pop("files") == [".py", ".py", ".py"]
     assert compiled["pickled"] == [True] * 7  # four Received: lines, three Received-SPF fields
     assert compiled == pure
+
+
+def _compiled_sources() -> list[Path]:
+    spec = importlib.util.spec_from_file_location("mailtrace_build", REPO / "mailtrace_build.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    return [REPO / path for path in build.compiled_paths()]
+
+
+def test_no_compiled_function_binds_one_name_to_two_exception_types() -> None:
+    """mypyc types an ``except ... as exc`` name by its first handler, so a later ``except Other as exc``
+    raises ``TypeError`` in the compiled build when that exception comes: found when ``auth/arc.py`` was
+    tried compiled, on an ARC key too large (``tests/auth/test_auth_bounds.py``). Pure Python is unaffected,
+    so the pure suite cannot see it; this reads the sources of every compiled module instead."""
+    found = []
+    for source in _compiled_sources():
+        for fn in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            bound: dict[str, set[str]] = {}
+            for node in ast.walk(fn):
+                if isinstance(node, ast.ExceptHandler) and node.name:
+                    bound.setdefault(node.name, set()).add(ast.unparse(node.type) if node.type else "")
+            found += [
+                f"{source.relative_to(REPO)}:{fn.name}: {name} {sorted(t)}" for name, t in bound.items() if len(t) > 1
+            ]
+    assert found == []
+
+
+def test_no_compiled_package_defines_a_name_of_its_submodules() -> None:
+    """In a compiled package ``__init__``, a function named as one of the package's modules is replaced by that
+    module once it is imported (``mailtrace.auth.verify`` the function became the module when ``auth/`` was
+    tried compiled). The pure package rebinds the name after its imports, so only the sources can show it."""
+    found = []
+    for source in _compiled_sources():
+        if source.name != "__init__.py":
+            continue
+        modules = {p.stem for p in source.parent.glob("*.py")} | {p.name for p in source.parent.iterdir() if p.is_dir()}
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+        found += [f"{source.relative_to(REPO)}: {name}" for name in sorted(names & modules)]
+    assert found == []
