@@ -5,17 +5,21 @@ Copies the committed tree (``git archive HEAD``) into a temporary directory besi
 (``MAILTRACE_MYPYC=1 pip wheel --no-deps .``: the in-tree backend asks for setuptools and mypy in
 pip's isolated build environment, so the package index must be reachable; ``--no-build-isolation``
 uses this environment's instead, which then needs ``setuptools>=77`` and ``mypy``), unpacks the
-wheel's ``mailtrace/`` over the copy (the C extensions beside the ``.py`` files), and runs the
+wheel's ``mailtrace/`` over the copy (the C extensions beside the ``.py`` files, mypyc's shared
+runtime beside the package), and runs the
 benchmark on the compiled copy, then on this tree (pure Python). Nothing in this repository is
 changed or built. The modules compiled are ``[tool.mailtrace.mypyc]`` of ``pyproject.toml``.
 
 Usage::
 
     python benchmarks/compiled_trial.py [--no-build-isolation] [--keep DIR] [-- STAGE_PROFILE_ARGS ...]
+    python benchmarks/compiled_trial.py [--no-build-isolation] [--keep DIR] --suite [-- PYTEST_ARGS ...]
 
 The benchmark is ``benchmarks/stage_profile.py`` with ``STAGE_PROFILE_ARGS`` (default
 ``--repeat 2 --peers``; ``--callgrind --sample 50 --jobs 1`` counts instructions instead).
 ``--keep DIR`` leaves the compiled copy in ``DIR`` (and reuses it if it is already built there).
+``--suite`` runs the whole test suite on the compiled copy instead (``pytest -q`` and ``PYTEST_ARGS``;
+``tests/test_compiled_build.py``, which builds a copy of its own, is left out), and nothing on this tree.
 """
 
 from __future__ import annotations
@@ -66,9 +70,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-build-isolation", action="store_true")
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--suite", action="store_true", help="run the test suite on the compiled copy")
     parser.add_argument("stage_args", nargs="*")
     args = parser.parse_args()
     bench = ["benchmarks/stage_profile.py", *(args.stage_args or DEFAULT_ARGS)]
+    suite = ["-m", "pytest", "-q", "--deselect", "tests/test_compiled_build.py", *args.stage_args]
     check = "import mailtrace as m; print('mailtrace', m.__version__, 'compiled' if m.__compiled__ else 'pure Python')"
     with tempfile.TemporaryDirectory(prefix="mailtrace-mypyc-") as tmp:
         base = args.keep.resolve() if args.keep else Path(tmp)
@@ -77,10 +83,13 @@ def main() -> int:
             build(copy, isolation=not args.no_build_isolation)
         if not (base / "shared").exists():
             os.symlink(REPO.parent / "shared", base / "shared")
-        for label, tree in (("compiled build", copy), ("this tree (pure Python)", REPO)):
+        trees = (
+            [("compiled build", copy)] if args.suite else [("compiled build", copy), ("this tree (pure Python)", REPO)]
+        )
+        for label, tree in trees:
             print(f"\n== {label} ==", flush=True)
             _run([sys.executable, "-c", check], tree)
-            _run([sys.executable, *bench], tree)
+            _run([sys.executable, *(suite if args.suite else bench)], tree)
     return 0
 
 
