@@ -93,30 +93,23 @@ def split_simple(text: str) -> tuple[ScanResult, Clauses] | None:
     comments: list[str] = []
     by_keyword = clauses.by_keyword
     order = clauses.order
-    if from_ is not None:
-        order.append(_clause(by_keyword, comments, "from", (WORD, from_), from_c))
-    elif from_lit is not None:
-        order.append(_clause(by_keyword, comments, "from", (LITERAL, from_lit), from_c))
+    if from_ is not None or from_lit is not None:
+        value = (WORD, from_) if from_ is not None else (LITERAL, from_lit)
+        order.append(_clause(by_keyword, comments, "from", value, from_c))
     order.append(_clause(by_keyword, comments, "by", (WORD, by) if by is not None else (LITERAL, by_lit), by_c))
     if via is not None:
         order.append(_clause(by_keyword, comments, "via", (WORD, via), via_c))
     if with_ is not None:
-        clause = _clause(by_keyword, comments, "with", (WORD, with_), with_c)
-        _words(clause, with_)
-        order.append(clause)
-    if id_ is not None:
-        order.append(_clause(by_keyword, comments, "id", (WORD, id_), id_c))
-    elif id_angle is not None:
-        order.append(_clause(by_keyword, comments, "id", (ANGLE, id_angle), id_c))
+        order.append(_words(_clause(by_keyword, comments, "with", (WORD, with_), with_c), with_))
+    if id_ is not None or id_angle is not None:
+        value = (WORD, id_) if id_ is not None else (ANGLE, id_angle)
+        order.append(_clause(by_keyword, comments, "id", value, id_c))
     if via_late is not None:
         # Exchange: "... id 15.20.7544.41 via Frontend Transport; date"
-        clause = _clause(by_keyword, comments, "via", (WORD, via_late), via_late_c)
-        _words(clause, via_late)
-        order.append(clause)
-    if for_ is not None:
-        order.append(_clause(by_keyword, comments, "for", (WORD, for_), for_c))
-    elif for_angle is not None:
-        order.append(_clause(by_keyword, comments, "for", (ANGLE, for_angle), for_c))
+        order.append(_words(_clause(by_keyword, comments, "via", (WORD, via_late), via_late_c), via_late))
+    if for_ is not None or for_angle is not None:
+        value = (WORD, for_) if for_ is not None else (ANGLE, for_angle)
+        order.append(_clause(by_keyword, comments, "for", value, for_c))
 
     if SPECIAL.search(date_text) is None:
         clauses.date_words = date_text.split()  # what the general path does with such a date
@@ -159,12 +152,13 @@ def _clause(by_keyword: dict[str, Clause], comments: list[str], keyword: str, va
     return clause
 
 
-def _words(clause: Clause, text: str) -> None:
-    """The clause's values: the up to four words of ``text`` (``with`` and a late ``via``)."""
+def _words(clause: Clause, text: str) -> Clause:
+    """``clause`` with its values the up to four words of ``text`` (``with`` and a late ``via``)."""
     if " " in text or "\t" in text or "\r" in text or "\n" in text:
         # Split where the tokeniser splits ([ \t\r\n] only: str.split() would also split
         # at \x0b, \x0c and \x1c-\x1f, which are word characters there).
         clause.values = [(WORD, w) for w in _WITH_WORD.findall(text)]
+    return clause
 
 
 def _date_tokens(date_text: str) -> list[Token] | None:
