@@ -435,5 +435,3 @@ def finding(
 # (mailtrace.model.frozen.fast_maker) skips the keyword-argument __init__. The object equals the dataclass
 # constructor's field for field (tests/verdict/test_verdict_speedpaths.py checks it).
 _make_finding: Callable[[str, Severity, Indication, str, str, tuple[Evidence, ...]], Finding] = fast_maker(Finding)
-#: ``Evidence(text=, header=, header_index=, hop=)``, every field given in order (the verdict's many evidence lines).
-make_evidence: Callable[[str, str | None, int | None, int | None], Evidence] = fast_maker(Evidence)

@@ -10,8 +10,8 @@ from datetime import timedelta
 from mailtrace.model.headers import AddressField, DateField, Headers
 from mailtrace.trace.forwarding import ForwardingSignals
 from mailtrace.trace.hosts import address_domain, org_domain, same_org
-from mailtrace.trace.model import Evidence, Path
-from mailtrace.verdict.catalogue import Finding, Severity, finding, make_evidence
+from mailtrace.trace.model import Evidence, Path, make_evidence
+from mailtrace.verdict.catalogue import Finding, Severity, finding
 from mailtrace.verdict.display_name import display_name_findings, visible_text
 from mailtrace.verdict.from_identity import FromIdentity, from_findings, from_identity
 from mailtrace.verdict.orgs import may_be_org

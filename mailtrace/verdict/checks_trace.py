@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from mailtrace.model.received import Received
 from mailtrace.trace.border import crossing_line_missing
 from mailtrace.trace.hosts import clean_host, is_internal_ip, is_ip, is_public_ip, org_domain, same_ip, same_org
-from mailtrace.trace.model import BorderMethod, DelayStatus, Evidence, HopView, LinkStatus, Path, Role
+from mailtrace.trace.model import BorderMethod, DelayStatus, Evidence, HopView, LinkStatus, Path, Role, make_evidence
 from mailtrace.trace.stamps import stamp_writer
-from mailtrace.verdict.catalogue import Finding, Severity, finding, make_evidence
+from mailtrace.verdict.catalogue import Finding, Severity, finding
 
 #: A negative delay larger than this is "time going backwards" (medium); smaller ones (beyond the tolerance) are skew.
 BACKWARDS_BOUND = 3600.0

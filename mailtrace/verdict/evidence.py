@@ -18,8 +18,7 @@ from typing import Any
 
 from mailtrace.model.frozen import fast_init, fast_maker
 from mailtrace.trace.hosts import org_domain, same_org
-from mailtrace.trace.model import Evidence, Path
-from mailtrace.verdict.catalogue import make_evidence
+from mailtrace.trace.model import Evidence, Path, make_evidence
 from mailtrace.verdict.orgs import may_be_org
 
 _DKIM_WORDS = {

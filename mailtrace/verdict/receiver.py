@@ -29,9 +29,8 @@ from typing import Any
 from mailtrace.model.fields import Message
 from mailtrace.model.frozen import fast_init
 from mailtrace.trace.hosts import org_domain
-from mailtrace.trace.model import Evidence, Path
+from mailtrace.trace.model import Evidence, Path, make_evidence
 from mailtrace.trace.providers import provider_of
-from mailtrace.verdict.catalogue import make_evidence
 from mailtrace.verdict.evidence import trusted_results
 
 #: Longest provider field value read (hostile-input bound).

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 import mailtrace
 from mailtrace.defects import Defect
 from mailtrace.model.headers import Headers
-from mailtrace.trace.model import Evidence
-from mailtrace.verdict.catalogue import CATALOGUE, Finding, Indication, Severity, finding, make_evidence
+from mailtrace.trace.model import Evidence, make_evidence
+from mailtrace.verdict.catalogue import CATALOGUE, Finding, Indication, Severity, finding
 from mailtrace.verdict.evidence import Outcome, _make_outcome
 from mailtrace.verdict.integrity import CONSISTENT, FORGED, SUSPECT, TRACE_FORGED, TraceIntegrity, trace_integrity
 
@@ -146,7 +146,7 @@ def test_every_round8_maker_fills_the_fields_in_order() -> None:
     mediation = importlib.import_module("mailtrace.verdict.mediation")
     origin = importlib.import_module("mailtrace.verdict.origin")
     makers = [
-        (catalogue.make_evidence, Evidence),
+        (make_evidence, Evidence),
         (catalogue._make_finding, Finding),
         (evidence._make_outcome, Outcome),
         (evidence._make_view, evidence.AuthView),
