@@ -21,11 +21,14 @@ it, and the stdlib header-parse floor, and prints the three ratios of issue 18.
 ``--callgrind`` counts instructions per stage instead (valgrind, deterministic on a loaded
 machine): it runs the pipeline up to each stage in turn under ``valgrind --tool=callgrind`` on a
 sample of the corpus (``--sample K`` keeps every K-th file, 50 by default) and prints the differences.
-``--profile`` prints cProfile's own time per function and per module.
+``--profile`` prints cProfile's own time per function and per module. ``--caches`` counts the misses of
+every bounded cache (``mailtrace.memo``) over one whole pass, with its bound and with the bound lifted: the
+second count is the number of distinct arguments, so the difference is what the bounds of
+``docs/hardening.md`` cost in recomputations.
 
 Usage::
 
-    python benchmarks/stage_profile.py [--repeat 3] [--peers] [--profile]
+    python benchmarks/stage_profile.py [--repeat 3] [--peers] [--profile] [--caches]
     python benchmarks/stage_profile.py --callgrind [--sample 50] [--jobs 3]
 """
 
@@ -46,6 +49,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -58,6 +62,7 @@ from mailtrace.analyze import _parse_trace, analyze_bytes, border_identity  # no
 from mailtrace.auth import verify  # noqa: E402
 from mailtrace.enrich.extras import analysis_extras  # noqa: E402
 from mailtrace.load.sources import Source, iter_messages  # noqa: E402
+from mailtrace.memo import BoundedCache  # noqa: E402
 from mailtrace.parse.addresses import address_budget  # noqa: E402
 from mailtrace.parse.auth import parse_authentication  # noqa: E402
 from mailtrace.parse.headers import extract_headers  # noqa: E402
@@ -276,6 +281,38 @@ def profile(messages: list[tuple[bytes, Source]]) -> None:
         print(f"  {key:48} {secs / len(messages) * 1e6:9.1f} us/msg  {secs / total:6.1%}")
 
 
+def bounded_caches() -> list[tuple[str, BoundedCache[Any, Any]]]:
+    """Every :func:`mailtrace.memo.bounded_cache` of the loaded ``mailtrace`` modules, by qualified name."""
+    found: dict[str, BoundedCache[Any, Any]] = {}
+    for name, module in list(sys.modules.items()):
+        if name == "mailtrace" or name.startswith("mailtrace."):
+            for value in vars(module).values():
+                if not isinstance(value, type) and isinstance(value, BoundedCache) and value.__module__ == name:
+                    found[f"{name}.{getattr(value, '__qualname__', '?')}"] = value
+    return sorted(found.items())
+
+
+def cache_misses(messages: list[tuple[bytes, Source]]) -> None:
+    """Misses per cache over one whole pass, bounded and unbounded (``--caches``)."""
+    caches = bounded_caches()
+    misses: dict[str, list[int]] = {name: [] for name, _ in caches}
+    for lifted in (False, True):
+        for _, cache in caches:
+            # the memo behind the wrapper (``cache_clear`` is its bound ``reset``): its bound lifted, then restored
+            cache.cache_clear.__self__._maxsize = sys.maxsize if lifted else cache.maxsize  # type: ignore[attr-defined]
+        whole_pass(messages)  # clears every cache first
+        for name, cache in caches:
+            misses[name].append(cache.cache_info().misses)
+    for _, cache in caches:
+        cache.cache_clear.__self__._maxsize = cache.maxsize  # type: ignore[attr-defined]
+    print(f"{len(messages)} messages, one whole pass per column")
+    print(f"{'cache':58} {'bound':>7} {'misses':>8} {'unbounded':>10} {'re-misses':>10}")
+    for name, (bounded, unbounded) in sorted(misses.items(), key=lambda kv: -kv[1][0]):
+        if bounded:
+            bound = dict(caches)[name].maxsize
+            print(f"{name:58} {bound:7,} {bounded:8,} {unbounded:10,} {bounded - unbounded:10,}")
+
+
 def callgrind(sample: int, jobs: int) -> None:
     """Instructions per stage: callgrind runs of the pipeline up to stage 0..N, differenced."""
 
@@ -307,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", action="store_true", help="the three ratios against mail-parser and the floor")
     parser.add_argument("--profile", action="store_true", help="cProfile of the whole analyze() pass")
     parser.add_argument("--callgrind", action="store_true", help="instruction counts per stage (valgrind)")
+    parser.add_argument("--caches", action="store_true", help="misses of every bounded cache, bounded and not")
     parser.add_argument("--jobs", type=int, default=3, help="callgrind runs at once")
     parser.add_argument("--upto", type=int, default=None, help=argparse.SUPPRESS)  # one callgrind run
     args = parser.parse_args(argv)
@@ -317,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
         callgrind(args.sample if args.sample > 1 else 50, args.jobs)
         return 0
     messages = corpus_messages(CORPUS, args.sample)
+    if args.caches:
+        cache_misses(messages)
+        return 0
     if args.upto is not None:  # one callgrind run: warm up every stage, then the measured part
         # the warm-up covers the whole sample, so every module the pass imports (dateutil's parser,
         # codecs, zoneinfo) is loaded before the measured pass, which clears the caches again
