@@ -72,15 +72,18 @@ class _Found:
 
 
 def might_hold_messages(raw: bytes) -> bool:
-    """A cheap test (byte searches in C) that rules out nearly every message without a MIME walk."""
+    """Whether ``raw`` shows a sign of an attached message (byte searches in C): a bound of the walk that
+    was reached is reported only then, as it may have hidden one."""
     return b"822" in raw or b".eml" in raw or b".EML" in raw or b"/global" in raw or b".msg" in raw
 
 
 def expand(raw: bytes, source: Source, limits: Limits) -> Iterator[tuple[bytes, Source] | InputError]:
-    """``(raw, source)`` with its attachments listed, then each attached message, depth first."""
-    if not might_hold_messages(raw):
-        yield raw, source
-        return
+    """``(raw, source)`` with its attachments listed, then each attached message, depth first.
+
+    Every message is walked: the walk reads the part headers only (:class:`_Walker`), which costs
+    less than the five searches of the whole message that used to decide whether to walk, and it
+    finds what those searches missed (``.MSG``, ``message/GLOBAL``, ``application/x-msg``).
+    """
     yield from _expand(raw, source, limits, [MAX_ATTACHED], 0)
 
 
@@ -109,10 +112,13 @@ def _expand(
             )
         )
     defects = source.defects
-    if walker.stopped:
+    if walker.stopped and (found or might_hold_messages(raw)):
         defects += (Defect("mime.limit", f"the MIME walk for attached messages stopped: {walker.stopped}"),)
     if level >= MAX_LEVELS and might_hold_messages(raw):
         defects += (Defect("mime.limit", f"attached messages deeper than {MAX_LEVELS} levels are not analysed"),)
+    if not listed and defects is source.defects:  # nothing attached, nothing to say: the source as it came
+        yield raw, source
+        return
     yield raw, replace(source, attachments=tuple(listed), defects=defects)
     for item in todo:
         child = replace(source, part=item.part, attachments=(), defects=())
@@ -122,10 +128,8 @@ def _expand(
                 yield converted
                 continue
             yield converted, replace(child, format="msg", defects=(NO_ORIGINAL_BODY,))
-        elif might_hold_messages(item.data):
-            yield from _expand(item.data, child, limits, budget, level + 1)
         else:
-            yield item.data, child
+            yield from _expand(item.data, child, limits, budget, level + 1)
 
 
 class _Walker:
@@ -178,9 +182,7 @@ class _Walker:
         limit = min(end, start + self.limits.max_header_bytes)
         if data.startswith((b"\n", b"\r\n"), start, end):
             return _Head({}, data.find(b"\n", start) + 1, end)
-        lf = data.find(b"\n\n", start, limit)
-        crlf = data.find(b"\n\r\n", start, limit if lf < 0 else lf + 3)
-        blank = lf if crlf < 0 else crlf if lf < 0 else min(lf, crlf)
+        blank = _blank_line(data, start, limit)
         if blank < 0:
             return _Head(_fields(data[start:limit]), end, end)
         body = blank + (2 if data[blank + 1] == 0x0A else 3)
@@ -225,21 +227,52 @@ class _Head:
         return self.fields.get("content-transfer-encoding", "").strip().lower()
 
 
-#: The three MIME fields the walk reads (linear: each piece is possessive and stops at a line break).
-_MIME_FIELD = re.compile(
-    rb"(?:^|\n)(content-(?:type|transfer-encoding|disposition))[ \t]*+:([^\n]*+(?:\n[ \t][^\n]*+)*+)",
-    re.IGNORECASE,
-)
+def _blank_line(data: bytes, start: int, limit: int) -> int:
+    """Where the first ``\\n\\n`` or ``\\n\\r\\n`` of ``data[start:limit]`` starts (the empty line that ends
+    a header block), or -1.
+
+    One search for both, which stops at the first: two ``find`` calls, one per kind, read past the header
+    block (the whole message, for the kind of line break it does not use), and a ``find`` of ``\\n\\n``
+    is slow on text with a line break every few dozen bytes.
+    """
+    found = _BLANK.search(data, start, limit)
+    return -1 if found is None else found.start()
+
+
+#: The empty line that ends a header block (linear: no repetition).
+_BLANK = re.compile(rb"\n\r?\n")
+
+
+#: One of the three MIME fields the walk reads, at the start of a line of a lower-cased header block
+#: (linear: each piece is possessive and stops at a line break).
+_MIME_FIELD = re.compile(rb"content-(type|transfer-encoding|disposition)[ \t]*+:([^\n]*+(?:\n[ \t][^\n]*+)*+)")
 _FOLD = re.compile(rb"\r?\n[ \t]")
 
 
 def _fields(header: bytes) -> dict[str, str]:
-    """The first ``Content-Type``, ``Content-Transfer-Encoding`` and ``Content-Disposition`` of a header block."""
+    """The first ``Content-Type``, ``Content-Transfer-Encoding`` and ``Content-Disposition`` of a header block.
+
+    The fields are found in a lower-cased copy (``bytes.lower`` changes ASCII letters only, so every
+    position is the same), by a C-level search for ``content-`` at the start of a line and a match
+    anchored there, instead of a case-insensitive pattern tried at every byte of a header block of
+    several kilobytes; the values are read from ``header`` itself, in their own case.
+    """
     found: dict[str, str] = {}
-    for name, value in _MIME_FIELD.findall(header):
-        text = _FOLD.sub(b" ", value).strip().decode("utf-8", "replace")
-        found.setdefault(name.decode("ascii").lower(), text)
+    low = header.lower()
+    at = 0 if low.startswith(b"content-") else _line_start(low, 0)
+    while at >= 0:
+        m = _MIME_FIELD.match(low, at)
+        if m is not None:
+            text = _FOLD.sub(b" ", header[m.start(2) : m.end(2)]).strip().decode("utf-8", "replace")
+            found.setdefault("content-" + m.group(1).decode("ascii"), text)
+        at = _line_start(low, at)
     return found
+
+
+def _line_start(low: bytes, after: int) -> int:
+    """Where the next line of ``low`` that starts with ``content-`` starts, after ``after``; -1 when none does."""
+    hit = low.find(b"\ncontent-", after)
+    return hit + 1 if hit >= 0 else -1
 
 
 def _params(text: str) -> dict[str, str]:

@@ -92,10 +92,34 @@ def test_the_walk_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(reports) == 1 and "more than 1 MIME parts" in str(reports[0].defects)
 
 
-def test_messages_without_attached_mail_are_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object) -> None:
-        raise AssertionError("walked a message that cannot hold an attached one")
-
-    monkeypatch.setattr(nested._Walker, "walk", refuse)
-    (report,) = mailtrace.analyze_many(_report([TEXT]))
+def test_a_message_without_attached_mail_keeps_its_source() -> None:
+    (report,) = mailtrace.analyze_many(_report([TEXT, TEXT]))
     assert report.source.attachments == ()
+    assert not [d for d in report.defects if d.code == "mime.limit"]
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        b'Content-Type: application/octet-stream; name="FW_ invoice.MSG"\n\n' + ORIGINAL,
+        b"Content-Type: message/GLOBAL\n\n" + ORIGINAL,
+        b'Content-Type: application/octet-stream\nContent-Disposition: attachment; filename="Phish.Eml"\n\n' + ORIGINAL,
+    ],
+    ids=["upper-case .MSG", "message/GLOBAL", "mixed-case .Eml"],
+)
+def test_attachments_that_no_byte_search_named_are_found(part: bytes) -> None:
+    # none of these holds "822", ".eml", ".EML", ".msg" or "/global": the searches that used to decide
+    # whether to walk a message at all missed them
+    raw = _report([TEXT, part])
+    assert not nested.might_hold_messages(raw)
+    wrapper, attached = mailtrace.analyze_many(raw)
+    assert [a.part for a in wrapper.source.attachments] == ["2"]
+    assert _subjects([attached]) == ["urgent wire"]
+
+
+def test_a_bound_reached_is_reported_only_where_a_message_may_hide(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nested, "MAX_PARTS", 1)
+    (plain,) = mailtrace.analyze_many(_report([TEXT, TEXT]))
+    assert not [d for d in plain.defects if d.code == "mime.limit"]  # nothing in it names an attached message
+    (hiding,) = mailtrace.analyze_many(_report([TEXT, RFC822]))
+    assert "more than 1 MIME parts" in str(hiding.defects)
