@@ -14,7 +14,8 @@ microseconds per message for each stage:
 
 Every cache of the package is cleared before each pass; the best pass of each stage is kept.
 
-``--peers`` adds, in the same run and on the same messages, interleaved: mail-parser's
+``--peers`` adds, in the same run and on the same messages, interleaved (by whole passes, or with
+``--chunk N`` by runs of N messages, see :func:`peers`): mail-parser's
 ``parse_from_bytes`` (the ``bench`` extra), the header analysis alone as ``header_speed.py`` times
 it, and the stdlib header-parse floor, and prints the three ratios of issue 18.
 
@@ -28,7 +29,7 @@ second count is the number of distinct arguments, so the difference is what the 
 
 Usage::
 
-    python benchmarks/stage_profile.py [--repeat 3] [--peers] [--profile] [--caches]
+    python benchmarks/stage_profile.py [--repeat 3] [--peers [--chunk 250]] [--profile] [--caches]
     python benchmarks/stage_profile.py --callgrind [--sample 50] [--jobs 3]
 """
 
@@ -228,8 +229,15 @@ def timed(messages: list[tuple[bytes, Source]], repeat: int) -> None:
     print_table(best, whole, "us/msg", 1e6 / n)
 
 
-def peers(messages: list[tuple[bytes, Source]], repeat: int) -> None:
-    """The three ratios of issue 18, interleaved in one run on the same messages."""
+def peers(messages: list[tuple[bytes, Source]], repeat: int, chunk: int = 0) -> None:
+    """The three ratios of issue 18, interleaved in one run on the same messages.
+
+    ``chunk`` 0: each runner takes whole passes over the messages in turn, every cache cleared before each
+    pass, and its best pass counts. ``chunk`` N: the runners take turns on each run of N messages (the
+    first runner rotating), every cache cleared before each turn, and each runner's best time for each
+    run counts; the sum of those is its time. A machine whose speed drifts over a minute then slows every
+    runner alike, instead of the one whose pass it was.
+    """
     logging.disable(logging.CRITICAL)
     import mailparser  # the bench extra
 
@@ -245,16 +253,22 @@ def peers(messages: list[tuple[bytes, Source]], repeat: int) -> None:
         "stdlib floor": lambda item: floor_one(item[0]),
         "mail-parser": mail_parser_one,
     }
-    best = dict.fromkeys(runners, float("inf"))
+    size = chunk or len(messages)
+    runs = [messages[i : i + size] for i in range(0, len(messages), size)]
+    names = list(runners)
+    per_run = {name: [float("inf")] * len(runs) for name in names}
     for _ in range(repeat):
-        for name, fn in runners.items():
-            clear_caches()
-            gc.collect()
-            start = time.perf_counter()
-            for item in messages:
-                with contextlib.suppress(Exception):  # a peer refusing a message costs it its time
-                    fn(item)
-            best[name] = min(best[name], time.perf_counter() - start)
+        for k, run in enumerate(runs):
+            for name in names[k % len(names) :] + names[: k % len(names)]:
+                fn = runners[name]
+                clear_caches()
+                gc.collect()
+                start = time.perf_counter()
+                for item in run:
+                    with contextlib.suppress(Exception):  # a peer refusing a message costs it its time
+                        fn(item)
+                per_run[name][k] = min(per_run[name][k], time.perf_counter() - start)
+    best = {name: sum(times) for name, times in per_run.items()}
     n = len(messages)
     for name, secs in best.items():
         print(f"  {name:16} {n / secs:9,.0f} msg/s {secs / n * 1e6:9,.1f} us/msg")
@@ -342,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sample", type=int, default=1, help="keep every K-th message")
     parser.add_argument("--peers", action="store_true", help="the three ratios against mail-parser and the floor")
+    parser.add_argument(
+        "--chunk", type=int, default=0, help="with --peers: runners take turns on runs of N messages (0: whole passes)"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile of the whole analyze() pass")
     parser.add_argument("--callgrind", action="store_true", help="instruction counts per stage (valgrind)")
     parser.add_argument("--caches", action="store_true", help="misses of every bounded cache, bounded and not")
@@ -366,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     timed(messages, args.repeat)
     if args.peers:
-        peers(messages, args.repeat)
+        peers(messages, args.repeat, args.chunk)
     if args.profile:
         profile(messages)
     return 0
