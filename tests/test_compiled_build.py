@@ -9,7 +9,8 @@ built by a ``fast_maker`` maker, as the compiled build takes them since Round 8)
 15-30 s on two cores; skipped without a C compiler, the Python headers, mypy or setuptools. The full
 compiled build is checked by ``benchmarks/report_digests.py`` and the whole suite run against it
 (``docs/performance.md``). Two source checks, which need no compiler, keep out of every module on the
-compiled list the two constructs that mypyc compiles differently from Python.
+compiled list the two constructs that mypyc compiles differently from Python; a third, with mypy's types,
+keeps out slices of ``bytes`` with both bounds.
 """
 
 from __future__ import annotations
@@ -165,4 +166,54 @@ def test_no_compiled_package_defines_a_name_of_its_submodules() -> None:
         tree = ast.parse(source.read_text(encoding="utf-8"))
         names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
         found += [f"{source.relative_to(REPO)}: {name}" for name in sorted(names & modules)]
+    assert found == []
+
+
+def test_no_compiled_module_slices_bytes_with_both_bounds() -> None:
+    """mypyc 2.4 compiles ``data[i:j]`` on ``bytes`` to a call that raises ``SystemError`` ("Negative size
+    passed to PyBytes_FromStringAndSize") when ``i`` passes ``j`` (``b"abc"[2:1]``, ``b"abc"[1:-5]``), where
+    Python gives ``b""``; ``str``, ``list``, ``tuple`` and ``bytearray`` slices and one-sided ``bytes`` slices
+    are right. Found when ``load/nested.py`` was tried compiled: a hostile MIME boundary raised there. mypy's
+    inferred types tell which slices are of ``bytes``; ``ast`` gives their places in the compiled modules."""
+    pytest.importorskip("mypy")
+    from mypy import build
+    from mypy.modulefinder import BuildSource
+    from mypy.nodes import IndexExpr, SliceExpr
+    from mypy.options import Options
+    from mypy.types import Instance, get_proper_type
+
+    sources = _compiled_sources()
+
+    def module(path: Path) -> str:
+        parts = list(path.relative_to(REPO).with_suffix("").parts)
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    options = Options()
+    options.export_types = True
+    options.incremental = False  # every module read from source, so every expression has its type
+    options.python_version = (3, 11)
+    options.ignore_missing_imports = True
+    options.follow_imports = "silent"
+    result = build.build([BuildSource(str(path), module(path)) for path in sources], options)
+    # (line, column) of every two-sided slice of ``bytes`` mypy typed, in any module it read
+    places = set()
+    for expr in result.types:
+        if not isinstance(expr, IndexExpr) or not isinstance(expr.index, SliceExpr):
+            continue
+        two_sided = expr.index.begin_index is not None and expr.index.end_index is not None
+        base = get_proper_type(result.types.get(expr.base)) if two_sided else None
+        if isinstance(base, Instance) and base.type.fullname == "builtins.bytes":
+            places.add((expr.line, expr.column))
+    found = []
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        found += [
+            f"{path.relative_to(REPO)}:{node.lineno}: {ast.get_source_segment(text, node)}"
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Slice)
+            and node.slice.lower is not None
+            and node.slice.upper is not None
+            and (node.lineno, node.col_offset) in places
+        ]
     assert found == []

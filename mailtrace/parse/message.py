@@ -95,7 +95,7 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Message:
     if raw.startswith(b"From "):
         eol = raw.find(b"\n")
         end = len(raw) if eol < 0 else eol
-        mbox_from = _decode(raw[5:end].rstrip(b"\r"))[0]
+        mbox_from = _decode(raw[:end][5:].rstrip(b"\r"))[0]  # one-sided slices: see _careful_split
         start = len(raw) if eol < 0 else eol + 1
 
     # No "\r" at all (a single-byte search, done with memchr) means no "\r\n": most mail is LF
@@ -132,7 +132,7 @@ def _careful_split(
 ) -> tuple[list[HeaderField], dict[str, tuple[HeaderField, ...]], int]:
     """The general split of the header block at ``start``, with every defect: ``(fields, index, body_offset)``."""
     blank = _blank_line(raw, start, limit, newline)
-    if start < len(raw) and raw[start : start + 1] in (b"\n", b"\r"):
+    if raw.startswith((b"\n", b"\r"), start):
         # An empty first line: no header at all.
         first_eol = raw.find(b"\n", start)
         header_end, body_offset = start, first_eol + 1
@@ -144,7 +144,10 @@ def _careful_split(
         if limit < len(raw):
             defects.append(_header_too_large(limits))
 
-    block = raw[start:header_end]
+    # ``raw[start:header_end]`` as two one-sided slices: the compiled build (mypyc 2.4) raises ``SystemError``
+    # for a bytes slice whose start passes its end, where Python gives b"", so no compiled module slices bytes
+    # with both bounds (``tests/test_compiled_build.py``), even where, as here, the end cannot come first
+    block = raw[:header_end][start:]
     if b"\x00" in block:
         defects.append(Defect("message.nul_byte", "the header block contains NUL bytes"))
     # One C-level split into fields: a field ends at a newline not followed by WSP.
