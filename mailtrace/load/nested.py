@@ -243,36 +243,26 @@ def _blank_line(data: bytes, start: int, limit: int) -> int:
 _BLANK = re.compile(rb"\n\r?\n")
 
 
-#: One of the three MIME fields the walk reads, at the start of a line of a lower-cased header block
-#: (linear: each piece is possessive and stops at a line break).
-_MIME_FIELD = re.compile(rb"content-(type|transfer-encoding|disposition)[ \t]*+:([^\n]*+(?:\n[ \t][^\n]*+)*+)")
+#: One of the three MIME fields the walk reads, after the line break that starts its line (linear: each piece
+#: is possessive and stops at a line break).
+_MIME_FIELD = re.compile(
+    rb"\n(content-(?:type|transfer-encoding|disposition))[ \t]*+:([^\n]*+(?:\n[ \t][^\n]*+)*+)", re.IGNORECASE
+)
 _FOLD = re.compile(rb"\r?\n[ \t]")
 
 
 def _fields(header: bytes) -> dict[str, str]:
     """The first ``Content-Type``, ``Content-Transfer-Encoding`` and ``Content-Disposition`` of a header block.
 
-    The fields are found in a lower-cased copy (``bytes.lower`` changes ASCII letters only, so every
-    position is the same), by a C-level search for ``content-`` at the start of a line and a match
-    anchored there, instead of a case-insensitive pattern tried at every byte of a header block of
-    several kilobytes; the values are read from ``header`` itself, in their own case.
+    The pattern starts with a line break, which ``re`` looks for from one to the next: a pattern starting
+    ``(?:^|\n)`` is tried at every byte of a header block of several kilobytes (three times slower on the
+    corpus). A line break put before the block lets a field at its very start be found as the others are.
     """
     found: dict[str, str] = {}
-    low = header.lower()
-    at = 0 if low.startswith(b"content-") else _line_start(low, 0)
-    while at >= 0:
-        m = _MIME_FIELD.match(low, at)
-        if m is not None:
-            text = _FOLD.sub(b" ", header[m.start(2) : m.end(2)]).strip().decode("utf-8", "replace")
-            found.setdefault("content-" + m.group(1).decode("ascii"), text)
-        at = _line_start(low, at)
+    for name, value in _MIME_FIELD.findall(b"\n" + header):
+        text = _FOLD.sub(b" ", value).strip().decode("utf-8", "replace")
+        found.setdefault(name.decode("ascii").lower(), text)
     return found
-
-
-def _line_start(low: bytes, after: int) -> int:
-    """Where the next line of ``low`` that starts with ``content-`` starts, after ``after``; -1 when none does."""
-    hit = low.find(b"\ncontent-", after)
-    return hit + 1 if hit >= 0 else -1
 
 
 def _params(text: str) -> dict[str, str]:

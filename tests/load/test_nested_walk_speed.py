@@ -1,10 +1,10 @@
 """The MIME walk's two shortcuts (mailtrace.load.nested) read what the plain forms they replaced read.
 
-* ``_fields`` finds the ``Content-*`` fields by a C-level search for ``content-`` at a line start in a
-  lower-cased copy and a match anchored there; the reference is the case-insensitive pattern tried at
-  every byte that it replaced.
-* ``_blank_line`` looks for the empty line of the first line's kind first and for the other kind only
-  before it; the reference searches for both kinds over the whole range.
+* ``_fields`` finds the ``Content-*`` fields with a pattern that starts with a line break (a line break put
+  before the block); the reference is the pattern starting ``(?:^|\\n)`` that it replaced, which ``re``
+  tries at every byte.
+* ``_blank_line`` finds the empty line of either kind with one search; the reference is the two ``find``
+  calls it replaced, one per kind.
 
 Both are checked on generated text built to hit the edges (case, folds, CRLF, white space before the
 colon, look-alike names, a field at the very start) and on every header block of the corpus.
