@@ -254,9 +254,9 @@ _FOLD = re.compile(rb"\r?\n[ \t]")
 def _fields(header: bytes) -> dict[str, str]:
     """The first ``Content-Type``, ``Content-Transfer-Encoding`` and ``Content-Disposition`` of a header block.
 
-    The pattern starts with a line break, which ``re`` looks for from one to the next: a pattern starting
-    ``(?:^|\n)`` is tried at every byte of a header block of several kilobytes (three times slower on the
-    corpus). A line break put before the block lets a field at its very start be found as the others are.
+    The pattern starts with a line break, which ``re`` looks for from one to the next; a pattern starting
+    ``(?:^|\\n)`` is tried at every byte of a header block of several kilobytes (20 ns a byte on the corpus).
+    A line break put before the block lets a field at its very start be found as the others are.
     """
     found: dict[str, str] = {}
     for name, value in _MIME_FIELD.findall(b"\n" + header):
