@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -74,9 +73,9 @@ class Report:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The JSON text; C1, bidi and invisible characters are ``\\uXXXX`` escapes (``render/safe.py``)."""
-        from mailtrace.render.safe import json_safe
+        from mailtrace.render.stream import dumps
 
-        return json_safe(json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False))
+        return dumps(self.to_dict(), indent=indent)
 
     def to_row(self) -> dict[str, str]:
         """One flat row: the columns of ``--format csv`` (``docs/cli.md``), values unescaped."""

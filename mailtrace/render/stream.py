@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from mailtrace.errors import InputError
 from mailtrace.render.csv import header_line, row_line
+from mailtrace.render.json_indent import indented
 from mailtrace.render.row import error_row, row_from_dict
 from mailtrace.render.safe import json_safe
 from mailtrace.render.text import render_text
@@ -32,7 +33,7 @@ _RULE = "\n" + "#" * 100 + "\n\n"
 
 def dumps(doc: Any, *, indent: int | None = None) -> str:
     """The one JSON encoding of the command line's output (C1, bidi, invisible characters as ``\\uXXXX``)."""
-    return json_safe(json.dumps(doc, indent=indent, ensure_ascii=False))
+    return json_safe(json.dumps(doc, ensure_ascii=False) if indent is None else indented(doc, indent))
 
 
 def text_doc(report: Report) -> str:
