@@ -49,31 +49,23 @@ def _write(obj: Any, out: list[str], newline: str, step: str) -> None:
         if obj != obj or obj in _INFINITIES:
             raise _Other
         out.append(float.__repr__(obj))
-    elif kind is dict:
+    elif kind is dict or kind is list:
+        mapping = kind is dict
         if not obj:
-            out.append("{}")
+            out.append("{}" if mapping else "[]")
             return
         inner = newline + step
-        separator = "{" + inner
-        for key, value in obj.items():
-            if type(key) is not str:
-                raise _Other
+        separator = ("{" if mapping else "[") + inner
+        for item in obj.items() if mapping else obj:
             out.append(separator)
-            out.append(_encode(key))
-            out.append(": ")
-            _write(value, out, inner, step)
+            if mapping:
+                key, item = item
+                if type(key) is not str:
+                    raise _Other
+                out.append(_encode(key))
+                out.append(": ")
+            _write(item, out, inner, step)
             separator = "," + inner
-        out.append(newline + "}")
-    elif kind is list:
-        if not obj:
-            out.append("[]")
-            return
-        inner = newline + step
-        separator = "[" + inner
-        for value in obj:
-            out.append(separator)
-            _write(value, out, inner, step)
-            separator = "," + inner
-        out.append(newline + "]")
+        out.append(newline + ("}" if mapping else "]"))
     else:
         raise _Other
