@@ -44,6 +44,16 @@ def corpus() -> Path:
     return path
 
 
+#: Suffixes of the corpus's files that hold no mail: suite data, keys, zones and documentation.
+_NOT_MESSAGES = {".tsv", ".yml", ".yaml", ".md", ".py", ".pem", ".key", ".pub", ".private", ".dat", ".dns", ".json"}
+
+
+@pytest.fixture(scope="session")
+def corpus_files(corpus: Path) -> list[Path]:
+    """Every file of the corpus that may hold mail, sorted."""
+    return sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() not in _NOT_MESSAGES)
+
+
 def _loopback(address: object) -> bool:
     """An address on this machine (127.0.0.0/8, ::1, a Unix socket): servers the tests start there."""
     if isinstance(address, str | bytes):  # AF_UNIX path

@@ -27,7 +27,6 @@ _REFERENCE = re.compile(
     rb"(?:^|\n)(content-(?:type|transfer-encoding|disposition))[ \t]*+:([^\n]*+(?:\n[ \t][^\n]*+)*+)",
     re.IGNORECASE,
 )
-_NOT_MESSAGES = {".tsv", ".yml", ".yaml", ".md", ".py", ".pem", ".key", ".pub", ".private", ".dat", ".dns", ".json"}
 
 
 def _reference_fields(header: bytes) -> dict[str, str]:
@@ -97,11 +96,9 @@ def test_blank_line_equals_searching_for_both_kinds(data: bytes, start: int, lim
 
 
 @pytest.mark.corpus
-def test_both_equal_their_references_on_every_corpus_header(corpus: Path) -> None:
+def test_both_equal_their_references_on_every_corpus_header(corpus_files: list[Path]) -> None:
     checked = 0
-    for path in sorted(corpus.rglob("*")):
-        if not path.is_file() or path.suffix.lower() in _NOT_MESSAGES:
-            continue
+    for path in corpus_files:
         data = path.read_bytes()
         limit = min(len(data), DEFAULT_LIMITS.max_header_bytes)
         blank = nested._blank_line(data, 0, limit)
