@@ -9,7 +9,6 @@ options with :func:`action_settings` and runs a subcommand through
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,7 +24,8 @@ from mailtrace.errors import ConfigurationError, InputError
 from mailtrace.indicators.model import IndicatorOptions
 from mailtrace.outputs import check_writable_target
 from mailtrace.policy import Policy
-from mailtrace.render.safe import json_safe, visible
+from mailtrace.render.safe import visible
+from mailtrace.render.stream import dumps
 from mailtrace.report import Report
 
 
@@ -108,7 +108,7 @@ def run_indicators(args: argparse.Namespace, policy: Policy, out: TextIO) -> int
     else:
         docs = [{"source": n, **(r.indicators.to_dict() if r.indicators else {})} for n, r in items]
         doc = docs[0] if len(docs) == 1 and len(args.paths) == 1 else docs
-        out.write(json_safe(json.dumps(doc, indent=2, ensure_ascii=False)))
+        out.write(dumps(doc, indent=2))
         out.write("\n")
     return 3 if failed else 0
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mailtrace.render.csv import csv_lines
-from mailtrace.render.safe import json_safe, visible
+from mailtrace.render.safe import visible
+from mailtrace.render.stream import dumps
 from mailtrace.summary.counts import TABLES
 from mailtrace.summary.summary import Summary
 
@@ -15,7 +15,7 @@ TEXT_TOP = 15
 
 
 def summary_json(summary: Summary, *, top: int | None = None) -> str:
-    return json_safe(json.dumps(summary.to_dict(top=top), indent=2, ensure_ascii=False)) + "\n"
+    return dumps(summary.to_dict(top=top), indent=2) + "\n"
 
 
 def _share(count: int, total: int) -> str:
