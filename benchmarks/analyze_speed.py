@@ -20,6 +20,7 @@ import pstats
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -38,8 +39,9 @@ def corpus_files(corpus: Path) -> list[bytes]:
     return out
 
 
-def clear_caches() -> None:
-    """Clear every ``functools.lru_cache`` defined in a ``mailtrace`` module."""
+def package_caches() -> dict[str, Any]:
+    """Every cache (a function with ``cache_clear``) defined in a loaded ``mailtrace`` module, by qualified name."""
+    found: dict[str, Any] = {}
     for name, module in list(sys.modules.items()):
         if name != "mailtrace" and not name.startswith("mailtrace."):
             continue
@@ -47,7 +49,14 @@ def clear_caches() -> None:
             if isinstance(value, type):  # a cache class itself (memo.BoundedCache), not a cache
                 continue
             if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
-                value.cache_clear()
+                found[f"{name}.{getattr(value, '__qualname__', '?')}"] = value
+    return found
+
+
+def clear_caches() -> None:
+    """Clear every cache defined in a ``mailtrace`` module (:func:`package_caches`)."""
+    for cache in package_caches().values():
+        cache.cache_clear()
 
 
 def one_pass(files: list[bytes]) -> tuple[float, int, int]:

@@ -56,7 +56,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from analyze_speed import clear_caches, corpus_files  # noqa: E402
+from analyze_speed import clear_caches, corpus_files, package_caches  # noqa: E402
 from header_speed import floor_one, mailtrace_one  # noqa: E402
 
 from mailtrace.analyze import _parse_trace, analyze_bytes, border_identity  # noqa: E402
@@ -297,13 +297,7 @@ def profile(messages: list[tuple[bytes, Source]]) -> None:
 
 def bounded_caches() -> list[tuple[str, BoundedCache[Any, Any]]]:
     """Every :func:`mailtrace.memo.bounded_cache` of the loaded ``mailtrace`` modules, by qualified name."""
-    found: dict[str, BoundedCache[Any, Any]] = {}
-    for name, module in list(sys.modules.items()):
-        if name == "mailtrace" or name.startswith("mailtrace."):
-            for value in vars(module).values():
-                if not isinstance(value, type) and isinstance(value, BoundedCache) and value.__module__ == name:
-                    found[f"{name}.{getattr(value, '__qualname__', '?')}"] = value
-    return sorted(found.items())
+    return sorted((name, cache) for name, cache in package_caches().items() if isinstance(cache, BoundedCache))
 
 
 def cache_misses(messages: list[tuple[bytes, Source]]) -> None:
