@@ -1,11 +1,12 @@
 """The optional compiled build (``MAILTRACE_MYPYC``, setup.py) builds, and its output equals pure Python's.
 
-Builds three modules of the compiled list (``mailtrace/parse/dates.py``, ``mailtrace/model/received.py``
-and ``mailtrace/parse/auth/received_spf.py``: a parser, frozen dataclasses, and a class whose objects are
-built by a ``fast_maker`` maker, as the compiled build takes them since Round 8) with ``setup.py build_ext
+Builds three modules of the compiled list (``mailtrace/parse/dates.py``, ``mailtrace/trace/model.py``
+and ``mailtrace/parse/auth/received_spf.py``: a parser, frozen dataclasses built by keyword, by ``fast_init``
+and by a ``fast_maker`` maker, and a parser's class built by a maker) with ``setup.py build_ext
 --inplace`` in a temporary copy of the package, exactly as ``MAILTRACE_MYPYC=PATH,PATH pip install
 .`` would, then runs the same script on that copy and on this tree and compares: dates, parsed
-``Received:`` lines and ``Received-SPF`` fields, the pickled copies of them, and two whole reports. About
+``Received:`` lines, ``Received-SPF`` fields and the reports' paths, the pickled copies of them, and two whole
+reports. About
 15-30 s on two cores; skipped without a C compiler, the Python headers, mypy or setuptools. The full
 compiled build is checked by ``benchmarks/report_digests.py`` and the whole suite run against it
 (``docs/performance.md``). Two source checks, which need no compiler, keep out of every module on the
@@ -29,17 +30,17 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PARTIAL = "mailtrace/parse/dates.py,mailtrace/model/received.py,mailtrace/parse/auth/received_spf.py"
+PARTIAL = "mailtrace/parse/dates.py,mailtrace/trace/model.py,mailtrace/parse/auth/received_spf.py"
 
 # Run on the compiled copy and on this tree (the working directory comes first on sys.path).
 SCRIPT = r"""
 import json, pickle, sys
 from pathlib import Path
 import mailtrace
-from mailtrace.model import received as model
 from mailtrace.parse import dates
 from mailtrace.parse.auth import received_spf
 from mailtrace.parse.received import parse_received_value
+from mailtrace.trace import model
 
 DATES = ["Mon, 7 Dec 2026 01:02:03 +0000", "7 Dec 2026 01:02:03 -0800 (PST)", "Tue, 31 Feb 2026 99:00:00 +0000",
          "2026-12-07T01:02:03Z", "Sun, 06 Dec 2026 23:59:60 GMT", "garbage", ""]
@@ -59,7 +60,7 @@ out = {
     "files": [Path(m.__file__).suffix for m in (model, dates, received_spf)],
     "dates": [repr(dates.parse_date(text)) for text in DATES],
     "received": [r.to_dict() for r in received],
-    "pickled": [pickle.loads(pickle.dumps(r)) == r for r in (*received, *spf)],
+    "pickled": [pickle.loads(pickle.dumps(r)) == r for r in (*received, *spf, *(r.path for r in reports))],
     "spf": [s.to_dict() for s in spf],
     "reports": [report.to_json() for report in reports],
 }
@@ -122,7 +123,7 @@ def test_partial_compiled_build_gives_the_same_output(tmp_path: Path) -> None:
 
     assert compiled.pop("compiled") is True and pure.pop("compiled") is False
     assert ".py" not in compiled.pop("files") and pure.pop("files") == [".py", ".py", ".py"]
-    assert compiled["pickled"] == [True] * 7  # four Received: lines, three Received-SPF fields
+    assert compiled["pickled"] == [True] * 9  # four Received: lines, three Received-SPF fields, two paths
     assert compiled == pure
 
 
