@@ -6,8 +6,7 @@ and by a ``fast_maker`` maker, and a parser's class built by a maker) with ``set
 --inplace`` in a temporary copy of the package, exactly as ``MAILTRACE_MYPYC=PATH,PATH pip install
 .`` would, then runs the same script on that copy and on this tree and compares: dates, parsed
 ``Received:`` lines, ``Received-SPF`` fields and the reports' paths, the pickled copies of them, and two whole
-reports. About
-15-30 s on two cores; skipped without a C compiler, the Python headers, mypy or setuptools. The full
+reports. About 15-30 s on two cores; skipped without a C compiler, the Python headers, mypy or setuptools. The full
 compiled build is checked by ``benchmarks/report_digests.py`` and the whole suite run against it
 (``docs/performance.md``). Two source checks, which need no compiler, keep out of every module on the
 compiled list the two constructs that mypyc compiles differently from Python; a third, with mypy's types,
