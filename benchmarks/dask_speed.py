@@ -29,14 +29,14 @@ sys.path.insert(0, str(REPO))
 from mailtrace import analyze_many  # noqa: E402
 from mailtrace.dask import Job, as_row, collect  # noqa: E402
 from mailtrace.errors import InputError  # noqa: E402
-from mailtrace.render.row import error_row, row_from_dict  # noqa: E402
+from mailtrace.render.row import error_row  # noqa: E402
 
 
 def serial(paths: list[str]) -> list[dict[str, str]]:
     out = []
     for path in paths:
         for item in analyze_many(Path(path), errors="report"):
-            out.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
+            out.append(error_row(item.to_dict()) if isinstance(item, InputError) else item.to_row())
     return out
 
 

@@ -38,7 +38,7 @@ from mailtrace.dns.evidence import open_evidence_file
 from mailtrace.errors import ConfigurationError, InputError
 from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions
 from mailtrace.policy import DEFAULT_POLICY, Policy
-from mailtrace.render.row import error_row, row_from_dict
+from mailtrace.render.row import error_row
 from mailtrace.report import Report
 
 __all__ = [
@@ -88,7 +88,7 @@ def as_row(item: Report | InputError) -> dict[str, str]:
     """The table row of a report (``--format csv``), or of an input error."""
     if isinstance(item, InputError):
         return error_row(item.to_dict())
-    return row_from_dict(item.to_dict())
+    return item.to_row()
 
 
 def plan_units(paths: Sequence[str], job: Job | None = None) -> list[Unit]:

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from mailtrace.errors import InputError
 from mailtrace.render.csv import header_line, row_line
 from mailtrace.render.json_indent import indented
-from mailtrace.render.row import error_row, row_from_dict
+from mailtrace.render.row import error_row
 from mailtrace.render.safe import json_safe
 from mailtrace.render.text import render_text
 from mailtrace.report import Report
@@ -49,11 +49,11 @@ def jsonl_doc(report: Report) -> str:
 
 
 def csv_doc(report: Report) -> str:
-    return row_line(row_from_dict(report.to_dict()))
+    return row_line(report.to_row())
 
 
 def row_doc(report: Report) -> dict[str, str]:
-    return row_from_dict(report.to_dict())
+    return report.to_row()
 
 
 DOCS = {"text": text_doc, "json": json_doc, "jsonl": jsonl_doc, "csv": csv_doc}
