@@ -27,7 +27,8 @@ from mailtrace.outputs import check_writable_target
 from mailtrace.policy import Policy
 from mailtrace.progress import Progress, count_files
 from mailtrace.render.safe import visible
-from mailtrace.render.stream import DOCS, FORMATS, StreamWriter, row_doc
+from mailtrace.render.stream import DOCS, FORMATS, StreamWriter
+from mailtrace.report import Report
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -377,7 +378,7 @@ def _summary(args: argparse.Namespace, policy: Policy, out: TextIO, progress: Pr
     from mailtrace.summary.render import RENDERERS
 
     summary = Summary(min_cluster=max(1, args.min_cluster))
-    for result in _results(args, policy, row_doc):
+    for result in _results(args, policy, Report.to_row):
         if isinstance(result, InputError):
             summary.add_error(result.to_dict())
             progress.write(f"mailtrace: {visible(batch.describe(result))}")

@@ -58,7 +58,12 @@ def _text(value: Any) -> str:
 
 
 def row_from_dict(doc: Mapping[str, Any]) -> dict[str, str]:
-    """The row of one report, from its JSON form (``Report.to_dict()``)."""
+    """The row of one report, from its JSON form (``Report.to_dict()``).
+
+    ``Report.to_row()`` passes a form without the sections read nowhere here (the authentication headers,
+    enrichment, indicators, the path but its border): a section read here must be kept there
+    (``tests/render/test_row_from_report.py`` compares the two forms' rows).
+    """
     originator = _get(doc, "headers", "originator") or {}
     addresses = [a for a in _get(originator, "from", "addresses") or () if isinstance(a, Mapping)]
     sender = next((a for a in addresses if a.get("domain")), addresses[0] if addresses else {})

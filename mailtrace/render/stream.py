@@ -52,10 +52,6 @@ def csv_doc(report: Report) -> str:
     return row_line(report.to_row())
 
 
-def row_doc(report: Report) -> dict[str, str]:
-    return report.to_row()
-
-
 DOCS = {"text": text_doc, "json": json_doc, "jsonl": jsonl_doc, "csv": csv_doc}
 
 
