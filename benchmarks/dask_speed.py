@@ -67,7 +67,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each (3)")
     parser.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
     parser.add_argument("--blocksize", type=float, default=4.0, help="MiB of mbox per task (4)")
-    parser.add_argument("--window", type=int, default=64, help="units in flight (64)")
+    parser.add_argument("--window", type=int, default=None, help="units in flight (collect's default)")
     parser.add_argument("--mbox", action="store_true", help="pack the corpus into one mbox first")
     args = parser.parse_args()
     import distributed

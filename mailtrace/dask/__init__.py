@@ -21,6 +21,7 @@ Nothing here schedules work itself: Dask does, and retries the tasks of a worker
 from __future__ import annotations
 
 import itertools
+import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -47,7 +48,9 @@ __all__ = [
     "Job",
     "as_dict",
     "as_row",
+    "cluster_threads",
     "collect",
+    "in_flight",
     "plan_units",
     "reports_bag",
     "rows_bag",
@@ -55,8 +58,13 @@ __all__ = [
     "write_parquet",
 ]
 
-#: Bytes of mbox per task (64 MiB: about 10,000 messages of ordinary mail, a few seconds of work).
+#: Bytes of mbox per task, at most (64 MiB: about 10,000 messages of ordinary mail, a few seconds of work); an
+#: archive of few blocks on a large cluster is cut finer (:func:`mailtrace.dask.units.plan`).
 DEFAULT_BLOCKSIZE = 64 * 1024 * 1024
+#: Units in flight per worker thread (:func:`in_flight`): one computing, one queued behind it.
+UNITS_PER_THREAD = 2
+#: Units in flight, at least (:func:`in_flight`).
+MIN_WINDOW = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +99,16 @@ def as_row(item: Report | InputError) -> dict[str, str]:
     return item.to_row()
 
 
-def plan_units(paths: Sequence[str], job: Job | None = None) -> list[Unit]:
-    """The work units, with the serial position of every range's first message.
+def plan_units(paths: Sequence[str], job: Job | None = None, *, threads: int | None = None) -> list[Unit]:
+    """The work units, with the serial position of every range's first message, sized for ``threads``
+    worker threads (default: :func:`cluster_threads`; see :func:`mailtrace.dask.units.plan`).
 
     Counting the messages of the ranges is itself a Dask computation (one cheap task per
     range), so planning a 50 GB mbox reads it in parallel, once, without analysing it.
     """
     job = job or Job()
-    units = list(plan(list(paths), job.blocksize, follow_symlinks=job.options.follow_symlinks))
+    threads = cluster_threads() if threads is None else threads
+    units = plan(list(paths), job.blocksize, threads=threads, follow_symlinks=job.options.follow_symlinks)
     counts = iter(dask.compute(*[dask.delayed(count_unit)(u, job.options) for u in units if u.is_range]))
     out: list[Unit] = []
     running: dict[str, int] = {}
@@ -152,12 +162,14 @@ def collect(
     *,
     product: Product = as_dict,
     record: str | Path | IO[str] | None = None,
-    window: int = 16,
+    window: int | None = None,
 ) -> Iterator[Any]:
     """Run on the current Dask scheduler; yield one product per message or input error, in input order.
 
     At most ``window`` units are computed at a time, so the client holds only their results
-    however large the archive. With ``record`` (a path, or a text file open for writing), the
+    however large the archive. By default (``None``) that is :func:`in_flight`: twice the cluster's
+    worker threads, at least 16, read again as the results come (a cluster that grows gets more).
+    With ``record`` (a path, or a text file open for writing), the
     workers record their DNS answers and the client merges them into that evidence file: a path
     is created new, as ``--record`` does (an existing file, or one holding a message, is refused).
     """
@@ -176,16 +188,42 @@ def collect(
             target.close()
 
 
-def _windows(paths: Sequence[str], job: Job, product: Product, window: int, recorded: list[list[str]]) -> Iterator[Any]:
-    units = plan_units(paths, job)
+def _windows(
+    paths: Sequence[str], job: Job, product: Product, window: int | None, recorded: list[list[str]]
+) -> Iterator[Any]:
     client = _current_client()
+    threads = cluster_threads()
+    units = plan_units(paths, job, threads=threads)
     if client is None:
-        results = _barriered(units, job, product, window)
+        results = _barriered(units, job, product, in_flight(threads) if window is None else window)
     else:
         results = _sliding(client, units, job, product, window)
     for products, lines in results:
         recorded.append(lines)
         yield from products
+
+
+def cluster_threads() -> int:
+    """The worker threads of the scheduler ``dask.compute`` would use: the total of a ``distributed``
+    client's workers (at least 1: a cluster may still be starting them); for Dask's local schedulers,
+    their ``num_workers`` setting or this machine's cores, and 1 for the synchronous one."""
+    client = _current_client()
+    if client is not None:
+        return _client_threads(client)
+    if dask.config.get("scheduler", None) in ("sync", "synchronous", "single-threaded"):
+        return 1
+    return int(dask.config.get("num_workers", None) or os.cpu_count() or 1)
+
+
+def _client_threads(client: Any) -> int:
+    """The threads of the workers a ``distributed`` client's scheduler has now, at least 1."""
+    return max(1, sum(int(n) for n in client.nthreads().values()))
+
+
+def in_flight(threads: int) -> int:
+    """The default window of :func:`collect` for ``threads`` worker threads: every thread busy with one
+    unit and one more queued, at least :data:`MIN_WINDOW`."""
+    return max(MIN_WINDOW, UNITS_PER_THREAD * threads)
 
 
 def _current_client() -> Any | None:
@@ -200,23 +238,30 @@ def _current_client() -> Any | None:
         return None
 
 
-def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window: int) -> Iterator[Any]:
+def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window: int | None) -> Iterator[Any]:
     """Each unit's result in input order, with at most ``window`` units submitted and not yet consumed:
-    a unit is submitted as soon as the oldest one is taken, so no worker waits for a window's last task."""
+    a unit is submitted as soon as the oldest one is taken, so no worker waits for a window's last task.
+    With ``window`` None, :func:`in_flight` of the cluster's threads, asked again after each window's
+    worth of results, so workers that join are given work."""
     todo = iter(units)
     pending: deque[Any] = deque()
 
     def submit(unit: Unit) -> Any:
         return client.submit(run_unit, unit, job.policy, job.dns, product, job.options, pure=False)
 
-    pending.extend(submit(unit) for unit in itertools.islice(todo, max(1, window)))
+    def target() -> int:
+        return max(1, window) if window is not None else in_flight(_client_threads(client))
+
+    size, taken = target(), 0
+    pending.extend(submit(unit) for unit in itertools.islice(todo, size))
     while pending:  # a consumer that stops early drops ``pending``: the scheduler forgets those tasks
         future = pending.popleft()
         result = future.result()
         future.release()
-        unit = next(todo, None)
-        if unit is not None:
-            pending.append(submit(unit))
+        taken += 1
+        if taken % size == 0:
+            size = target()
+        pending.extend(submit(unit) for unit in itertools.islice(todo, max(0, size - len(pending))))
         yield result
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -28,11 +27,27 @@ from mailtrace.load.folders import Member, walk
 #: Bytes read at a time while looking for separators.
 _SCAN = 1 << 20
 _SEPARATORS = (b"\n\nFrom ", b"\n\r\nFrom ")
-#: Files of a folder per task: enough to outweigh a task's overhead (shipping the job, scheduling, taking
-#: the result), few enough to spread a folder. On the dev corpus with two workers, 32 left the client and the
-#: scheduler 1.2-1.3 s of CPU beside 10.3 s of the workers' and 1.47x-1.70x over one process; 128 took
+#: Files of a folder per task, at most: enough to outweigh a task's overhead (shipping the job, scheduling,
+#: taking the result), few enough to spread a folder. On the dev corpus with two workers, 32 left the client and
+#: the scheduler 1.2-1.3 s of CPU beside 10.3 s of the workers' and 1.47x-1.70x over one process; 128 took
 #: 0.6 s and gave 1.62x-1.92x (docs/scale.md).
 FILES_PER_UNIT = 128
+#: Files per task, at least, when a small folder meets a large cluster (:func:`fitted`).
+MIN_FILES_PER_UNIT = 8
+#: The smallest mbox range the planner cuts by itself when a cluster has more threads than an archive has
+#: blocks (:func:`fitted`); a smaller ``blocksize`` asked for is kept.
+MIN_BLOCKSIZE = 4 * 1024 * 1024
+#: Tasks per worker thread the planner aims for: a thread that draws a slow task then leaves the others
+#: at most a quarter of its share to wait for.
+TASKS_PER_THREAD = 4
+
+
+def fitted(total: int, threads: int, smallest: int, largest: int) -> int:
+    """The size of a task (files, or bytes of mbox) for ``total`` over ``threads`` worker threads:
+    about :data:`TASKS_PER_THREAD` tasks a thread, within ``[smallest, largest]`` (``largest`` wins when
+    the two cross)."""
+    share = -(-total // (TASKS_PER_THREAD * max(1, threads)))
+    return min(largest, max(smallest, share))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,16 +153,32 @@ def read_range(path: str, start: int, end: int) -> bytes:
         return f.read(stop - start)
 
 
-def plan(paths: list[str], blocksize: int, *, follow_symlinks: bool = False) -> Iterator[Unit]:
-    """Units in input order: each large mbox as ranges, each folder as runs of its files (listed here,
-    in the order a serial run reads them), everything else whole."""
-    for path in expand(paths):
-        if os.path.isdir(path):
-            listed = list(walk(Path(path), follow_symlinks=follow_symlinks))
-            for i in range(0, len(listed), FILES_PER_UNIT):
-                yield Unit(path, members=tuple(listed[i : i + FILES_PER_UNIT]))
-        elif is_splittable_mbox(path, blocksize):
-            for start, end in ranges(path, blocksize):
-                yield Unit(path, start, end)
+def plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_symlinks: bool = False) -> list[Unit]:
+    """Units in input order: each folder as runs of its files (listed here, in the order a serial run
+    reads them), each large mbox as byte ranges, everything else whole.
+
+    The sizes fit the cluster (``threads``: its worker threads): runs of :func:`fitted` files, from
+    :data:`MIN_FILES_PER_UNIT` to :data:`FILES_PER_UNIT`, over all the folders' files, and ranges of
+    :func:`fitted` bytes, from :data:`MIN_BLOCKSIZE` to ``blocksize``, over all the splittable mbox
+    files' bytes. An archive of many blocks is cut at ``blocksize``; a small one on a large cluster
+    into smaller ranges, so it still reaches about :data:`TASKS_PER_THREAD` tasks a thread.
+    """
+    listed: list[tuple[str, list[Member | InputError] | None]] = [
+        (path, list(walk(Path(path), follow_symlinks=follow_symlinks)) if os.path.isdir(path) else None)
+        for path in expand(paths)
+    ]
+    files = sum(len(members) for _, members in listed if members is not None)
+    per_unit = fitted(files, threads, MIN_FILES_PER_UNIT, FILES_PER_UNIT)
+    floor = min(blocksize, MIN_BLOCKSIZE)
+    mboxes = (path for path, members in listed if members is None and is_splittable_mbox(path, floor))
+    sizes = {path: os.path.getsize(path) for path in mboxes}
+    block = fitted(sum(sizes.values()), threads, floor, blocksize)
+    units: list[Unit] = []
+    for path, members in listed:
+        if members is not None:
+            units.extend(Unit(path, members=tuple(members[i : i + per_unit])) for i in range(0, len(members), per_unit))
+        elif sizes.get(path, 0) > block:
+            units.extend(Unit(path, start, end) for start, end in ranges(path, block))
         else:
-            yield Unit(path)
+            units.append(Unit(path))
+    return units

@@ -1,0 +1,139 @@
+"""The work fits the cluster: unit sizes from the number of worker threads, and enough units in flight.
+
+A folder of a few hundred files or a mbox of a few MiB used to be one or two tasks however large
+the cluster, and ``collect`` kept 16 units in flight, so a 64-thread cluster ran at most 16 of them.
+The inputs are real corpus mail; the in-process cluster binds to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+dask = pytest.importorskip("dask")
+distributed = pytest.importorskip("distributed")
+
+from mailtrace.dask import Job, as_row, cluster_threads, collect, in_flight, plan_units  # noqa: E402
+from mailtrace.dask.units import FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, plan  # noqa: E402
+from mailtrace.load.folders import walk  # noqa: E402
+
+pytestmark = pytest.mark.corpus
+
+SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
+
+
+@pytest.fixture(scope="module")
+def folder(corpus: Path) -> Path:
+    path = corpus / "rspamd-functional-messages"
+    if not path.is_dir():
+        pytest.skip("rspamd-functional-messages missing from the corpus")
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_mbox(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    """About 10 MiB of real list mail in one mbox: under the default 64 MiB block."""
+    lists = sorted((corpus / "lfdr-list-archives").glob("*/*.eml"))
+    if len(lists) < 1000:
+        pytest.skip("list archives missing from the corpus")
+    out = tmp_path_factory.mktemp("fit") / "lists.mbox"
+    with out.open("wb") as f:
+        for path in lists:
+            if f.tell() > 10 * 2**20:
+                break
+            data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From ")
+            f.write(SEPARATOR + data.rstrip(b"\n") + b"\n\n")
+    return out
+
+
+def _sizes(units: list[Any]) -> list[int]:
+    return [len(u.members or ()) for u in units]
+
+
+def test_a_small_folder_on_a_large_cluster_is_cut_into_more_tasks(folder: Path) -> None:
+    listed = list(walk(folder))
+    n = len(listed)
+    assert 100 < n < 4 * FILES_PER_UNIT  # a folder too small for 128-file tasks to reach many threads
+
+    one = plan([str(folder)], 2**26, threads=1)
+    many = plan([str(folder)], 2**26, threads=64)
+    assert _sizes(one)[0] == math.ceil(n / 4)  # four tasks for one thread
+    assert len(one) == 4
+    assert set(_sizes(many)[:-1]) == {MIN_FILES_PER_UNIT}  # as small as a task may be
+    assert len(many) == math.ceil(n / MIN_FILES_PER_UNIT)
+    for units in (one, many):  # every file once, in the serial reading order
+        assert [m for u in units for m in u.members or ()] == listed
+
+
+def test_a_large_input_keeps_the_largest_tasks(corpus: Path) -> None:
+    folders = [str(corpus / "phishing-pot-dev"), str(corpus / "spamassassin-public-corpus")]
+    units = plan(folders, 2**26, threads=2)
+    assert max(_sizes(units)) == FILES_PER_UNIT
+    assert sum(_sizes(units)) == sum(len(list(walk(Path(p)))) for p in folders)
+
+
+def test_an_mbox_under_the_block_size_is_split_for_a_cluster(big_mbox: Path) -> None:
+    size = big_mbox.stat().st_size
+    alone = plan([str(big_mbox)], 2**26, threads=1)
+    spread = plan([str(big_mbox)], 2**26, threads=16)
+    asked = plan([str(big_mbox)], 2**20, threads=1)
+    assert len(alone) == math.ceil(size / MIN_BLOCKSIZE)  # 10 MiB / 4 tasks is under the 4 MiB floor
+    assert len(spread) == len(alone)
+    assert len(asked) >= size // 2**20  # a smaller block asked for is kept
+    for units in (alone, asked):  # contiguous, from the first byte to the last
+        assert units[0].start == 0 and units[-1].end == size
+        assert all(a.end == b.start for a, b in itertools.pairwise(units))
+
+
+def test_a_split_small_mbox_gives_the_rows_of_one_task(big_mbox: Path) -> None:
+    with dask.config.set(scheduler="synchronous"):
+        assert cluster_threads() == 1
+        split = list(collect([str(big_mbox)], Job(), product=as_row))
+        assert len(plan_units([str(big_mbox)], Job(), threads=1)) > 1
+        whole = list(collect([str(big_mbox)], Job(blocksize=2**40), product=as_row))
+    assert split == whole
+    assert [row["position"] for row in split] == [str(i) for i in range(len(split))]
+
+
+@pytest.fixture
+def threaded_cluster() -> Iterator[Any]:
+    """One in-process worker with 12 threads, on the loopback."""
+    with (
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=12,
+            processes=False,
+            protocol="tcp",
+            host="127.0.0.1",
+            scheduler_port=0,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as local,
+        distributed.Client(local) as client,
+    ):
+        yield client
+
+
+def test_collect_keeps_every_thread_of_the_cluster_busy(threaded_cluster: Any, folder: Path) -> None:
+    files = [str(p) for p in sorted(folder.iterdir()) if p.is_file()][:60]
+    assert cluster_threads() == 12
+    submitted: list[object] = []
+    submit = threaded_cluster.submit
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        submitted.append(args[1])
+        return submit(*args, **kwargs)
+
+    threaded_cluster.submit = counting
+    results = collect(files, Job(), product=as_row)
+    next(results)
+    # two units a thread in flight, and the one submitted as the first result was taken
+    assert len(submitted) == in_flight(12) + 1 == 25
+    rest = list(results)
+    assert len(submitted) == len(files)
+    assert len(rest) + 1 >= len(files)
