@@ -228,8 +228,10 @@ class _Head:
 
 
 def _blank_line(data: bytes, start: int, limit: int) -> int:
-    """Where the first ``\\n\\n`` or ``\\n\\r\\n`` of ``data[start:limit]`` starts (the empty line that ends
-    a header block), or -1.
+    """Where the empty line that ends a header block in ``data[start:limit]`` starts (the ``\\n`` before
+    it), or -1: the rule of :func:`mailtrace.parse.message._blank_line`, so an attached message is cut where
+    the parser would cut it read alone. The first ``\\n\\n``, or an earlier ``\\n\\r\\n`` not followed by
+    ``\\n`` (in ``\\n\\r\\n\\n`` the empty line is the ``\\n\\n``).
 
     One search for both, which stops at the first: two ``find`` calls, one per kind, read past the header
     block (the whole message, for the kind of line break it does not use), and a ``find`` of ``\\n\\n``
@@ -239,8 +241,8 @@ def _blank_line(data: bytes, start: int, limit: int) -> int:
     return -1 if found is None else found.start()
 
 
-#: The empty line that ends a header block (linear: no repetition).
-_BLANK = re.compile(rb"\n\r?\n")
+#: The empty line that ends a header block (linear: no repetition; the lookahead reads one byte).
+_BLANK = re.compile(rb"\n(?:\r\n(?!\n)|\n)")
 
 
 #: One of the three MIME fields the walk reads, after the line break that starts its line (linear: each piece

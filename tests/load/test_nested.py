@@ -123,3 +123,17 @@ def test_a_bound_reached_is_reported_only_where_a_message_may_hide(monkeypatch: 
     assert not [d for d in plain.defects if d.code == "mime.limit"]  # nothing in it names an attached message
     (hiding,) = mailtrace.analyze_many(_report([TEXT, RFC822]))
     assert "more than 1 MIME parts" in str(hiding.defects)
+
+
+def test_an_attached_message_is_cut_where_the_parser_cuts_a_message() -> None:
+    # the part's header ends "\n\r\n\n": a line holding a lone CR, then the empty line. The parser takes
+    # the "\n\n" as the end of a header block; the walk took the "\n\r\n", and the attached message then
+    # began with an empty line: no header, no Received line, no From.
+    part = b"Content-Type: message/rfc822\n\r\n\n" + ORIGINAL
+    wrapper, attached = mailtrace.analyze_many(_report([TEXT, part]))
+    assert attached.message.raw == ORIGINAL
+    assert [a.part for a in wrapper.source.attachments] == ["2"]
+    assert _subjects([attached]) == ["urgent wire"]
+    assert attached.received[0].from_.ip == "203.0.113.66"
+    alone = mailtrace.analyze(b"Subject: wrapper\n\r\n\n" + ORIGINAL)
+    assert alone.message.body.startswith(b"Received:")  # the parser's own reading of the same bytes
