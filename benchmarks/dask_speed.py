@@ -1,6 +1,6 @@
 """A Dask LocalCluster of N worker processes against one process, on the dev corpus.
 
-    python benchmarks/dask_speed.py [--workers 2] [--repeat 3] [--corpus ../shared/corpus] [--mbox]
+    python benchmarks/dask_speed.py [--workers 2] [--repeat 3] [--corpus ../shared/corpus] [--mbox | --files]
 
 Both runs produce the ``--format csv`` rows of every message (no DNS); the script checks
 that they are identical. The cluster is started and every worker warmed (imports, the
@@ -10,7 +10,8 @@ compared. It prints the speedup, the CPU seconds of the workers and of this proc
 client and the scheduler), the throughput per core, and the hours that 100 million
 messages would take on 64 cores at the one-process rate (no allowance for the scheduler,
 which a real cluster adds). ``--mbox`` packs the corpus into one mbox in a temporary
-folder first, so one large file is split over the workers.
+folder first, so one large file is split over the workers. ``--files`` gives every file of the corpus's
+folders as its own input, as a shell's ``/archive/*.eml`` does.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def main() -> int:
     parser.add_argument("--blocksize", type=float, default=4.0, help="MiB of mbox per task (4)")
     parser.add_argument("--window", type=int, default=None, help="units in flight (collect's default)")
     parser.add_argument("--mbox", action="store_true", help="pack the corpus into one mbox first")
+    parser.add_argument("--files", action="store_true", help="every file as its own input (a shell glob)")
     args = parser.parse_args()
     import distributed
 
@@ -77,7 +79,13 @@ def main() -> int:
         print(f"no corpus at {corpus}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        paths = [pack(corpus, Path(tmp))] if args.mbox else [str(p) for p in sorted(corpus.iterdir()) if p.is_dir()]
+        folders = [p for p in sorted(corpus.iterdir()) if p.is_dir()]
+        if args.mbox:
+            paths = [pack(corpus, Path(tmp))]
+        elif args.files:
+            paths = [str(f) for folder in folders for f in sorted(folder.rglob("*")) if f.is_file()]
+        else:
+            paths = [str(p) for p in folders]
         job = Job(blocksize=int(args.blocksize * 2**20))
         print(f"load average before: {os.getloadavg()[0]:.2f}")
         with (

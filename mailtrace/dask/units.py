@@ -1,4 +1,4 @@
-"""Work units for a cluster: whole files, and byte ranges of large mbox files.
+"""Work units for a cluster: runs of files (a folder's, or inputs given one by one), and ranges of mbox files.
 
 An mbox larger than the block size is cut into byte ranges at message boundaries, so
 one 50 GB archive spreads over every worker. A cut is only ever made at an
@@ -52,15 +52,17 @@ def fitted(total: int, threads: int, smallest: int, largest: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One task: a whole input, the messages starting in ``[start, end)`` of an mbox, or a run of a
+    """One task: a whole input, the messages starting in ``[start, end)`` of an mbox, a run of a
     folder's files (``members``: the files, and the error records of entries that cannot be read,
-    in the folder's reading order)."""
+    in the folder's reading order), or a run of inputs given one by one (``paths``, ``path`` being
+    the first), each read whole as a serial run reads it."""
 
     path: str
     start: int | None = None
     end: int | None = None
     position: int = 0  #: the serial position of the unit's first message (ranges only)
     members: tuple[Member | InputError, ...] | None = None
+    paths: tuple[str, ...] = ()
 
     @property
     def is_range(self) -> bool:
@@ -155,30 +157,59 @@ def read_range(path: str, start: int, end: int) -> bytes:
 
 def plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_symlinks: bool = False) -> list[Unit]:
     """Units in input order: each folder as runs of its files (listed here, in the order a serial run
-    reads them), each large mbox as byte ranges, everything else whole.
+    reads them), each large mbox as byte ranges, and the other inputs, files given one by one (a
+    shell's ``/archive/*.eml``), as runs of consecutive inputs.
 
     The sizes fit the cluster (``threads``: its worker threads): runs of :func:`fitted` files, from
-    :data:`MIN_FILES_PER_UNIT` to :data:`FILES_PER_UNIT`, over all the folders' files, and ranges of
-    :func:`fitted` bytes, from :data:`MIN_BLOCKSIZE` to ``blocksize``, over all the splittable mbox
-    files' bytes. An archive of many blocks is cut at ``blocksize``; a small one on a large cluster
-    into smaller ranges, so it still reaches about :data:`TASKS_PER_THREAD` tasks a thread.
+    :data:`MIN_FILES_PER_UNIT` to :data:`FILES_PER_UNIT`, over all the files (the folders' and those
+    given), and ranges of :func:`fitted` bytes, from :data:`MIN_BLOCKSIZE` to ``blocksize``, over all the
+    splittable mbox files' bytes. An archive of many blocks is cut at ``blocksize``; a small one on a
+    large cluster into smaller ranges, so it still reaches about :data:`TASKS_PER_THREAD` tasks a thread.
+    A run of inputs given one by one also ends before its bytes would pass that range size, so a large
+    file that cannot be split (an mbox with ``Content-Length``) is a task of its own.
     """
     listed: list[tuple[str, list[Member | InputError] | None]] = [
         (path, list(walk(Path(path), follow_symlinks=follow_symlinks)) if os.path.isdir(path) else None)
         for path in expand(paths)
     ]
-    files = sum(len(members) for _, members in listed if members is not None)
+    files = sum(1 if members is None else len(members) for _, members in listed)
     per_unit = fitted(files, threads, MIN_FILES_PER_UNIT, FILES_PER_UNIT)
     floor = min(blocksize, MIN_BLOCKSIZE)
     mboxes = (path for path, members in listed if members is None and is_splittable_mbox(path, floor))
     sizes = {path: os.path.getsize(path) for path in mboxes}
     block = fitted(sum(sizes.values()), threads, floor, blocksize)
     units: list[Unit] = []
+    run: list[str] = []
+    run_bytes = 0
     for path, members in listed:
+        if members is None and sizes.get(path, 0) <= block:
+            size = _size(path)
+            if run and (len(run) >= per_unit or run_bytes + size > block):
+                units.append(_whole(run))
+                run, run_bytes = [], 0
+            run.append(path)
+            run_bytes += size
+            continue
+        if run:
+            units.append(_whole(run))
+            run, run_bytes = [], 0
         if members is not None:
             units.extend(Unit(path, members=tuple(members[i : i + per_unit])) for i in range(0, len(members), per_unit))
-        elif sizes.get(path, 0) > block:
-            units.extend(Unit(path, start, end) for start, end in ranges(path, block))
         else:
-            units.append(Unit(path))
+            units.extend(Unit(path, start, end) for start, end in ranges(path, block))
+    if run:
+        units.append(_whole(run))
     return units
+
+
+def _size(path: str) -> int:
+    """The size of a regular file, else 0 (a missing or special file is read, and refused, on a worker)."""
+    try:
+        return os.path.getsize(path) if os.path.isfile(path) else 0
+    except OSError:
+        return 0
+
+
+def _whole(run: list[str]) -> Unit:
+    """One input read whole, or a run of them."""
+    return Unit(run[0]) if len(run) == 1 else Unit(run[0], paths=tuple(run))

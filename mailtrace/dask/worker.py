@@ -123,7 +123,7 @@ def _items(unit: Unit, policy: Policy, options: ReadOptions) -> Iterator[Item]:
             yield from from_member(member, policy.limits, options)
         return
     if unit.start is None or unit.end is None:
-        yield from iter_items([Path(unit.path)], policy=policy, options=options)
+        yield from iter_items([Path(path) for path in unit.paths or (unit.path,)], policy=policy, options=options)
         return
     data = read_range(unit.path, unit.start, unit.end)
     for item in iter_messages(data, name=unit.path, limits=policy.limits, options=options, errors="report"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,12 @@ import pytest
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
+from mailtrace import analyze_many  # noqa: E402
 from mailtrace.dask import Job, as_row, cluster_threads, collect, in_flight, plan_units  # noqa: E402
 from mailtrace.dask.units import FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, plan  # noqa: E402
+from mailtrace.errors import InputError  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
+from mailtrace.render.row import error_row, row_from_dict  # noqa: E402
 
 pytestmark = pytest.mark.corpus
 
@@ -120,8 +124,9 @@ def threaded_cluster() -> Iterator[Any]:
 
 
 def test_collect_keeps_every_thread_of_the_cluster_busy(threaded_cluster: Any, folder: Path) -> None:
-    files = [str(p) for p in sorted(folder.iterdir()) if p.is_file()][:60]
     assert cluster_threads() == 12
+    units = plan_units([str(folder)], Job())
+    assert len(units) > in_flight(12) + 1  # 211 files in runs of 8
     submitted: list[object] = []
     submit = threaded_cluster.submit
 
@@ -130,10 +135,48 @@ def test_collect_keeps_every_thread_of_the_cluster_busy(threaded_cluster: Any, f
         return submit(*args, **kwargs)
 
     threaded_cluster.submit = counting
-    results = collect(files, Job(), product=as_row)
+    results = collect([str(folder)], Job(), product=as_row)
     next(results)
     # two units a thread in flight, and the one submitted as the first result was taken
     assert len(submitted) == in_flight(12) + 1 == 25
     rest = list(results)
-    assert len(submitted) == len(files)
-    assert len(rest) + 1 >= len(files)
+    assert submitted == units
+    assert len(rest) + 1 >= len(list(walk(folder)))
+
+
+def _files(folder: Path) -> list[str]:
+    return [str(p) for p in sorted(folder.iterdir()) if p.is_file()]
+
+
+def test_files_given_one_by_one_go_in_runs(folder: Path) -> None:
+    files = _files(folder)[:60]
+    units = plan(files, 2**26, threads=1)
+    assert [len(u.paths) for u in units] == [15, 15, 15, 15]  # four tasks for one thread
+    assert [p for u in units for p in u.paths] == files
+    assert all(u.path == u.paths[0] for u in units)
+    assert len(plan(files[:1], 2**26, threads=1)[0].paths) == 0  # one input alone keeps its old shape
+
+
+def test_a_run_of_files_ends_before_its_bytes_pass_the_range_size(folder: Path) -> None:
+    files = _files(folder)
+    block = 64 * 1024
+    units = plan(files, block, threads=1)
+    sizes = {f: os.path.getsize(f) for f in files}
+    assert any(size > block for size in sizes.values()) and any(len(u.paths) > 1 for u in units)
+    for u in units:
+        run = u.paths or (u.path,)
+        assert len(run) == 1 or sum(sizes[f] for f in run) <= block
+    assert [p for u in units for p in (u.paths or (u.path,))] == files
+
+
+def test_runs_of_files_give_the_rows_of_a_serial_run(folder: Path) -> None:
+    files = [*_files(folder)[:40], str(folder / "no-such-file.eml"), *_files(folder)[40:80]]
+    with dask.config.set(scheduler="synchronous"):
+        rows = list(collect(files, Job(), product=as_row))
+        assert len(plan_units(files, Job(), threads=1)) == 4
+    serial: list[dict[str, str]] = []
+    for path in files:
+        for item in analyze_many(Path(path), errors="report"):
+            serial.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
+    assert rows == serial
+    assert any(row.get("error") for row in rows)  # the missing file is an error record in its place
