@@ -44,6 +44,7 @@ from mailtrace.report import Report
 
 __all__ = [
     "DEFAULT_BLOCKSIZE",
+    "ROWS_PER_PARTITION",
     "DnsSpec",
     "Job",
     "as_dict",
@@ -61,6 +62,10 @@ __all__ = [
 #: Bytes of mbox per task, at most (64 MiB: about 10,000 messages of ordinary mail, a few seconds of work); an
 #: archive of few blocks on a large cluster is cut finer (:func:`mailtrace.dask.units.plan`).
 DEFAULT_BLOCKSIZE = 64 * 1024 * 1024
+#: Rows of a partition of :func:`rows_dataframe`, and of a file of :func:`write_parquet`, about: in memory
+#: about 100 MB (rows of about 1 KB), on disk a few tens of MB; readers such as DuckDB and Spark are slowed by
+#: many small files.
+ROWS_PER_PARTITION = 100_000
 #: Units in flight per worker thread (:func:`in_flight`): one computing, one queued behind it.
 UNITS_PER_THREAD = 2
 #: Units in flight, at least (:func:`in_flight`).
@@ -100,8 +105,8 @@ def as_row(item: Report | InputError) -> dict[str, str]:
 
 
 def plan_units(paths: Sequence[str], job: Job | None = None, *, threads: int | None = None) -> list[Unit]:
-    """The work units, with the serial position of every range's first message, sized for ``threads``
-    worker threads (default: :func:`cluster_threads`; see :func:`mailtrace.dask.units.plan`).
+    """The work units, with the serial position and the number of messages of every range, sized for
+    ``threads`` worker threads (default: :func:`cluster_threads`; see :func:`mailtrace.dask.units.plan`).
 
     Counting the messages of the ranges is itself a Dask computation (one cheap task per
     range), so planning a 50 GB mbox reads it in parallel, once, without analysing it.
@@ -114,9 +119,9 @@ def plan_units(paths: Sequence[str], job: Job | None = None, *, threads: int | N
     running: dict[str, int] = {}
     for unit in units:
         if unit.is_range:
-            base = running.get(unit.path, 0)
-            out.append(replace(unit, position=base))
-            running[unit.path] = base + int(next(counts))
+            base, count = running.get(unit.path, 0), int(next(counts))
+            out.append(replace(unit, position=base, count=count))
+            running[unit.path] = base + count
         else:
             out.append(unit)
     return out
@@ -129,7 +134,11 @@ def _products(unit: Unit, *, job: Job, product: Product) -> list[Any]:
 def reports_bag(paths: Sequence[str], job: Job | None = None, *, product: Product = as_dict) -> db.Bag:
     """A bag of one ``report.to_dict()`` (or ``product(report)``) per message or input error, in input order."""
     job = job or Job()
-    units = plan_units(paths, job)
+    return _bag(plan_units(paths, job), job, product)
+
+
+def _bag(units: list[Unit], job: Job, product: Product) -> db.Bag:
+    """One partition per unit: each unit's products, in input order."""
     work = partial(_products, job=job, product=product)
     return db.from_sequence(units, npartitions=max(1, len(units))).map(work).flatten()
 
@@ -139,16 +148,31 @@ def rows_bag(paths: Sequence[str], job: Job | None = None) -> db.Bag:
     return reports_bag(paths, job, product=as_row)
 
 
-def rows_dataframe(paths: Sequence[str], job: Job | None = None) -> Any:
-    """A Dask DataFrame of the rows: the CSV columns, every one a string."""
+def rows_dataframe(
+    paths: Sequence[str], job: Job | None = None, *, rows_per_partition: int = ROWS_PER_PARTITION
+) -> Any:
+    """A Dask DataFrame of the rows: the CSV columns, every one a string, in input order.
+
+    Each unit is analysed by its own task; then neighbouring units are put together into partitions of
+    about ``rows_per_partition`` rows (counted from the plan: a file is a message, a range its counted
+    messages), so an archive of 100 million messages is a thousand partitions, not a million.
+    """
     from mailtrace.dask.frame import to_frame
 
-    return to_frame(rows_bag(paths, job))
+    job = job or Job()
+    units = plan_units(paths, job)
+    frame = to_frame(_bag(units, job, as_row))
+    wanted = max(1, -(-sum(unit.messages for unit in units) // max(1, rows_per_partition)))
+    return frame.repartition(npartitions=wanted) if wanted < frame.npartitions else frame
 
 
-def write_parquet(paths: Sequence[str], out: str | Path, job: Job | None = None) -> None:
-    """The rows as a Parquet dataset in the folder ``out`` (pyarrow), for pandas, DuckDB and Spark."""
-    rows_dataframe(paths, job).to_parquet(str(out), write_index=False, name_function=_part_name)
+def write_parquet(
+    paths: Sequence[str], out: str | Path, job: Job | None = None, *, rows_per_file: int = ROWS_PER_PARTITION
+) -> None:
+    """The rows as a Parquet dataset in the folder ``out`` (pyarrow), for pandas, DuckDB and Spark: files
+    of about ``rows_per_file`` rows (:func:`rows_dataframe`), named in input order."""
+    frame = rows_dataframe(paths, job, rows_per_partition=rows_per_file)
+    frame.to_parquet(str(out), write_index=False, name_function=_part_name)
 
 
 def _part_name(index: int) -> str:

@@ -63,10 +63,19 @@ class Unit:
     position: int = 0  #: the serial position of the unit's first message (ranges only)
     members: tuple[Member | InputError, ...] | None = None
     paths: tuple[str, ...] = ()
+    count: int | None = None  #: the messages starting in the range, once counted (ranges only)
 
     @property
     def is_range(self) -> bool:
         return self.start is not None
+
+    @property
+    def messages(self) -> int:
+        """The messages the unit holds, as planned: a range's count, else one per file (an mbox read whole
+        counts one)."""
+        if self.count is not None:
+            return self.count
+        return len(self.members) if self.members is not None else len(self.paths) or 1
 
 
 def expand(paths: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
 from mailtrace import analyze_many  # noqa: E402
-from mailtrace.dask import Job, as_row, cluster_threads, collect, in_flight, plan_units  # noqa: E402
+from mailtrace.dask import Job, as_row, cluster_threads, collect, in_flight, plan_units, write_parquet  # noqa: E402
 from mailtrace.dask.units import FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, plan  # noqa: E402
 from mailtrace.errors import InputError  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
@@ -180,3 +180,20 @@ def test_runs_of_files_give_the_rows_of_a_serial_run(folder: Path) -> None:
             serial.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
     assert rows == serial
     assert any(row.get("error") for row in rows)  # the missing file is an error record in its place
+
+
+def test_parquet_files_hold_about_rows_per_file_rows(folder: Path, tmp_path: Path) -> None:
+    pandas = pytest.importorskip("pandas")
+    with dask.config.set(scheduler="threads", num_workers=64):
+        assert len(plan_units([str(folder)], Job())) == 27  # 211 files in runs of 8: one task each
+        write_parquet([str(folder)], tmp_path / "rows", Job(), rows_per_file=50)
+        write_parquet([str(folder)], tmp_path / "one", Job())
+    files = sorted((tmp_path / "rows").iterdir())
+    assert [f.name for f in files] == [f"part-{i:06d}.parquet" for i in range(5)]  # 211 rows / 50
+    parts = [pandas.read_parquet(f) for f in files]
+    assert all(35 <= len(part) <= 65 for part in parts)
+    serial: list[dict[str, str]] = []
+    for item in analyze_many(folder, errors="report"):
+        serial.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
+    assert pandas.concat(parts).to_dict("records") == serial  # every row once, in input order
+    assert len(list((tmp_path / "one").iterdir())) == 1  # 211 rows: one file of the default 100,000
