@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -27,11 +28,16 @@ from mailtrace.load.folders import Member, walk
 #: Bytes read at a time while looking for separators.
 _SCAN = 1 << 20
 _SEPARATORS = (b"\n\nFrom ", b"\n\r\nFrom ")
-#: Files of a folder per task, at most: enough to outweigh a task's overhead (shipping the job, scheduling,
-#: taking the result), few enough to spread a folder. On the dev corpus with two workers, 32 left the client and
-#: the scheduler 1.2-1.3 s of CPU beside 10.3 s of the workers' and 1.47x-1.70x over one process; 128 took
-#: 0.6 s and gave 1.62x-1.92x (docs/scale.md).
+#: Files per task, at most, on a small cluster: enough to outweigh a task's overhead (shipping the job,
+#: scheduling, taking the result), few enough to spread a folder. On the dev corpus with two workers, 32 left
+#: the client and the scheduler 1.2-1.3 s of CPU beside 10.3 s of the workers' and 1.47x-1.70x over one
+#: process; 128 took 0.6 s and gave 1.62x-1.92x (docs/scale.md).
 FILES_PER_UNIT = 128
+#: Files per task, at most, per worker thread, on a cluster of more than 16 threads (:func:`largest_run`). A
+#: task costs the client and the scheduler about 5 ms of CPU (4,853 one-file tasks: 24.1 s) and a file about
+#: 2 ms of a worker's, so 64 threads on runs of 128 files would ask them for 1.3 s of CPU a second, more
+#: than a core; runs of 8 files a thread keep that near 0.3 s whatever the cluster's size.
+FILES_PER_THREAD = 8
 #: Files per task, at least, when a small folder meets a large cluster (:func:`fitted`).
 MIN_FILES_PER_UNIT = 8
 #: The smallest mbox range the planner cuts by itself when a cluster has more threads than an archive has
@@ -40,6 +46,12 @@ MIN_BLOCKSIZE = 4 * 1024 * 1024
 #: Tasks per worker thread the planner aims for: a thread that draws a slow task then leaves the others
 #: at most a quarter of its share to wait for.
 TASKS_PER_THREAD = 4
+
+
+def largest_run(threads: int) -> int:
+    """The most files a task holds on a cluster of ``threads`` worker threads: :data:`FILES_PER_UNIT`, or
+    :data:`FILES_PER_THREAD` a thread when that is more."""
+    return max(FILES_PER_UNIT, FILES_PER_THREAD * threads)
 
 
 def fitted(total: int, threads: int, smallest: int, largest: int) -> int:
@@ -170,29 +182,31 @@ def plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_symlinks:
     shell's ``/archive/*.eml``), as runs of consecutive inputs.
 
     The sizes fit the cluster (``threads``: its worker threads): runs of :func:`fitted` files, from
-    :data:`MIN_FILES_PER_UNIT` to :data:`FILES_PER_UNIT`, over all the files (the folders' and those
+    :data:`MIN_FILES_PER_UNIT` to :func:`largest_run`, over all the files (the folders' and those
     given), and ranges of :func:`fitted` bytes, from :data:`MIN_BLOCKSIZE` to ``blocksize``, over all the
     splittable mbox files' bytes. An archive of many blocks is cut at ``blocksize``; a small one on a
     large cluster into smaller ranges, so it still reaches about :data:`TASKS_PER_THREAD` tasks a thread.
     A run of inputs given one by one also ends before its bytes would pass that range size, so a large
     file that cannot be split (an mbox with ``Content-Length``) is a task of its own.
     """
-    listed: list[tuple[str, list[Member | InputError] | None]] = [
-        (path, list(walk(Path(path), follow_symlinks=follow_symlinks)) if os.path.isdir(path) else None)
-        for path in expand(paths)
-    ]
-    files = sum(1 if members is None else len(members) for _, members in listed)
-    per_unit = fitted(files, threads, MIN_FILES_PER_UNIT, FILES_PER_UNIT)
+    listed: list[tuple[str, int, list[Member | InputError] | None]] = []
+    for path in expand(paths):  # one stat an input: a list of a million files is read once
+        size, is_dir = _stat(path)
+        listed.append((path, size, list(walk(Path(path), follow_symlinks=follow_symlinks)) if is_dir else None))
+    files = sum(1 if members is None else len(members) for _, _, members in listed)
+    per_unit = fitted(files, threads, MIN_FILES_PER_UNIT, largest_run(threads))
     floor = min(blocksize, MIN_BLOCKSIZE)
-    mboxes = (path for path, members in listed if members is None and is_splittable_mbox(path, floor))
-    sizes = {path: os.path.getsize(path) for path in mboxes}
-    block = fitted(sum(sizes.values()), threads, floor, blocksize)
+    splittable = {
+        path: size
+        for path, size, members in listed
+        if members is None and size > floor and is_splittable_mbox(path, floor)
+    }
+    block = fitted(sum(splittable.values()), threads, floor, blocksize)
     units: list[Unit] = []
     run: list[str] = []
     run_bytes = 0
-    for path, members in listed:
-        if members is None and sizes.get(path, 0) <= block:
-            size = _size(path)
+    for path, size, members in listed:
+        if members is None and splittable.get(path, 0) <= block:
             if run and (len(run) >= per_unit or run_bytes + size > block):
                 units.append(_whole(run))
                 run, run_bytes = [], 0
@@ -211,12 +225,14 @@ def plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_symlinks:
     return units
 
 
-def _size(path: str) -> int:
-    """The size of a regular file, else 0 (a missing or special file is read, and refused, on a worker)."""
+def _stat(path: str) -> tuple[int, bool]:
+    """``(size of a regular file else 0, is a folder)``, with one ``stat``; a missing or special file is
+    ``(0, False)``: a worker reads it and refuses it, as a serial run does."""
     try:
-        return os.path.getsize(path) if os.path.isfile(path) else 0
-    except OSError:
-        return 0
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return 0, False
+    return (found.st_size if stat.S_ISREG(found.st_mode) else 0), stat.S_ISDIR(found.st_mode)
 
 
 def _whole(run: list[str]) -> Unit:

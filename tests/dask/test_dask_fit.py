@@ -21,7 +21,7 @@ distributed = pytest.importorskip("distributed")
 
 from mailtrace import analyze_many  # noqa: E402
 from mailtrace.dask import Job, as_row, cluster_threads, collect, in_flight, plan_units, write_parquet  # noqa: E402
-from mailtrace.dask.units import FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, plan  # noqa: E402
+from mailtrace.dask.units import FILES_PER_THREAD, FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, plan  # noqa: E402
 from mailtrace.errors import InputError  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
 from mailtrace.render.row import error_row, row_from_dict  # noqa: E402
@@ -197,3 +197,13 @@ def test_parquet_files_hold_about_rows_per_file_rows(folder: Path, tmp_path: Pat
         serial.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
     assert pandas.concat(parts).to_dict("records") == serial  # every row once, in input order
     assert len(list((tmp_path / "one").iterdir())) == 1  # 211 rows: one file of the default 100,000
+
+
+def test_a_large_cluster_gets_longer_runs_so_its_scheduler_keeps_up(tmp_path: Path) -> None:
+    # 200,000 inputs given one by one (they need not exist to be planned: a worker refuses a missing file)
+    files = [str(tmp_path / f"m{i:06d}.eml") for i in range(200_000)]
+    small, large = plan(files, 2**26, threads=2), plan(files, 2**26, threads=64)
+    assert {len(u.paths) for u in small[:-1]} == {FILES_PER_UNIT}
+    assert {len(u.paths) for u in large[:-1]} == {FILES_PER_THREAD * 64} == {512}
+    assert len(large) == math.ceil(200_000 / 512)  # 391 tasks; runs of 128 made 1,563
+    assert [p for u in large for p in u.paths] == files
