@@ -26,7 +26,6 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -138,9 +137,10 @@ def reports_bag(paths: Sequence[str], job: Job | None = None, *, product: Produc
 
 
 def _bag(units: list[Unit], job: Job, product: Product) -> db.Bag:
-    """One partition per unit: each unit's products, in input order."""
-    work = partial(_products, job=job, product=product)
-    return db.from_sequence(units, npartitions=max(1, len(units))).map(work).flatten()
+    """One partition per unit: each unit's products, in input order. The job is one key of the graph that
+    every task depends on, so it travels to each worker once rather than with every task."""
+    shared = dask.delayed(job, pure=True)
+    return db.from_sequence(units, npartitions=max(1, len(units))).map(_products, job=shared, product=product).flatten()
 
 
 def rows_bag(paths: Sequence[str], job: Job | None = None) -> db.Bag:
@@ -269,9 +269,12 @@ def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window:
     worth of results, so workers that join are given work."""
     todo = iter(units)
     pending: deque[Any] = deque()
+    # Sent to every worker once, not with every task: a zone's or an evidence file's text can be large
+    # (27 MB with every task of the dev corpus's folders: 14.4-17.9 s instead of 6.9-8.9 s).
+    policy, dns, options = client.scatter([job.policy, job.dns, job.options], broadcast=True, hash=False)
 
     def submit(unit: Unit) -> Any:
-        return client.submit(run_unit, unit, job.policy, job.dns, product, job.options, pure=False)
+        return client.submit(run_unit, unit, policy, dns, product, options, pure=False)
 
     def target() -> int:
         return max(1, window) if window is not None else in_flight(_client_threads(client))

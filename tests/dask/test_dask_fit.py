@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,22 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
 from mailtrace import analyze_many  # noqa: E402
-from mailtrace.dask import Job, as_row, cluster_threads, collect, in_flight, plan_units, write_parquet  # noqa: E402
+from mailtrace.dask import (  # noqa: E402
+    DnsSpec,
+    Job,
+    as_row,
+    cluster_threads,
+    collect,
+    in_flight,
+    plan_units,
+    reports_bag,
+    write_parquet,
+)
 from mailtrace.dask.units import FILES_PER_THREAD, FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, plan  # noqa: E402
+from mailtrace.dns import OfflineZone  # noqa: E402
 from mailtrace.errors import InputError  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
+from mailtrace.policy import Policy  # noqa: E402
 from mailtrace.render.row import error_row, row_from_dict  # noqa: E402
 
 pytestmark = pytest.mark.corpus
@@ -207,3 +220,43 @@ def test_a_large_cluster_gets_longer_runs_so_its_scheduler_keeps_up(tmp_path: Pa
     assert {len(u.paths) for u in large[:-1]} == {FILES_PER_THREAD * 64} == {512}
     assert len(large) == math.ceil(200_000 / 512)  # 391 tasks; runs of 128 made 1,563
     assert [p for u in large for p in u.paths] == files
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
+
+
+def _zone_job() -> tuple[Job, list[str], list[dict[str, Any]]]:
+    """A job with an offline zone, 24 inputs given one by one, and the serial reports with that zone."""
+    zone = EXAMPLES / "forwarded.zone.json"
+    files = [str(EXAMPLES / "forwarded.eml"), str(EXAMPLES / "plain.eml")] * 12
+    resolver = OfflineZone.from_json(zone.read_text(encoding="utf-8"))
+    resolver.source = str(zone)
+    serial = [r.to_dict() for f in files for r in analyze_many(Path(f), policy=Policy(resolver=resolver))]
+    assert serial[0]["verification"]["dkim"], "the zone's keys are used"
+    return Job(dns=DnsSpec.from_files("offline", zone=str(zone))), files, serial
+
+
+def test_the_zone_travels_once_in_a_bag_not_with_every_task() -> None:
+    job, files, serial = _zone_job()
+    marker = b"v=DMARC1; p=reject; rua=mailto:dmarc@sender.example"  # a record of the zone's text
+    with dask.config.set(scheduler="synchronous"):
+        assert len(plan_units(files, job, threads=1)) == 3
+        bag = reports_bag(files, job)
+        nodes = [pickle.dumps(node) for node in dict(bag.__dask_graph__()).values()]
+        assert sum(marker in node for node in nodes) == 1
+        assert bag.compute() == serial
+
+
+def test_the_zone_travels_once_to_a_cluster_not_with_every_task(threaded_cluster: Any) -> None:
+    job, files, serial = _zone_job()
+    sent: list[tuple[Any, ...]] = []
+    submit = threaded_cluster.submit
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        sent.append(args)
+        return submit(*args, **kwargs)
+
+    threaded_cluster.submit = recording
+    assert list(collect(files, job)) == serial
+    assert len(sent) == 3
+    assert all(isinstance(arg, distributed.Future) for args in sent for arg in (args[2], args[3], args[5]))
