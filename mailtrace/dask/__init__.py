@@ -33,7 +33,7 @@ import dask
 import dask.bag as db
 
 from mailtrace.dask.units import Unit, plan
-from mailtrace.dask.worker import DnsSpec, Product, count_unit, merge_evidence, run_unit
+from mailtrace.dask.worker import DnsSpec, EvidenceMerger, Product, count_unit, run_unit
 from mailtrace.dns.evidence import open_evidence_file
 from mailtrace.errors import ConfigurationError, InputError
 from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions
@@ -199,21 +199,21 @@ def collect(
     """
     job = job or Job()
     if record is None:
-        yield from _windows(paths, job, product, window, [])
+        yield from _windows(paths, job, product, window, None)
         return
     job = replace(job, dns=replace(job.dns, record=True))
     target: IO[str] = record if not isinstance(record, str | Path) else open_evidence_file(Path(record))
-    recorded: list[list[str]] = []
+    recorded = EvidenceMerger()
     try:
         yield from _windows(paths, job, product, window, recorded)
     finally:
-        target.write(merge_evidence(recorded, datetime.now(UTC).isoformat()))
+        target.write(recorded.text(datetime.now(UTC).isoformat()))
         if target is not record:
             target.close()
 
 
 def _windows(
-    paths: Sequence[str], job: Job, product: Product, window: int | None, recorded: list[list[str]]
+    paths: Sequence[str], job: Job, product: Product, window: int | None, recorded: EvidenceMerger | None
 ) -> Iterator[Any]:
     client = _current_client()
     threads = cluster_threads()
@@ -223,7 +223,8 @@ def _windows(
     else:
         results = _sliding(client, units, job, product, window)
     for products, lines in results:
-        recorded.append(lines)
+        if recorded is not None:
+            recorded.add(lines)
         yield from products
 
 

@@ -4,8 +4,9 @@ The policy travels without its resolver (a live resolver holds sockets and a cac
 a :class:`DnsSpec` travels instead and each worker process builds its resolver once
 and keeps it, with its own DNS cache, for every unit it runs. When the run records
 DNS evidence, each unit records the questions it asked (cache hits included) into
-memory and returns them with its results; the client merges them into one
-replayable evidence file (:func:`merge_evidence`), so no worker needs a shared disk.
+memory and returns each distinct answer once with its results; the client merges them as
+they come into one replayable evidence file (:class:`EvidenceMerger`), so no worker needs a
+shared disk.
 """
 
 from __future__ import annotations
@@ -108,8 +109,11 @@ def run_unit(
     # Read without splitting off attached messages; run() does that, as for the command line's --jobs.
     items = _items(unit, local, replace(options, nested=False))
     out = [product(item) for item in run(items, identity, policy=local, attached=options.nested)]
-    lines = sink.getvalue().splitlines()[1:] if spec.record else []  # without the file's header line
-    return out, lines
+    if not spec.record:
+        return out, []
+    distinct = EvidenceMerger()
+    distinct.add(sink.getvalue().splitlines()[1:])  # without the file's header line
+    return out, distinct.lines()
 
 
 def _items(unit: Unit, policy: Policy, options: ReadOptions) -> Iterator[Item]:
@@ -142,17 +146,42 @@ def count_unit(unit: Unit, options: ReadOptions = DEFAULT_OPTIONS) -> int:
     return sum(1 for _ in iter_messages(data, name=unit.path, options=top, errors="report"))
 
 
-def merge_evidence(parts: Iterable[list[str]], created: str) -> str:
-    """One evidence file from the workers' recorded lines: each distinct answer once, in time order."""
-    seen: set[str] = set()
-    rows: list[tuple[str, str]] = []
-    for lines in parts:
+class EvidenceMerger:
+    """Recorded evidence lines merged as they come: each distinct answer once, its first record kept.
+
+    A record names its message (``message_sha256``), so a run's evidence grows with its messages; what
+    is dropped is a question asked again for the same message (a cache hit) or for the same bytes met
+    again. Each task drops its own before returning, and the client the rest as results come: 300
+    messages of phishing-pot-dev against an empty zone recorded 852 lines (229 kB) and kept 786; the
+    examples' two messages given 50 times each, 400 lines and 7.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._rows: list[tuple[str, str]] = []
+
+    def add(self, lines: Iterable[str]) -> None:
         for line in lines:
             record = json.loads(line)
             key = json.dumps({k: v for k, v in record.items() if k != "time"}, sort_keys=True)
-            if key not in seen:
-                seen.add(key)
-                rows.append((str(record.get("time", "")), line))
-    rows.sort(key=lambda row: row[0])
-    head = json.dumps({"format": FORMAT, "version": VERSION, "created": created})
-    return "\n".join([head, *(line for _, line in rows)]) + "\n"
+            if key not in self._seen:
+                self._seen.add(key)
+                self._rows.append((str(record.get("time", "")), line))
+
+    def lines(self) -> list[str]:
+        """The distinct lines, in the order they were first given."""
+        return [line for _, line in self._rows]
+
+    def text(self, created: str) -> str:
+        """The evidence file: its header line, then the distinct lines in time order."""
+        rows = sorted(self._rows, key=lambda row: row[0])
+        head = json.dumps({"format": FORMAT, "version": VERSION, "created": created})
+        return "\n".join([head, *(line for _, line in rows)]) + "\n"
+
+
+def merge_evidence(parts: Iterable[list[str]], created: str) -> str:
+    """One evidence file from the workers' recorded lines: each distinct answer once, in time order."""
+    merger = EvidenceMerger()
+    for lines in parts:
+        merger.add(lines)
+    return merger.text(created)

@@ -12,6 +12,7 @@ import math
 import os
 import pickle
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from mailtrace import analyze_many  # noqa: E402
 from mailtrace.dask import (  # noqa: E402
     DnsSpec,
     Job,
+    as_dict,
     as_row,
     cluster_threads,
     collect,
@@ -33,6 +35,7 @@ from mailtrace.dask import (  # noqa: E402
     write_parquet,
 )
 from mailtrace.dask.units import FILES_PER_THREAD, FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, plan  # noqa: E402
+from mailtrace.dask.worker import run_unit  # noqa: E402
 from mailtrace.dns import OfflineZone  # noqa: E402
 from mailtrace.errors import InputError  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
@@ -260,3 +263,20 @@ def test_the_zone_travels_once_to_a_cluster_not_with_every_task(threaded_cluster
     assert list(collect(files, job)) == serial
     assert len(sent) == 3
     assert all(isinstance(arg, distributed.Future) for args in sent for arg in (args[2], args[3], args[5]))
+
+
+def test_recorded_evidence_is_merged_as_it_comes(tmp_path: Path) -> None:
+    job, files, serial = _zone_job()
+    files, serial = files * 4, serial * 4  # 96 messages, 8 tasks of 12
+    recording = replace(job, dns=replace(job.dns, record=True))
+    with dask.config.set(scheduler="synchronous"):
+        units = plan_units(files, recording, threads=2)
+        returned = [run_unit(u, recording.policy, recording.dns, as_dict, recording.options)[1] for u in units]
+        evidence = tmp_path / "evidence.jsonl"
+        assert list(collect(files, job, record=evidence)) == serial
+        replayed = list(collect(files, Job(dns=DnsSpec.from_files("replay", replay=str(evidence)))))
+    distinct = evidence.read_text(encoding="utf-8").splitlines()[1:]
+    assert len(units) == 8 and 0 < len(distinct) <= 10
+    # each task returns its distinct answers only, not every question of its 12 messages
+    assert all(len(lines) == len(set(lines)) <= len(distinct) for lines in returned)
+    assert replayed == serial
