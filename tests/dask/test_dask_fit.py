@@ -71,6 +71,12 @@ def big_mbox(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     return out
 
 
+def _serial_rows(paths: list[str]) -> list[dict[str, str]]:
+    """The rows a serial run gives, input by input (an input's error as its record's row)."""
+    items = [item for path in paths for item in analyze_many(Path(path), errors="report")]
+    return [error_row(i.to_dict()) if isinstance(i, InputError) else row_from_dict(i.to_dict()) for i in items]
+
+
 def _sizes(units: list[Any]) -> list[int]:
     return [len(u.members or ()) for u in units]
 
@@ -190,10 +196,7 @@ def test_runs_of_files_give_the_rows_of_a_serial_run(folder: Path) -> None:
     with dask.config.set(scheduler="synchronous"):
         rows = list(collect(files, Job(), product=as_row))
         assert len(plan_units(files, Job(), threads=1)) == 4
-    serial: list[dict[str, str]] = []
-    for path in files:
-        for item in analyze_many(Path(path), errors="report"):
-            serial.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
+    serial = _serial_rows(files)
     assert rows == serial
     assert any(row.get("error") for row in rows)  # the missing file is an error record in its place
 
@@ -208,9 +211,7 @@ def test_parquet_files_hold_about_rows_per_file_rows(folder: Path, tmp_path: Pat
     assert [f.name for f in files] == [f"part-{i:06d}.parquet" for i in range(5)]  # 211 rows / 50
     parts = [pandas.read_parquet(f) for f in files]
     assert all(35 <= len(part) <= 65 for part in parts)
-    serial: list[dict[str, str]] = []
-    for item in analyze_many(folder, errors="report"):
-        serial.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
+    serial = _serial_rows([str(folder)])
     assert pandas.concat(parts).to_dict("records") == serial  # every row once, in input order
     assert len(list((tmp_path / "one").iterdir())) == 1  # 211 rows: one file of the default 100,000
 
