@@ -130,6 +130,10 @@ def _from_path(path: Path, limits: Limits, options: ReadOptions) -> Iterator[Ite
     except OSError as exc:
         yield unreadable(label, exc)
         return
+    except ValueError:  # a NUL byte in the path: no file can have that name
+        message = f"{label}: cannot read: the path holds a NUL byte"
+        yield InputError(source=label, code="input.unreadable", message=message)
+        return
     if stream is None:
         for member in walk(path, follow_symlinks=options.follow_symlinks):
             if isinstance(member, InputError):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import mailtrace
+from mailtrace.batch import iter_items
 from mailtrace.errors import MailtraceError, UnreadableInputError, UnsupportedFormatError
 
 ONE = b"Received: from a by b; Mon, 13 May 2024 10:00:00 +0000\nFrom: a@example.com\nSubject: one\n\nbody\n"
@@ -128,6 +129,17 @@ def test_unsupported_formats_name_the_file_and_format(tmp_path: Path, head: byte
 def test_missing_file_is_unreadable_input(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInputError, match="no such file"):
         mailtrace.analyze(tmp_path / "nope.eml")
+
+
+def test_a_path_holding_a_nul_byte_is_unreadable_input_not_a_crash(tmp_path: Path) -> None:
+    # a path from a list (an archive's index, a database) may hold a NUL, which no file name can
+    bad = tmp_path / "a\0b.eml"
+    with pytest.raises(UnreadableInputError, match="NUL byte"):
+        mailtrace.analyze(bad)
+    (tmp_path / "ok.eml").write_bytes(ONE)
+    results = list(iter_items([bad, tmp_path / "ok.eml"]))  # a batch goes on past it
+    assert isinstance(results[0], mailtrace.InputError) and results[0].code == "input.unreadable"
+    assert not isinstance(results[1], mailtrace.InputError) and results[1][0] == ONE
 
 
 def test_header_only_and_crlf_input() -> None:
