@@ -95,10 +95,14 @@ def row_from_dict(doc: Mapping[str, Any]) -> dict[str, str]:
 
 
 def error_row(record: Mapping[str, Any]) -> dict[str, str]:
-    """The row of an input that could not be analysed (an ``InputError.to_dict()``)."""
+    """The row of an input that could not be analysed, from its ``InputError.to_dict()``:
+    ``{"source": {"name", "position"}, "error": {"code", "message"}}``."""
     row = dict.fromkeys(COLUMNS, "")
-    row["source"] = _text(record.get("source"))
-    row["position"] = _text(record.get("position"))
+    source = record.get("source")
+    if isinstance(source, Mapping):
+        row["source"], row["position"] = _text(source.get("name")), _text(source.get("position"))
+    else:  # a flat record: the name and position side by side
+        row["source"], row["position"] = _text(source), _text(record.get("position"))
     error = record.get("error") or {}
     row["error"] = f"{_text(error.get('code'))}: {_text(error.get('message'))}"
     return row

@@ -94,11 +94,7 @@ class StreamWriter:
             self._element(dumps(record.to_dict(), indent=2))
             self.count += 1
         elif self.fmt == "csv":
-            flat = record.to_dict()
-            source = flat.get("source")
-            if isinstance(source, dict):
-                flat = {**flat, "source": source.get("name"), "position": source.get("position")}
-            self.out.write(row_line(error_row(flat)))
+            self.out.write(row_line(error_row(record.to_dict())))
 
     def _element(self, doc: str) -> None:
         if self.single_object and self.count == 0:

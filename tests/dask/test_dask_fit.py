@@ -7,6 +7,8 @@ The inputs are real corpus mail; the in-process cluster binds to 127.0.0.1 only.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import math
 import os
@@ -22,6 +24,7 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
 from mailtrace import analyze_many  # noqa: E402
+from mailtrace.cli import main  # noqa: E402
 from mailtrace.dask import (  # noqa: E402
     DnsSpec,
     Job,
@@ -198,7 +201,14 @@ def test_runs_of_files_give_the_rows_of_a_serial_run(folder: Path) -> None:
         assert len(plan_units(files, Job(), threads=1)) == 4
     serial = _serial_rows(files)
     assert rows == serial
-    assert any(row.get("error") for row in rows)  # the missing file is an error record in its place
+    # the missing file is an error record in its place, its row as the CSV's
+    (missing,) = [row for row in rows if row["error"]]
+    assert missing["source"] == files[40] and missing["error"].startswith("input.unreadable: ")
+    out = io.StringIO()
+    main(["analyze", "--format", "csv", "--no-progress", *files], stdout=out)
+    printed = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    keys = ("source", "position", "error")
+    assert [[r[k] for k in keys] for r in printed] == [[r[k] for k in keys] for r in rows]
 
 
 def test_parquet_files_hold_about_rows_per_file_rows(folder: Path, tmp_path: Path) -> None:
