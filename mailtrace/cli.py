@@ -22,6 +22,7 @@ from mailtrace.abuse.commands import COMMANDS, action_settings, add_action_comma
 from mailtrace.dns import Resolver, resolver_from_options
 from mailtrace.dns.health import dns_statistics
 from mailtrace.errors import ConfigurationError, InputError, UnreadableInputError
+from mailtrace.load.patterns import expand
 from mailtrace.load.sources import ReadOptions
 from mailtrace.outputs import check_writable_target
 from mailtrace.policy import Policy
@@ -259,6 +260,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
 
     try:
         args = build_parser().parse_args(_split_dns_mode(list(sys.argv[1:] if argv is None else argv)))
+        if hasattr(args, "paths"):  # a quoted pattern reaches past the shell's limit on arguments
+            args.paths = expand(args.paths)
         if args.command == "serve":
             return _serve(args, warn)
         if args.jobs < 0:

@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 from mailtrace.errors import InputError
 from mailtrace.load.folders import Member, walk
+from mailtrace.load.patterns import expand
 
 #: Bytes read at a time while looking for separators.
 _SCAN = 1 << 20
@@ -88,22 +89,6 @@ class Unit:
         if self.count is not None:
             return self.count
         return len(self.members) if self.members is not None else len(self.paths) or 1
-
-
-def expand(paths: list[str]) -> list[str]:
-    """Inputs in command-line order; a glob pattern is expanded (sorted), other paths are kept as given."""
-    out: list[str] = []
-    for text in paths:
-        if any(ch in text for ch in "*?[") and not os.path.exists(text):
-            out.extend(sorted(str(p) for p in Path().glob(text)) if not os.path.isabs(text) else _abs_glob(text))
-        else:
-            out.append(text)
-    return out
-
-
-def _abs_glob(pattern: str) -> list[str]:
-    anchor = Path(pattern).anchor
-    return sorted(str(p) for p in Path(anchor).glob(pattern[len(anchor) :]))
 
 
 def is_splittable_mbox(path: str, blocksize: int) -> bool:
