@@ -305,14 +305,12 @@ def cache_misses(messages: list[tuple[bytes, Source]]) -> None:
     caches = bounded_caches()
     misses: dict[str, list[int]] = {name: [] for name, _ in caches}
     for lifted in (False, True):
-        for _, cache in caches:
-            # the memo behind the wrapper (``cache_clear`` is its bound ``reset``): its bound lifted, then restored
-            cache.cache_clear.__self__._maxsize = sys.maxsize if lifted else cache.maxsize  # type: ignore[attr-defined]
-        whole_pass(messages)  # clears every cache first
-        for name, cache in caches:
-            misses[name].append(cache.cache_info().misses)
-    for _, cache in caches:
-        cache.cache_clear.__self__._maxsize = cache.maxsize  # type: ignore[attr-defined]
+        with contextlib.ExitStack() as stack:
+            for _, cache in caches if lifted else ():
+                stack.enter_context(cache.without_bound())
+            whole_pass(messages)  # clears every cache first
+            for name, cache in caches:
+                misses[name].append(cache.cache_info().misses)
     print(f"{len(messages)} messages, one whole pass per column")
     print(f"{'cache':58} {'bound':>7} {'misses':>8} {'unbounded':>10} {'re-misses':>10}")
     for name, (bounded, unbounded) in sorted(misses.items(), key=lambda kv: -kv[1][0]):

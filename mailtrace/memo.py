@@ -18,7 +18,9 @@ what is evicted changes only the speed).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import sys
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import partial, update_wrapper
 from itertools import islice
 from typing import Any, NamedTuple, Protocol, TypeVar, runtime_checkable
@@ -61,6 +63,10 @@ class BoundedCache(Protocol[K_contra, R_co]):
 
     def cache_info(self) -> CacheInfo: ...
 
+    def without_bound(self) -> AbstractContextManager[None]:
+        """Keep every result inside the block, then the bound again: for measuring what the bound costs
+        (``benchmarks/stage_profile.py --caches``), never for analysing hostile mail."""
+
 
 class _Memo(dict[Any, Any]):
     """The results of one function by argument; a missing one is computed and, when the argument is short, kept."""
@@ -91,6 +97,17 @@ class _Memo(dict[Any, Any]):
         """Empty the cache and its miss count (``cache_clear``)."""
         self.clear()
         self.misses = 0
+
+    @contextmanager
+    def without_bound(self) -> Iterator[None]:
+        bound = self._maxsize
+        self._maxsize = sys.maxsize
+        try:
+            yield
+        finally:
+            self._maxsize = bound
+            while len(self) > bound:
+                self._evict()
 
     def _evict(self) -> None:
         """Drop the oldest quarter of the entries (at least one)."""
@@ -127,6 +144,7 @@ def bounded_cache(maxsize: int, max_len: int) -> Callable[[Callable[[K], R]], Bo
         wrapper.max_len = max_len
         wrapper.maxsize = maxsize
         wrapper.cache_clear = memo.reset
+        wrapper.without_bound = memo.without_bound
         wrapper.cache_info = lambda: CacheInfo(None, memo.misses, maxsize, len(memo))
         # pickled (and copied) by reference, as the function it replaces: a string names a global
         wrapper.__reduce_ex__ = lambda _protocol: wrapper.__qualname__

@@ -57,6 +57,19 @@ def test_the_cache_stays_within_maxsize() -> None:
     assert CALLS == []  # the newest entries are kept (the oldest are dropped first)
 
 
+def test_without_bound_keeps_every_result_inside_the_block_only() -> None:
+    shout.cache_clear()
+    with shout.without_bound():
+        for i in range(100):
+            shout(f"u{i}")
+        assert shout.cache_info().currsize == 100  # measured unbounded
+        CALLS.clear()
+        shout("u0")
+        assert CALLS == []
+    assert 1 <= shout.cache_info().currsize <= 8  # bounded again, the oldest dropped
+    assert shout("u99") == "U99"
+
+
 def test_exceptions_propagate_and_nothing_is_kept() -> None:
     @bounded_cache(maxsize=4, max_len=10)
     def fail(text: str) -> str:
