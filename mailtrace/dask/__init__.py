@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import warnings
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,7 +34,7 @@ import dask
 import dask.bag as db
 
 from mailtrace.dask.units import Unit, plan
-from mailtrace.dask.worker import DnsSpec, EvidenceMerger, Product, count_unit, run_unit
+from mailtrace.dask.worker import DnsSpec, EvidenceMerger, Product, count_unit, run_job_unit, run_unit
 from mailtrace.dns.evidence import open_evidence_file
 from mailtrace.errors import ConfigurationError, InputError
 from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions
@@ -127,7 +128,7 @@ def plan_units(paths: Sequence[str], job: Job | None = None, *, threads: int | N
 
 
 def _products(unit: Unit, *, job: Job, product: Product) -> list[Any]:
-    return run_unit(unit, job.policy, job.dns, product, job.options)[0]
+    return run_job_unit(unit, job, product)[0]
 
 
 def reports_bag(paths: Sequence[str], job: Job | None = None, *, product: Product = as_dict) -> db.Bag:
@@ -251,6 +252,11 @@ def in_flight(threads: int) -> int:
     return max(MIN_WINDOW, UNITS_PER_THREAD * threads)
 
 
+def _the_job(job: Job) -> Job:
+    """The job, as the result of a task (:func:`_sliding`)."""
+    return job
+
+
 def _current_client() -> Any | None:
     """The ``distributed`` client that ``dask.compute`` would run on, or None (another scheduler)."""
     if dask.config.get("scheduler", None) not in (None, "dask.distributed", "distributed"):
@@ -270,12 +276,17 @@ def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window:
     worth of results, so workers that join are given work."""
     todo = iter(units)
     pending: deque[Any] = deque()
-    # Sent to every worker once, not with every task: a zone's or an evidence file's text can be large
-    # (a 28 MB zone with every task of the dev corpus's folders: 14.4-17.9 s; once, 7.1-10.3 s).
-    policy, dns, options = client.scatter([job.policy, job.dns, job.options], broadcast=True, hash=False)
+    # The job goes to the scheduler once, as a task of its own that every unit's task depends on, not with
+    # every task: a zone's or an evidence file's text can be large (a 28 MB zone with every task of the dev
+    # corpus's folders: 14.4-17.9 s; once, 7.1-10.3 s). A task, not scattered data: if every worker holding
+    # it dies, the scheduler computes it again from its arguments (scattered data would be lost, and with it
+    # the run).
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+        shared = client.submit(_the_job, job, pure=False)
 
     def submit(unit: Unit) -> Any:
-        return client.submit(run_unit, unit, policy, dns, product, options, pure=False)
+        return client.submit(run_job_unit, unit, shared, product, pure=False)
 
     def target() -> int:
         return max(1, window) if window is not None else in_flight(_client_threads(client))

@@ -116,6 +116,12 @@ def run_unit(
     return out, distinct.lines()
 
 
+def run_job_unit(unit: Unit, job: Any, product: Product) -> tuple[list[Any], list[str]]:
+    """:func:`run_unit` with the policy, the DNS spec and the read options of ``job`` (a
+    :class:`mailtrace.dask.Job`), which a cluster computes once and hands to every task."""
+    return run_unit(unit, job.policy, job.dns, product, job.options)
+
+
 def _items(unit: Unit, policy: Policy, options: ReadOptions) -> Iterator[Item]:
     """The unit's messages as a serial batch run reads them (errors as records, positions as in the file),
     read with ``options`` as given: :func:`run_unit` passes ``nested=False``."""
