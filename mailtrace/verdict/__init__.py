@@ -21,12 +21,12 @@ from mailtrace.trace.forwarding import forwarding_signals, own_seals
 from mailtrace.trace.model import Path
 from mailtrace.verdict.catalogue import CATALOGUE, Finding, Indication, Severity, Spec, finding
 from mailtrace.verdict.checks_auth import auth_findings, forwarding_findings
-from mailtrace.verdict.checks_headers import header_findings
+from mailtrace.verdict.checks_headers import header_findings, unregistrable_from
 from mailtrace.verdict.checks_statements import statement_findings
 from mailtrace.verdict.checks_trace import trace_findings
 from mailtrace.verdict.classify import Parts, Verdict, VerdictResult, classify, corroborated_forwarding
 from mailtrace.verdict.evidence import AuthView, build_view, trusted_results
-from mailtrace.verdict.from_auth import from_authentication, identities
+from mailtrace.verdict.from_auth import ALIGNED_PASS, from_authentication, identities
 from mailtrace.verdict.from_identity import FromIdentity, from_identity
 from mailtrace.verdict.integrity import trace_integrity
 from mailtrace.verdict.mediation import mediation
@@ -89,6 +89,7 @@ def judge(
     judgement = receiver_judgement(authentication, message, path, policy.trusted_authserv_ids, from_domain, trusted)
     idents = identities(view.spf, view.dkim, from_domain)  # the same list for the From: statement and the origin
     fa = from_authentication(view, verification, judgement, path, from_domain, identity.displayed, idents)
+    findings.extend(unregistrable_from(identity, path, fa.status == ALIGNED_PASS))
     findings = statement_findings(findings, view, fa, judgement)
     med = mediation(
         path=path,

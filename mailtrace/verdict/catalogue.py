@@ -307,6 +307,14 @@ _SPECS = (
         "(service@stayfriends.example).",
     ),
     Spec(
+        code="header.from_unregistrable",
+        severity=S.MEDIUM,
+        indicates=N.SUSPICION,
+        title="From: domain nobody can own",
+        example="From: is at ubuntu-s-1vcpu-nyc1-01, a name under no public suffix: no organisation answers for "
+        "it, nothing authenticated it, and replies cannot reach it; the message came in from outside.",
+    ),
+    Spec(
         code="header.from_ambiguous",
         severity=S.MEDIUM,
         indicates=N.SUSPICION,

@@ -61,6 +61,29 @@ DATE_AFTER_DELIVERY = timedelta(hours=1)
 DATE_BEFORE_FIRST_HOP = timedelta(days=7)
 
 
+def unregistrable_from(identity: FromIdentity, path: Path, authenticated: bool) -> list[Finding]:
+    """``header.from_unregistrable``: the From: domain is a name nobody can register (a single label, a name
+    under a top-level domain the Public Suffix List does not know, a public suffix itself, an address
+    literal), on mail that came in from outside, with nothing authenticating that domain (``authenticated``:
+    an aligned pass, stamped or re-checked; a receiver that found DNS for the domain found a domain).
+    Internal mail (no crossing) may carry a host's own name (``root@mailhost``) and is left alone; the
+    reserved example names (``.example``, ``.test``, ``.invalid``) count as domains (``org_domain``)."""
+    domain = identity.domain
+    if domain is None or authenticated or path.internal or path.border is None or org_domain(domain) is not None:
+        return []
+    border = path.border
+    ev = [Evidence(text=f"From: {identity.displayed[:160]}", header="From", header_index=identity.header_index)]
+    return [
+        finding(
+            "header.from_unregistrable",
+            f"From: {identity.address or domain} is at {domain}, a name under no public suffix: no organisation "
+            f"answers for it, nothing authenticated it, and replies cannot reach it. The message came in from "
+            f"outside ({border.client or border.ip or 'a client'} -> {border.receiver or 'the border'}).",
+            ev,
+        )
+    ]
+
+
 def _fev(f: AddressField, text: str) -> Evidence:
     return make_evidence(text, f.name, f.index, None)
 
