@@ -275,6 +275,15 @@ RECIPES: tuple[Recipe, ...] = (
         dns=False,
     ),
     _r(
+        "scenarios/from-unregistrable",
+        "builder: From: at a cloud VM's host name, under no public suffix, and nothing authenticated; analysed "
+        "without DNS",
+        PLAIN,
+        scenario=Scenario(unauthenticated=True),
+        from_addr="root@ubuntu-s-1vcpu-nyc1-01",
+        dns=False,
+    ),
+    _r(
         "scenarios/stamp-disagrees",
         "builder: the receiver stamped dkim=fail at delivery (a broken verifier) but the signature verifies",
         PLAIN,

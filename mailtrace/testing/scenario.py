@@ -12,6 +12,7 @@ from typing import Any
 
 from mailtrace.errors import ConfigurationError
 from mailtrace.testing.notation import PathSpec
+from mailtrace.trace.hosts import org_domain
 
 
 class ImpliedVerdict(StrEnum):
@@ -142,8 +143,9 @@ class Scenario:
         if (self.stamped_dkim or self.stamp_client_ip or self.crossing_line_missing) and spec.crossings == 0:
             raise ConfigurationError("stamped_dkim, stamp_client_ip and crossing_line_missing need a Border")
 
-    def implied_verdict(self, spec: PathSpec) -> ImpliedVerdict:
-        """The verdict of ``docs/scenarios.md`` for this scenario on ``spec``."""
+    def implied_verdict(self, spec: PathSpec, from_domain: str | None = None) -> ImpliedVerdict:
+        """The verdict of ``docs/scenarios.md`` for this scenario on ``spec``; ``from_domain``: the built
+        message's ``From:`` domain (a name under no public suffix, unauthenticated, from outside: suspicious)."""
         if self.spoofed_from or self.forged_received:
             return ImpliedVerdict.FORGED
         if self.ip_outside_spf and self.dkim is DkimChoice.NONE:
@@ -162,6 +164,8 @@ class Scenario:
         if self.display_name_address or self.reply_to or self.from_display is not None:
             return ImpliedVerdict.SUSPICIOUS
         if self.unauthenticated:
+            if from_domain is not None and spec.crossings and org_domain(from_domain) is None:
+                return ImpliedVerdict.SUSPICIOUS  # header.from_unregistrable: a name nobody can own
             return ImpliedVerdict.INDETERMINATE
         if self.no_dmarc and self.envelope_domain and self.dkim is DkimChoice.NONE:
             return ImpliedVerdict.INDETERMINATE  # scenario 24: only the ESP is authenticated, not the From: domain

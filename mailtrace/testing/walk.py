@@ -387,7 +387,7 @@ class Walk(AuthSteps, DnsPlanning):
             notation=self.spec.notation,
             border_index=min(crossings) if crossings else None,
             borders=tuple(sorted(crossings, reverse=True)),
-            verdict=self.scenario.implied_verdict(self.spec),
+            verdict=self.scenario.implied_verdict(self.spec, self.from_domain),
             spf=o.spf if o else None,
             dkim=dkim,
             dmarc=dmarc,

@@ -50,6 +50,7 @@ INTENDED = {
     "scenarios/dkim-header-tampered": "auth.dkim_header_fail",
     "scenarios/dkim-key-removed-unstamped": "auth.dkim_unverifiable",
     "scenarios/no-authentication": "auth.none",
+    "scenarios/from-unregistrable": "header.from_unregistrable",
     "scenarios/stamp-disagrees": "auth.stamp_disagreement",
     "scenarios/stamp-other-client": "trace.border_stamp_disagreement",
     "scenarios/crossing-line-missing": "trace.crossing_line_missing",
