@@ -7,6 +7,7 @@ ranges, so both workers take part of one file.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -36,20 +37,27 @@ SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
 BLOCK = 256 * 1024
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Any]:
+@contextlib.contextmanager
+def _local_client(workers: int) -> Iterator[Any]:
+    """A client of a LocalCluster of ``workers`` single-threaded worker processes, on the loopback."""
     with (
         distributed.LocalCluster(
-            n_workers=2,
+            n_workers=workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
             scheduler_port=0,
             dashboard_address="127.0.0.1:0",
-            silence_logs=40,
+            silence_logs=50,
         ) as local,
         distributed.Client(local) as client,
     ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    with _local_client(2) as client:
         yield client
 
 
@@ -132,18 +140,7 @@ def test_the_only_worker_killed_mid_run_loses_no_message(corpus: Path) -> None:
     # would be lost with the worker, and the run with it: FutureCancelledError after 384 of 1,102 rows)
     paths = [str(corpus / "spamassassin-public-corpus")]  # about 1,100 messages: seconds on one worker
     expected = _serial_rows(paths)
-    with (
-        distributed.LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            scheduler_port=0,
-            dashboard_address="127.0.0.1:0",
-            silence_logs=50,
-        ) as local,
-        distributed.Client(local) as client,
-    ):
+    with _local_client(1) as client:
         pid = next(iter(client.run(os.getpid).values()))
         got: list[Any] = []
         runner = threading.Thread(target=lambda: got.extend(collect(paths, Job(), product=as_row)))
