@@ -293,15 +293,22 @@ def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window:
 
     size, taken = target(), 0
     pending.extend(submit(unit) for unit in itertools.islice(todo, size))
-    while pending:  # a consumer that stops early drops ``pending``: the scheduler forgets those tasks
-        future = pending.popleft()
-        result = future.result()
-        future.release()
-        taken += 1
-        if taken % size == 0:
-            size = target()
-        pending.extend(submit(unit) for unit in itertools.islice(todo, max(0, size - len(pending))))
-        yield result
+    try:
+        while pending:
+            future = pending.popleft()
+            result = future.result()
+            future.release()
+            taken += 1
+            if taken % size == 0:
+                size = target()
+            pending.extend(submit(unit) for unit in itertools.islice(todo, max(0, size - len(pending))))
+            yield result
+    finally:
+        # A consumer that stops early: the tasks still pending are cancelled before the job they depend on
+        # is released, so no worker is left waiting for a job the scheduler has forgotten.
+        if pending:
+            client.cancel(list(pending))
+        shared.release()
 
 
 def _barriered(units: list[Unit], job: Job, product: Product, window: int) -> Iterator[Any]:
