@@ -34,7 +34,7 @@ import dask
 import dask.bag as db
 
 from mailtrace.dask.units import Unit, plan
-from mailtrace.dask.worker import DnsSpec, EvidenceMerger, Product, count_unit, run_job_unit, run_unit
+from mailtrace.dask.worker import DnsSpec, EvidenceMerger, Product, count_unit, run_job_unit
 from mailtrace.dns.evidence import open_evidence_file
 from mailtrace.errors import ConfigurationError, InputError
 from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions
@@ -278,7 +278,7 @@ def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window:
     pending: deque[Any] = deque()
     # The job goes to the scheduler once, as a task of its own that every unit's task depends on, not with
     # every task: a zone's or an evidence file's text can be large (a 28 MB zone with every task of the dev
-    # corpus's folders: 14.4-17.9 s; once, 7.1-10.3 s). A task, not scattered data: if every worker holding
+    # corpus's folders: 14.4-17.9 s; once, 8.5-12.7 s). A task, not scattered data: if every worker holding
     # it dies, the scheduler computes it again from its arguments (scattered data would be lost, and with it
     # the run).
     with warnings.catch_warnings():
@@ -314,5 +314,5 @@ def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window:
 def _barriered(units: list[Unit], job: Job, product: Product, window: int) -> Iterator[Any]:
     """Windows of ``window`` units on whatever scheduler ``dask.compute`` uses (threads, processes)."""
     for i in range(0, len(units), max(1, window)):
-        tasks = [dask.delayed(run_unit)(u, job.policy, job.dns, product, job.options) for u in units[i : i + window]]
+        tasks = [dask.delayed(run_job_unit)(u, job, product) for u in units[i : i + window]]
         yield from dask.compute(*tasks)

@@ -183,11 +183,3 @@ class EvidenceMerger:
         rows = sorted(self._rows, key=lambda row: row[0])
         head = json.dumps({"format": FORMAT, "version": VERSION, "created": created})
         return "\n".join([head, *(line for _, line in rows)]) + "\n"
-
-
-def merge_evidence(parts: Iterable[list[str]], created: str) -> str:
-    """One evidence file from the workers' recorded lines: each distinct answer once, in time order."""
-    merger = EvidenceMerger()
-    for lines in parts:
-        merger.add(lines)
-    return merger.text(created)

@@ -98,11 +98,8 @@ def error_row(record: Mapping[str, Any]) -> dict[str, str]:
     """The row of an input that could not be analysed, from its ``InputError.to_dict()``:
     ``{"source": {"name", "position"}, "error": {"code", "message"}}``."""
     row = dict.fromkeys(COLUMNS, "")
-    source = record.get("source")
-    if isinstance(source, Mapping):
-        row["source"], row["position"] = _text(source.get("name")), _text(source.get("position"))
-    else:  # a flat record: the name and position side by side
-        row["source"], row["position"] = _text(source), _text(record.get("position"))
+    source = record.get("source") or {}
+    row["source"], row["position"] = _text(source.get("name")), _text(source.get("position"))
     error = record.get("error") or {}
     row["error"] = f"{_text(error.get('code'))}: {_text(error.get('message'))}"
     return row
