@@ -13,7 +13,7 @@ from mailtrace.trace.hosts import address_domain, org_domain, same_org
 from mailtrace.trace.model import Evidence, Path, make_evidence
 from mailtrace.verdict.catalogue import Finding, Severity, finding
 from mailtrace.verdict.display_name import display_name_findings, visible_text
-from mailtrace.verdict.from_identity import FromIdentity, from_findings, from_identity
+from mailtrace.verdict.from_identity import FromIdentity, from_evidence, from_findings, from_identity
 from mailtrace.verdict.orgs import may_be_org
 
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
@@ -72,14 +72,13 @@ def unregistrable_from(identity: FromIdentity, path: Path, authenticated: bool) 
     if domain is None or authenticated or path.internal or path.border is None or org_domain(domain) is not None:
         return []
     border = path.border
-    ev = [Evidence(text=f"From: {identity.displayed[:160]}", header="From", header_index=identity.header_index)]
     return [
         finding(
             "header.from_unregistrable",
             f"From: {identity.address or domain} is at {domain}, a name under no public suffix: no organisation "
             f"answers for it, nothing authenticated it, and replies cannot reach it. The message came in from "
             f"outside ({border.client or border.ip or 'a client'} -> {border.receiver or 'the border'}).",
-            ev,
+            from_evidence(identity),
         )
     ]
 

@@ -28,10 +28,9 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from mailtrace.trace.hosts import org_domain
-from mailtrace.trace.model import Evidence
 from mailtrace.verdict.brands import BRANDS, Brand
 from mailtrace.verdict.catalogue import Finding, Severity, finding
-from mailtrace.verdict.from_identity import FromIdentity
+from mailtrace.verdict.from_identity import FromIdentity, from_evidence
 
 #: Longest display name read (hostile-input bound).
 MAX_NAME_CHARS = 512
@@ -280,7 +279,7 @@ def display_name_findings(identity: FromIdentity, list_rewrite: bool = False) ->
         return []
     out: list[Finding] = []
     hidden = _invisible(name) if not name.isascii() else []  # every invisible character is outside ASCII
-    ev = _evidence(identity) if hidden else []
+    ev = from_evidence(identity) if hidden else []
     if hidden:
         listed = ", ".join(_cp(ch) for ch in dict.fromkeys(hidden))
         out.append(
@@ -303,7 +302,7 @@ def display_name_findings(identity: FromIdentity, list_rewrite: bool = False) ->
             swaps = [(ch, look) for ch in name if ch.isalpha() and (look := _plain_letter(ch))]
         listed = ", ".join(f"{_cp(ch)} for '{look}'" if look else _cp(ch) for ch, look in dict.fromkeys(swaps))
         where = f"mixes scripts in {mixed[0][0]!r}" if mixed else f"spells {brand.name if brand else ''} in look-alikes"
-        ev = ev or _evidence(identity)
+        ev = ev or from_evidence(identity)
         out.append(
             finding(
                 "header.display_name_homoglyph",
@@ -314,7 +313,7 @@ def display_name_findings(identity: FromIdentity, list_rewrite: bool = False) ->
     owner = _owner(brand, identity.domain) if brand is not None and identity.domain and not list_rewrite else "own"
     if brand is not None and owner != "own":
         borrowed = owner == "borrowed"
-        ev = ev or _evidence(identity)
+        ev = ev or from_evidence(identity)
         out.append(
             finding(
                 "header.display_name_brand",
@@ -330,11 +329,6 @@ def display_name_findings(identity: FromIdentity, list_rewrite: bool = False) ->
             )
         )
     return out
-
-
-def _evidence(identity: FromIdentity) -> list[Evidence]:
-    """The evidence of every display-name finding, built only for a finding."""
-    return [Evidence(text=f"From: {identity.displayed[:160]}", header="From", header_index=identity.header_index)]
 
 
 def _limit(listed: str) -> str:

@@ -371,6 +371,11 @@ def _one_valid(field: AddressField, mailbox: Address, domain: str, duplicate: bo
 _make_identity: Callable[..., FromIdentity] = fast_maker(FromIdentity)
 
 
+def from_evidence(identity: FromIdentity) -> list[Evidence]:
+    """The evidence of a finding about ``From:``: the field as a mail client shows it (160 characters)."""
+    return [Evidence(text=f"From: {identity.displayed[:160]}", header="From", header_index=identity.header_index)]
+
+
 def from_findings(identity: FromIdentity) -> list[Finding]:
     """``header.from_malformed`` / ``header.from_ambiguous``: what a reader sees and what is authenticated."""
     if not identity.malformed and not identity.ambiguous:
@@ -383,7 +388,7 @@ def from_findings(identity: FromIdentity) -> list[Finding]:
                 "authenticate.",
             )
         ]
-    ev = [Evidence(text=f"From: {identity.displayed[:160]}", header="From", header_index=identity.header_index)]
+    ev = from_evidence(identity)
     shown = f'a mail client displays "{identity.displayed}"'
     if identity.domain is None:
         checked = "receivers find no domain to authenticate"
