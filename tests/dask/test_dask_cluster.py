@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 
 from mailtrace import analyze_many
-from mailtrace.errors import ConfigurationError, InputError
-from mailtrace.render.row import error_row, row_from_dict
+from mailtrace.errors import ConfigurationError
 
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
@@ -29,6 +28,7 @@ distributed = pytest.importorskip("distributed")
 from mailtrace.dask import DnsSpec, Job, as_row, collect, plan_units, write_parquet  # noqa: E402
 from mailtrace.dask.units import ranges, read_range  # noqa: E402
 from mailtrace.policy import Policy  # noqa: E402
+from tests.dask._serial import serial_rows  # noqa: E402
 
 pytestmark = pytest.mark.corpus
 
@@ -76,14 +76,6 @@ def archive(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     return out
 
 
-def _serial_rows(paths: list[str]) -> list[dict[str, str]]:
-    out = []
-    for path in paths:
-        for item in analyze_many(Path(path), errors="report"):
-            out.append(error_row(item.to_dict()) if isinstance(item, InputError) else row_from_dict(item.to_dict()))
-    return out
-
-
 def test_ranges_cut_only_at_message_boundaries(archive: Path) -> None:
     spans = ranges(str(archive), BLOCK)
     assert len(spans) >= 4
@@ -105,7 +97,7 @@ def test_cluster_rows_equal_the_serial_run_and_both_workers_share_one_mbox(
     assert sum(1 for u in units if u.members is not None) >= 2  # the folder's files spread over tasks too
     with distributed.get_task_stream(cluster) as stream:
         rows = list(collect(paths, Job(blocksize=BLOCK), product=as_row, window=64))
-    assert rows == _serial_rows(paths)
+    assert rows == serial_rows(paths)
     workers = {task["worker"] for task in stream.data if "run_job_unit" in str(task["key"])}
     assert len(workers) == 2
 
@@ -118,7 +110,7 @@ def test_positions_in_a_split_mbox_are_the_serial_positions(cluster: Any, archiv
 
 def test_a_worker_killed_mid_run_loses_no_message(cluster: Any, archive: Path) -> None:
     paths = [str(archive)]
-    expected = _serial_rows(paths)
+    expected = serial_rows(paths)
     pids = list(cluster.run(os.getpid).values())
     got: list[Any] = []
     runner = threading.Thread(
@@ -139,7 +131,7 @@ def test_the_only_worker_killed_mid_run_loses_no_message(corpus: Path) -> None:
     # the job every task needs is a task itself: the restarted worker computes it again (scattered data
     # would be lost with the worker, and the run with it: FutureCancelledError after 384 of 1,102 rows)
     paths = [str(corpus / "spamassassin-public-corpus")]  # about 1,100 messages: seconds on one worker
-    expected = _serial_rows(paths)
+    expected = serial_rows(paths)
     with _local_client(1) as client:
         pid = next(iter(client.run(os.getpid).values()))
         got: list[Any] = []
@@ -159,7 +151,7 @@ def test_parquet_holds_the_rows(cluster: Any, archive: Path, tmp_path: Path) -> 
     pandas = pytest.importorskip("pandas")
     write_parquet([str(archive)], tmp_path / "rows", Job(blocksize=BLOCK))
     frame = pandas.read_parquet(tmp_path / "rows")
-    assert frame.to_dict("records") == _serial_rows([str(archive)])
+    assert frame.to_dict("records") == serial_rows([str(archive)])
 
 
 def test_recorded_evidence_from_the_workers_replays_the_same_rows(cluster: Any, tmp_path: Path) -> None:
@@ -197,7 +189,7 @@ def test_without_a_distributed_client_the_local_scheduler_gives_the_same_rows(co
     folder = corpus / "spamassassin-t-data"
     with dask.config.set(scheduler="synchronous"):
         rows = list(collect([str(folder)], Job(), product=as_row, window=2))
-    assert rows == _serial_rows([str(folder)])
+    assert rows == serial_rows([str(folder)])
 
 
 def test_a_consumer_that_stops_early_leaves_no_task_behind(cluster: Any, archive: Path) -> None:

@@ -40,10 +40,9 @@ from mailtrace.dask import (  # noqa: E402
 from mailtrace.dask.units import FILES_PER_THREAD, FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, Unit, plan  # noqa: E402
 from mailtrace.dask.worker import run_unit  # noqa: E402
 from mailtrace.dns import OfflineZone  # noqa: E402
-from mailtrace.errors import InputError  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
 from mailtrace.policy import Policy  # noqa: E402
-from mailtrace.render.row import error_row, row_from_dict  # noqa: E402
+from tests.dask._serial import serial_rows  # noqa: E402
 
 pytestmark = pytest.mark.corpus
 
@@ -72,12 +71,6 @@ def big_mbox(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
             data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From ")
             f.write(SEPARATOR + data.rstrip(b"\n") + b"\n\n")
     return out
-
-
-def _serial_rows(paths: list[str]) -> list[dict[str, str]]:
-    """The rows a serial run gives, input by input (an input's error as its record's row)."""
-    items = [item for path in paths for item in analyze_many(Path(path), errors="report")]
-    return [error_row(i.to_dict()) if isinstance(i, InputError) else row_from_dict(i.to_dict()) for i in items]
 
 
 def _sizes(units: list[Any]) -> list[int]:
@@ -200,7 +193,7 @@ def test_runs_of_files_give_the_rows_of_a_serial_run(folder: Path) -> None:
     with dask.config.set(scheduler="synchronous"):
         rows = list(collect(files, Job(), product=as_row))
         assert len(plan_units(files, Job(), threads=1)) == 4
-    serial = _serial_rows(files)
+    serial = serial_rows(files)
     assert rows == serial
     # the missing file is an error record in its place, its row as the CSV's
     (missing,) = [row for row in rows if row["error"]]
@@ -222,7 +215,7 @@ def test_parquet_files_hold_about_rows_per_file_rows(folder: Path, tmp_path: Pat
     assert [f.name for f in files] == [f"part-{i:06d}.parquet" for i in range(5)]  # 211 rows / 50
     parts = [pandas.read_parquet(f) for f in files]
     assert all(35 <= len(part) <= 65 for part in parts)
-    serial = _serial_rows([str(folder)])
+    serial = serial_rows([str(folder)])
     assert pandas.concat(parts).to_dict("records") == serial  # every row once, in input order
     assert len(list((tmp_path / "one").iterdir())) == 1  # 211 rows: one file of the default 100,000
 
