@@ -20,6 +20,7 @@ Nothing here schedules work itself: Dask does, and retries the tasks of a worker
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import warnings
@@ -33,6 +34,7 @@ from typing import IO, Any
 import dask
 import dask.bag as db
 
+from mailtrace.dask.local import LocalRun
 from mailtrace.dask.units import Unit, plan
 from mailtrace.dask.worker import DnsSpec, EvidenceMerger, Product, count_unit, run_job_unit
 from mailtrace.dns.evidence import open_evidence_file
@@ -191,6 +193,10 @@ def collect(
 ) -> Iterator[Any]:
     """Run on the current Dask scheduler; yield one product per message or input error, in input order.
 
+    The scheduler is the ``distributed`` client's cluster when there is one; otherwise Dask's local
+    processes scheduler, one pool for the run, unless ``dask.config`` names another
+    (:mod:`mailtrace.dask.local`).
+
     At most ``window`` units are computed at a time, so the client holds only their results
     however large the archive. By default (``None``) that is :func:`in_flight`: twice the cluster's
     worker threads, at least 16, read again as the results come (a cluster that grows gets more).
@@ -218,15 +224,17 @@ def _windows(
 ) -> Iterator[Any]:
     client = _current_client()
     threads = cluster_threads()
-    units = plan_units(paths, job, threads=threads)
-    if client is None:
-        results = _barriered(units, job, product, in_flight(threads) if window is None else window)
-    else:
-        results = _sliding(client, units, job, product, window)
-    for products, lines in results:
-        if recorded is not None:
-            recorded.add(lines)
-        yield from products
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            run = stack.enter_context(LocalRun(job, threads))
+            units = run.plan(lambda: plan_units(paths, job, threads=threads))
+            results = run.results(units, product, in_flight(threads) if window is None else window)
+        else:
+            results = _sliding(client, plan_units(paths, job, threads=threads), job, product, window)
+        for products, lines in results:
+            if recorded is not None:
+                recorded.add(lines)
+            yield from products
 
 
 def cluster_threads() -> int:
@@ -309,10 +317,3 @@ def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window:
         if pending:
             client.cancel(list(pending))
         shared.release()
-
-
-def _barriered(units: list[Unit], job: Job, product: Product, window: int) -> Iterator[Any]:
-    """Windows of ``window`` units on whatever scheduler ``dask.compute`` uses (threads, processes)."""
-    for i in range(0, len(units), max(1, window)):
-        tasks = [dask.delayed(run_job_unit)(u, job, product) for u in units[i : i + window]]
-        yield from dask.compute(*tasks)

@@ -122,6 +122,23 @@ def run_job_unit(unit: Unit, job: Any, product: Product) -> tuple[list[Any], lis
     return run_unit(unit, job.policy, job.dns, product, job.options)
 
 
+#: The jobs installed in this process by a local process pool's initializer, by token (:mod:`mailtrace.dask.local`).
+_INSTALLED: dict[str, Any] = {}
+
+
+def install_job(token: str, job: Any) -> None:
+    """Keep ``job`` in this process under ``token``, for :func:`run_installed_unit`."""
+    _INSTALLED[token] = job
+
+
+def run_installed_unit(unit: Unit, token: str, product: Product) -> tuple[list[Any], list[str]]:
+    """:func:`run_job_unit` with the job :func:`install_job` kept under ``token`` in this process."""
+    job = _INSTALLED.get(token)
+    if job is None:
+        raise RuntimeError(f"no job installed under {token!r} in this process (a pool not started by a LocalRun)")
+    return run_job_unit(unit, job, product)
+
+
 def _items(unit: Unit, policy: Policy, options: ReadOptions) -> Iterator[Item]:
     """The unit's messages as a serial batch run reads them (errors as records, positions as in the file),
     read with ``options`` as given: :func:`run_unit` passes ``nested=False``."""

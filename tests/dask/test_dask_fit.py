@@ -23,7 +23,6 @@ import pytest
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
-from mailtrace import analyze_many  # noqa: E402
 from mailtrace.cli import main  # noqa: E402
 from mailtrace.dask import (  # noqa: E402
     DnsSpec,
@@ -39,10 +38,8 @@ from mailtrace.dask import (  # noqa: E402
 )
 from mailtrace.dask.units import FILES_PER_THREAD, FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, Unit, plan  # noqa: E402
 from mailtrace.dask.worker import run_unit  # noqa: E402
-from mailtrace.dns import OfflineZone  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
-from mailtrace.policy import Policy  # noqa: E402
-from tests.dask._serial import serial_rows  # noqa: E402
+from tests.dask._serial import serial_rows, zone_job  # noqa: E402
 
 pytestmark = pytest.mark.corpus
 
@@ -230,22 +227,8 @@ def test_a_large_cluster_gets_longer_runs_so_its_scheduler_keeps_up(tmp_path: Pa
     assert [p for u in large for p in u.paths] == files
 
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
-
-
-def _zone_job() -> tuple[Job, list[str], list[dict[str, Any]]]:
-    """A job with an offline zone, 24 inputs given one by one, and the serial reports with that zone."""
-    zone = EXAMPLES / "forwarded.zone.json"
-    files = [str(EXAMPLES / "forwarded.eml"), str(EXAMPLES / "plain.eml")] * 12
-    resolver = OfflineZone.from_json(zone.read_text(encoding="utf-8"))
-    resolver.source = str(zone)
-    serial = [r.to_dict() for f in files for r in analyze_many(Path(f), policy=Policy(resolver=resolver))]
-    assert serial[0]["verification"]["dkim"], "the zone's keys are used"
-    return Job(dns=DnsSpec.from_files("offline", zone=str(zone))), files, serial
-
-
 def test_the_zone_travels_once_in_a_bag_not_with_every_task() -> None:
-    job, files, serial = _zone_job()
+    job, files, serial = zone_job()
     marker = b"v=DMARC1; p=reject; rua=mailto:dmarc@sender.example"  # a record of the zone's text
     with dask.config.set(scheduler="synchronous"):
         assert len(plan_units(files, job, threads=1)) == 3
@@ -256,7 +239,7 @@ def test_the_zone_travels_once_in_a_bag_not_with_every_task() -> None:
 
 
 def test_the_zone_travels_once_to_a_cluster_not_with_every_task(threaded_cluster: Any) -> None:
-    job, files, serial = _zone_job()
+    job, files, serial = zone_job()
     sent: list[tuple[Any, ...]] = []
     submit = threaded_cluster.submit
 
@@ -273,7 +256,7 @@ def test_the_zone_travels_once_to_a_cluster_not_with_every_task(threaded_cluster
 
 
 def test_recorded_evidence_is_merged_as_it_comes(tmp_path: Path) -> None:
-    job, files, serial = _zone_job()
+    job, files, serial = zone_job()
     files, serial = files * 4, serial * 4  # 96 messages, 8 tasks of 12
     recording = replace(job, dns=replace(job.dns, record=True))
     with dask.config.set(scheduler="synchronous"):

@@ -1,0 +1,144 @@
+""":func:`mailtrace.dask.collect` without a ``distributed`` client: Dask's local schedulers.
+
+The analysis is pure Python and holds the GIL, so Dask's threaded scheduler (the default of
+``dask.compute`` for delayed tasks) runs it no faster than one thread, and slower once its own
+overhead is paid. With no scheduler configured, a :class:`LocalRun` therefore uses Dask's
+processes scheduler, the one ``dask.bag`` uses by default. A scheduler configured with
+``dask.config.set(scheduler=...)`` is used as configured.
+
+On the processes scheduler, one run uses one process pool, whose processes each receive the job once:
+
+* ``dask.compute`` starts a pool of its own for each call unless it is given one, and spawning
+  two processes that import mailtrace takes 1.1-1.3 s on a 2-core machine. A run computes one
+  window after another, after counting the messages of its mbox ranges, so it paid that once per
+  window (four times for the dev corpus's folders) and once more for the count.
+* A task's arguments are pickled for the process that runs it, and the job holds a zone's or an
+  evidence file's whole text. The job now travels once to each process, through the pool's
+  initializer, and a task names it by a token (:func:`mailtrace.dask.worker.run_installed_unit`).
+
+``docs/scale.md`` ("One machine without a cluster") gives the measurements. A pool configured by
+the user (``dask.config.set(pool=...)``) is used as it is, with the job sent with each task.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from functools import partial
+from typing import Any
+
+import dask
+from dask.multiprocessing import get_context, initialize_worker_process
+
+from mailtrace.dask.units import Unit
+from mailtrace.dask.worker import Product, install_job, run_installed_unit, run_job_unit
+
+#: The names ``dask.config`` accepts for each local scheduler, and what :func:`local_scheduler` calls it.
+_NAMES = {
+    "sync": "sync",
+    "synchronous": "sync",
+    "single-threaded": "sync",
+    "threads": "threads",
+    "threading": "threads",
+    "processes": "processes",
+    "multiprocessing": "processes",
+}
+
+
+def local_scheduler() -> str:
+    """The local scheduler a :class:`LocalRun` uses: ``sync``, ``threads`` or ``processes`` (also when
+    none is configured), or ``other`` for a scheduler given as a function or an executor."""
+    configured = dask.config.get("scheduler", None)
+    if configured is None:
+        return "processes"
+    return _NAMES.get(configured, "other") if isinstance(configured, str) else "other"
+
+
+class LocalRun:
+    """One :func:`~mailtrace.dask.collect` run on a local scheduler: its plan, then its units' results.
+
+    On the processes scheduler with no pool of the user's, the run has one pool, started by the first
+    task given to it (a run of one unit that counts no mbox range starts none) and shut when the run
+    ends; each of its processes receives the job once, from the pool's initializer, and keeps it under
+    the run's token. Use it as a context manager, around the whole run.
+    """
+
+    def __init__(self, job: Any, workers: int) -> None:
+        self.job = job
+        self.token: str | None = None
+        self._pool: _LazyPool | None = None
+        if local_scheduler() == "processes" and dask.config.get("pool", None) is None:
+            self.token = uuid.uuid4().hex
+            user_initializer = dask.config.get("multiprocessing.initializer", None)
+            self._pool = _LazyPool(max(1, workers), partial(_start_process, self.token, job, user_initializer))
+
+    def __enter__(self) -> LocalRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def plan(self, planner: Callable[[], list[Unit]]) -> list[Unit]:
+        """``planner()`` (:func:`mailtrace.dask.plan_units`), whose counting of mbox ranges is a Dask computation,
+        with the run's pool as Dask's pool while it runs: set for this call only, not across the results' yields."""
+        if self._pool is None:
+            return planner()
+        with dask.config.set(scheduler="processes", pool=self._pool, chunksize=1):
+            return planner()
+
+    def results(self, units: list[Unit], product: Product, window: int) -> Iterator[tuple[list[Any], list[str]]]:
+        """Each unit's result in input order, computed ``window`` units at a time. A run of one unit is
+        computed here, in this process: a pool would only add its start-up."""
+        if len(units) <= 1 or local_scheduler() == "sync":
+            yield from (run_job_unit(unit, self.job, product) for unit in units)
+            return
+        if self._pool is None:
+            yield from _windows(units, window, lambda unit: dask.delayed(run_job_unit)(unit, self.job, product), {})
+            return
+        token = self.token
+        yield from _windows(
+            units,
+            window,
+            lambda unit: dask.delayed(run_installed_unit)(unit, token, product),
+            # chunksize 1: a unit is seconds of work, so handing the pool 6 tasks at a time (Dask's default)
+            # only lets one process end a window with several units while the others wait
+            {"scheduler": "processes", "pool": self._pool, "chunksize": 1},
+        )
+
+
+class _LazyPool(Executor):
+    """A process pool (Dask's context, ``spawn`` by default) started by the first task it is given."""
+
+    def __init__(self, workers: int, initializer: Callable[[], None]) -> None:
+        self._max_workers = workers  # read by dask.multiprocessing.get, as of a ProcessPoolExecutor
+        self._initializer = initializer
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self._max_workers, mp_context=get_context(), initializer=self._initializer
+            )
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+            self._pool = None
+
+
+def _windows(
+    units: list[Unit], window: int, task: Callable[[Unit], Any], options: dict[str, Any]
+) -> Iterator[tuple[list[Any], list[str]]]:
+    size = max(1, window)
+    for i in range(0, len(units), size):
+        yield from dask.compute(*(task(unit) for unit in units[i : i + size]), **options)
+
+
+def _start_process(token: str, job: Any, user_initializer: Callable[[], None] | None) -> None:
+    """A pool process's start: Dask's own set-up of a worker process (and the user's initializer, as
+    ``dask.config`` names it), then the run's job, kept under ``token``."""
+    initialize_worker_process(user_initializer)
+    install_job(token, job)

@@ -1,0 +1,149 @@
+"""``collect`` without a cluster: Dask's local schedulers (``mailtrace.dask.local``).
+
+With no scheduler configured a run used Dask's threaded scheduler, which the GIL keeps to one
+core; on the processes scheduler each window of units started a process pool of its own, and the
+job (a zone's whole text) was pickled with every task. These tests run real process pools on the
+examples and compare with the serial reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+dask = pytest.importorskip("dask")
+cloudpickle = pytest.importorskip("cloudpickle")
+pytest.importorskip("distributed")
+
+from mailtrace.dask import Job, as_dict, as_row, collect, plan_units  # noqa: E402
+from mailtrace.dask import local as local_module  # noqa: E402
+from mailtrace.dask.local import local_scheduler  # noqa: E402
+from mailtrace.dask.worker import run_installed_unit  # noqa: E402
+from tests.dask._serial import EXAMPLES, serial_rows, zone_job  # noqa: E402
+
+SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
+#: A record of the examples' zone: where it is found in what a task carries, the zone travelled with it.
+MARKER = b"v=DMARC1; p=reject; rua=mailto:dmarc@sender.example"
+
+
+class Spy:
+    """The process pools a run starts, and what each ``dask.compute`` call of the run carried."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.pools: list[ProcessPoolExecutor] = []
+        self.shut: list[ProcessPoolExecutor] = []
+        self.calls: list[tuple[list[bytes], dict[str, Any]]] = []
+        spy = self
+
+        class CountedPool(ProcessPoolExecutor):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                spy.pools.append(self)
+
+            def shutdown(self, *args: Any, **kwargs: Any) -> None:
+                spy.shut.append(self)
+                super().shutdown(*args, **kwargs)
+
+        compute = dask.compute
+
+        def recording(*tasks: Any, **options: Any) -> Any:
+            if not tasks:  # plan_units counting the messages of mbox ranges, of which these runs have none
+                return compute(*tasks, **options)
+            graphs = [cloudpickle.dumps(dict(task.__dask_graph__())) for task in tasks]  # as Dask sends them
+            self.calls.append((graphs, {**options, "configured pool": dask.config.get("pool", None)}))
+            return compute(*tasks, **options)
+
+        monkeypatch.setattr(local_module, "ProcessPoolExecutor", CountedPool)
+        monkeypatch.setattr(local_module.dask, "compute", recording)
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Spy]:
+    with dask.config.set(num_workers=2):
+        yield Spy(monkeypatch)
+
+
+def test_with_no_scheduler_configured_one_pool_runs_every_window_and_the_zone_goes_once(spy: Spy) -> None:
+    job, files, serial = zone_job()
+    assert local_scheduler() == "processes"
+    assert len(plan_units(files, job, threads=2)) == 3
+    assert list(collect(files, job, product=as_dict, window=1)) == serial
+    assert len(spy.calls) == 3  # three windows of one unit
+    assert len(spy.pools) == 1 and spy.shut == spy.pools  # one pool for all three, shut at the end
+    pools = {id(options["pool"]) for _, options in spy.calls}
+    assert len(pools) == 1 and all(options["chunksize"] == 1 for _, options in spy.calls)
+    # the tasks name the job by a token; the zone went to each process once, by the pool's initializer
+    assert not any(MARKER in graph for graphs, _ in spy.calls for graph in graphs)
+
+
+def test_the_job_travelled_with_every_task_before(spy: Spy, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same run with a pool of the user's own: the job is sent with each task, as every run sent it
+    job, files, serial = zone_job()
+    with ThreadPoolExecutor(2) as own, dask.config.set(scheduler="processes", pool=own):
+        assert list(collect(files, job, product=as_dict, window=1)) == serial
+    assert spy.pools == [] and len(spy.calls) == 3
+    assert all(MARKER in graph for graphs, _ in spy.calls for graph in graphs)
+
+
+def test_a_configured_scheduler_is_used_as_configured(spy: Spy) -> None:
+    job, files, serial = zone_job()
+    for name, expected in (("threads", "threads"), ("synchronous", "sync"), ("processes", "processes")):
+        with dask.config.set(scheduler=name):
+            assert local_scheduler() == expected
+            assert list(collect(files, job, product=as_dict)) == serial
+    assert len(spy.pools) == 1  # the processes scheduler's run only
+    assert [options.get("scheduler") for _, options in spy.calls] == [None, "processes"]  # sync: in this process
+
+
+def test_an_mbox_is_counted_and_analysed_by_the_same_pool(spy: Spy, tmp_path: Path) -> None:
+    archive = tmp_path / "examples.mbox"
+    with archive.open("wb") as f:
+        for _ in range(40):
+            for name in ("forwarded.eml", "plain.eml"):
+                f.write(SEPARATOR + (EXAMPLES / name).read_bytes().rstrip(b"\n") + b"\n\n")
+    job = Job(blocksize=64 * 1024)
+    ranges = [unit for unit in plan_units([str(archive)], job, threads=2) if unit.is_range]
+    assert len(ranges) >= 4
+    spy.calls.clear()  # plan_units alone counts on Dask's default scheduler
+    assert list(collect([str(archive)], job, product=as_row)) == serial_rows([str(archive)])
+    assert len(spy.pools) == 1 and spy.shut == spy.pools
+    count, *windows = [options for _, options in spy.calls]  # the count of the ranges, then the windows
+    assert count["configured pool"] is not None and count["configured pool"] is windows[0]["pool"]
+    assert dask.config.get("pool", None) is None  # set for the count only
+
+
+def test_a_run_of_one_unit_starts_no_process(spy: Spy) -> None:
+    job, files, serial = zone_job()
+    assert len(plan_units(files[:2], job, threads=2)) == 1
+    assert list(collect(files[:2], job, product=as_dict)) == serial[:2]
+    assert spy.pools == [] and spy.calls == []
+
+
+def test_a_failing_task_ends_the_run_and_its_pool(spy: Spy) -> None:
+    job, files, _ = zone_job()
+
+    def _refuse(item: Any) -> Any:  # local: pickled by value for the pool's processes
+        raise ValueError("a product that fails")
+
+    with pytest.raises(ValueError, match="a product that fails"):
+        list(collect(files, job, product=_refuse, window=1))
+    assert len(spy.pools) == 1 and spy.shut == spy.pools
+
+
+def test_a_consumer_that_stops_early_shuts_the_pool(spy: Spy) -> None:
+    job, files, serial = zone_job()
+    results = collect(files, job, product=as_dict, window=1)
+    assert next(results) == serial[0]
+    results.close()
+    assert len(spy.pools) == 1 and spy.shut == spy.pools and len(spy.calls) == 1
+
+
+def test_a_task_outside_such_a_pool_names_the_missing_job() -> None:
+    job, files, _ = zone_job()
+    (unit,) = plan_units(files[:2], job, threads=1)
+    with pytest.raises(RuntimeError, match="no job installed under 'nothing'"):
+        run_installed_unit(unit, "nothing", as_dict)
