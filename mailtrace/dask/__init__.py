@@ -193,9 +193,10 @@ def collect(
 ) -> Iterator[Any]:
     """Run on the current Dask scheduler; yield one product per message or input error, in input order.
 
-    The scheduler is the ``distributed`` client's cluster when there is one; otherwise Dask's local
-    processes scheduler, one pool for the run, unless ``dask.config`` names another
-    (:mod:`mailtrace.dask.local`).
+    The scheduler is the ``distributed`` client's cluster when there is one, otherwise the local scheduler
+    ``dask.compute`` would use: threads (one core: the analysis holds the GIL) unless ``dask.config`` names
+    another. On the processes scheduler the run has one pool, and the job goes once to each of its
+    processes (:mod:`mailtrace.dask.local`).
 
     At most ``window`` units are computed at a time, so the client holds only their results
     however large the archive. By default (``None``) that is :func:`in_flight`: twice the cluster's

@@ -1,10 +1,11 @@
 """:func:`mailtrace.dask.collect` without a ``distributed`` client: Dask's local schedulers.
 
-The analysis is pure Python and holds the GIL, so Dask's threaded scheduler (the default of
-``dask.compute`` for delayed tasks) runs it no faster than one thread, and slower once its own
-overhead is paid. With no scheduler configured, a :class:`LocalRun` therefore uses Dask's
-processes scheduler, the one ``dask.bag`` uses by default. A scheduler configured with
-``dask.config.set(scheduler=...)`` is used as configured.
+``collect`` computes on the scheduler ``dask.compute`` would use: with nothing configured, Dask's
+threaded scheduler, which the GIL keeps to one core, since the analysis is pure Python. For more than
+one core on one machine, configure the processes scheduler (``dask.config.set(scheduler="processes")``)
+or start a ``distributed.LocalCluster``. The processes scheduler is not chosen for you: it starts
+processes with ``spawn`` (Dask's default), which import the calling script again, so a script must keep
+its work under ``if __name__ == "__main__":``, and one that does not would fail where it used to work.
 
 On the processes scheduler, one run uses one process pool, whose processes each receive the job once:
 
@@ -25,6 +26,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -47,12 +50,17 @@ _NAMES = {
 
 
 def local_scheduler() -> str:
-    """The local scheduler a :class:`LocalRun` uses: ``sync``, ``threads`` or ``processes`` (also when
-    none is configured), or ``other`` for a scheduler given as a function or an executor."""
+    """The local scheduler a :class:`LocalRun` uses, as ``dask.compute`` would: ``sync``, ``threads`` (also
+    when none is configured) or ``processes``, or ``other`` for a scheduler given as a function or an executor."""
     configured = dask.config.get("scheduler", None)
     if configured is None:
-        return "processes"
+        return "threads"
     return _NAMES.get(configured, "other") if isinstance(configured, str) else "other"
+
+
+#: Dask's settings while the run's own pool computes: the user's ``multiprocessing.initializer`` already ran in
+#: each of its processes (:func:`_start_process`), and Dask warns that it cannot apply it to a pool it is given.
+_OWN_POOL: dict[str, Any] = {"multiprocessing.initializer": None}
 
 
 class LocalRun:
@@ -85,7 +93,7 @@ class LocalRun:
         with the run's pool as Dask's pool while it runs: set for this call only, not across the results' yields."""
         if self._pool is None:
             return planner()
-        with dask.config.set(scheduler="processes", pool=self._pool, chunksize=1):
+        with _explained(), dask.config.set(_OWN_POOL, scheduler="processes", pool=self._pool, chunksize=1):
             return planner()
 
     def results(self, units: list[Unit], product: Product, window: int) -> Iterator[tuple[list[Any], list[str]]]:
@@ -98,14 +106,15 @@ class LocalRun:
             yield from _windows(units, window, lambda unit: dask.delayed(run_job_unit)(unit, self.job, product), {})
             return
         token = self.token
-        yield from _windows(
-            units,
-            window,
-            lambda unit: dask.delayed(run_installed_unit)(unit, token, product),
-            # chunksize 1: a unit is seconds of work, so handing the pool 6 tasks at a time (Dask's default)
-            # only lets one process end a window with several units while the others wait
-            {"scheduler": "processes", "pool": self._pool, "chunksize": 1},
-        )
+        with _explained():
+            yield from _windows(
+                units,
+                window,
+                lambda unit: dask.delayed(run_installed_unit)(unit, token, product),
+                # chunksize 1: a unit is seconds of work, so handing the pool 6 tasks at a time (Dask's default)
+                # only lets one process end a window with several units while the others wait
+                {"scheduler": "processes", "pool": self._pool, "chunksize": 1},
+            )
 
 
 class _LazyPool(Executor):
@@ -129,12 +138,29 @@ class _LazyPool(Executor):
             self._pool = None
 
 
+@contextmanager
+def _explained() -> Iterator[None]:
+    """A pool process that ended before its task, with the two usual reasons named."""
+    try:
+        yield
+    except BrokenProcessPool as exc:
+        raise BrokenProcessPool(
+            f"{exc} With spawn, Dask's default way to start a process, every process imports the calling "
+            "script again: a script must keep its work under 'if __name__ == \"__main__\":'. Otherwise a "
+            "process was killed (memory?) or its initializer failed."
+        ) from exc
+
+
 def _windows(
     units: list[Unit], window: int, task: Callable[[Unit], Any], options: dict[str, Any]
 ) -> Iterator[tuple[list[Any], list[str]]]:
+    """The units' results, ``window`` units to a ``dask.compute`` call with ``options``."""
     size = max(1, window)
     for i in range(0, len(units), size):
-        yield from dask.compute(*(task(unit) for unit in units[i : i + size]), **options)
+        tasks = [task(unit) for unit in units[i : i + size]]
+        with dask.config.set(_OWN_POOL if "pool" in options else {}):  # for this call only, not across the yields
+            results = dask.compute(*tasks, **options)
+        yield from results
 
 
 def _start_process(token: str, job: Any, user_initializer: Callable[[], None] | None) -> None:

@@ -1,15 +1,17 @@
 """``collect`` without a cluster: Dask's local schedulers (``mailtrace.dask.local``).
 
-With no scheduler configured a run used Dask's threaded scheduler, which the GIL keeps to one
-core; on the processes scheduler each window of units started a process pool of its own, and the
-job (a zone's whole text) was pickled with every task. These tests run real process pools on the
-examples and compare with the serial reports.
+On the processes scheduler each window of units started a process pool of its own, and the job (a
+zone's whole text) was pickled with every task. These tests run real process pools on the examples
+and compare with the serial reports.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +65,13 @@ class Spy:
 
 @pytest.fixture
 def spy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Spy]:
-    with dask.config.set(num_workers=2):
+    """The processes scheduler with two processes, and a :class:`Spy` on the run."""
+    with dask.config.set(scheduler="processes", num_workers=2):
         yield Spy(monkeypatch)
 
 
-def test_with_no_scheduler_configured_one_pool_runs_every_window_and_the_zone_goes_once(spy: Spy) -> None:
+def test_one_pool_runs_every_window_and_the_zone_goes_once_to_each_process(spy: Spy) -> None:
     job, files, serial = zone_job()
-    assert local_scheduler() == "processes"
     assert len(plan_units(files, job, threads=2)) == 3
     assert list(collect(files, job, product=as_dict, window=1)) == serial
     assert len(spy.calls) == 3  # three windows of one unit
@@ -91,12 +93,16 @@ def test_the_job_travelled_with_every_task_before(spy: Spy, monkeypatch: pytest.
 
 def test_a_configured_scheduler_is_used_as_configured(spy: Spy) -> None:
     job, files, serial = zone_job()
-    for name, expected in (("threads", "threads"), ("synchronous", "sync"), ("processes", "processes")):
+    # nothing configured: threads, as dask.compute would (a script that did not guard its work from
+    # being imported again by spawned processes keeps working)
+    schedulers = ((None, "threads"), ("threads", "threads"), ("synchronous", "sync"), ("processes", "processes"))
+    for name, expected in schedulers:
         with dask.config.set(scheduler=name):
             assert local_scheduler() == expected
             assert list(collect(files, job, product=as_dict)) == serial
     assert len(spy.pools) == 1  # the processes scheduler's run only
-    assert [options.get("scheduler") for _, options in spy.calls] == [None, "processes"]  # sync: in this process
+    # threads twice, then processes (sync runs in this process)
+    assert [options.get("scheduler") for _, options in spy.calls] == [None, None, "processes"]
 
 
 def test_an_mbox_is_counted_and_analysed_by_the_same_pool(spy: Spy, tmp_path: Path) -> None:
@@ -147,3 +153,14 @@ def test_a_task_outside_such_a_pool_names_the_missing_job() -> None:
     (unit,) = plan_units(files[:2], job, threads=1)
     with pytest.raises(RuntimeError, match="no job installed under 'nothing'"):
         run_installed_unit(unit, "nothing", as_dict)
+
+
+def test_a_pool_process_that_ends_before_its_task_is_explained(spy: Spy) -> None:
+    job, files, _ = zone_job()
+    # every process exits in its initializer, as one does that imports an unguarded script and fails there
+    with (
+        dask.config.set({"multiprocessing.initializer": partial(os._exit, 3)}),
+        pytest.raises(BrokenProcessPool, match=r"if __name__ == \"__main__\":"),
+    ):
+        list(collect(files, job, product=as_dict))
+    assert len(spy.pools) == 1 and spy.shut == spy.pools
