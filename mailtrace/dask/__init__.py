@@ -34,7 +34,7 @@ from typing import IO, Any
 import dask
 import dask.bag as db
 
-from mailtrace.dask.local import LocalRun
+from mailtrace.dask.local import LocalRun, local_scheduler
 from mailtrace.dask.units import Unit, plan
 from mailtrace.dask.worker import DnsSpec, EvidenceMerger, Product, count_unit, run_job_unit
 from mailtrace.dns.evidence import open_evidence_file
@@ -245,7 +245,7 @@ def cluster_threads() -> int:
     client = _current_client()
     if client is not None:
         return _client_threads(client)
-    if dask.config.get("scheduler", None) in ("sync", "synchronous", "single-threaded"):
+    if local_scheduler() == "sync":
         return 1
     return int(dask.config.get("num_workers", None) or os.cpu_count() or 1)
 

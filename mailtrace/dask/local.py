@@ -74,9 +74,10 @@ class LocalRun:
 
     def __init__(self, job: Any, workers: int) -> None:
         self.job = job
+        self.scheduler = local_scheduler()  #: as configured when the run starts
         self.token: str | None = None
         self._pool: _LazyPool | None = None
-        if local_scheduler() == "processes" and dask.config.get("pool", None) is None:
+        if self.scheduler == "processes" and dask.config.get("pool", None) is None:
             self.token = uuid.uuid4().hex
             user_initializer = dask.config.get("multiprocessing.initializer", None)
             self._pool = _LazyPool(max(1, workers), partial(_start_process, self.token, job, user_initializer))
@@ -99,7 +100,7 @@ class LocalRun:
     def results(self, units: list[Unit], product: Product, window: int) -> Iterator[tuple[list[Any], list[str]]]:
         """Each unit's result in input order, computed ``window`` units at a time. A run of one unit is
         computed here, in this process: a pool would only add its start-up."""
-        if len(units) <= 1 or local_scheduler() == "sync":
+        if len(units) <= 1 or self.scheduler == "sync":
             yield from (run_job_unit(unit, self.job, product) for unit in units)
             return
         if self._pool is None:
