@@ -25,7 +25,7 @@ import itertools
 import os
 import warnings
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +35,7 @@ import dask
 import dask.bag as db
 
 from mailtrace.dask.local import LocalRun, local_scheduler
-from mailtrace.dask.units import Unit, plan
+from mailtrace.dask.units import Unit, iter_plan
 from mailtrace.dask.worker import DnsSpec, EvidenceMerger, Product, count_unit, run_job_unit
 from mailtrace.dns.evidence import open_evidence_file
 from mailtrace.errors import ConfigurationError, InputError
@@ -54,6 +54,7 @@ __all__ = [
     "cluster_threads",
     "collect",
     "in_flight",
+    "iter_units",
     "plan_units",
     "reports_bag",
     "rows_bag",
@@ -72,6 +73,11 @@ ROWS_PER_PARTITION = 100_000
 UNITS_PER_THREAD = 2
 #: Units in flight, at least (:func:`in_flight`).
 MIN_WINDOW = 16
+#: Mbox ranges counted by one Dask computation while a run is planned (:func:`iter_units`): a planning pass of
+#: 256 cheap tasks, enough to keep a cluster's threads busy, and a bounded part of the plan held back for it.
+COUNT_BATCH = 256
+#: Units held back at most while the ranges among them wait for their counts (:func:`iter_units`).
+HELD_UNITS = 4 * COUNT_BATCH
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,20 +114,59 @@ def as_row(item: Report | InputError) -> dict[str, str]:
 
 def plan_units(paths: Sequence[str], job: Job | None = None, *, threads: int | None = None) -> list[Unit]:
     """The work units, with the serial position and the number of messages of every range, sized for
-    ``threads`` worker threads (default: :func:`cluster_threads`; see :func:`mailtrace.dask.units.plan`).
+    ``threads`` worker threads (default: :func:`cluster_threads`; see :func:`mailtrace.dask.units.plan`):
+    every unit of :func:`iter_units`, in a list.
 
     Counting the messages of the ranges is itself a Dask computation (one cheap task per
     range), so planning a 50 GB mbox reads it in parallel, once, without analysing it.
     """
+    return list(iter_units(paths, job, threads=threads))
+
+
+def iter_units(
+    paths: Sequence[str],
+    job: Job | None = None,
+    *,
+    threads: int | None = None,
+    compute: Callable[..., tuple[Any, ...]] = dask.compute,
+) -> Iterator[Unit]:
+    """The units of :func:`plan_units`, as the folders are listed (:func:`mailtrace.dask.units.iter_plan`), so
+    a run starts before the tree is listed and the client never holds its whole plan.
+
+    The ranges of the mbox files are counted :data:`COUNT_BATCH` at a time, each batch by one ``compute``
+    call (``dask.compute``: a cheap task per range, on the workers), and held back until then with the
+    units between them; the other units come as they are planned.
+    """
     job = job or Job()
     threads = cluster_threads() if threads is None else threads
-    units = plan(list(paths), job.blocksize, threads=threads, follow_symlinks=job.options.follow_symlinks)
-    counts = iter(dask.compute(*[dask.delayed(count_unit)(u, job.options) for u in units if u.is_range]))
-    out: list[Unit] = []
-    running: dict[str, int] = {}
+    units = iter_plan(list(paths), job.blocksize, threads=threads, follow_symlinks=job.options.follow_symlinks)
+    running: dict[str, int] = {}  # messages counted so far in each mbox: the position of its next range
+    held: list[Unit] = []
+    ranges = 0
     for unit in units:
+        if not held and not unit.is_range:
+            yield unit
+            continue
+        held.append(unit)
+        ranges += unit.is_range
+        if ranges >= COUNT_BATCH or len(held) >= HELD_UNITS:
+            yield from _counted(held, running, job, compute)
+            held, ranges = [], 0
+    yield from _counted(held, running, job, compute)
+
+
+def _counted(
+    held: list[Unit], running: dict[str, int], job: Job, compute: Callable[..., tuple[Any, ...]]
+) -> list[Unit]:
+    """``held`` with each range's count and serial position, counted by one ``compute`` call."""
+    if not held:
+        return held
+    counts = iter(compute(*[dask.delayed(count_unit)(unit, job.options) for unit in held if unit.is_range]))
+    out: list[Unit] = []
+    for unit in held:
         if unit.is_range:
-            base, count = running.get(unit.path, 0), int(next(counts))
+            # an mbox given twice is read twice, each time numbered from 0, as a serial run numbers it
+            base, count = (0 if unit.start == 0 else running[unit.path]), int(next(counts))
             out.append(replace(unit, position=base, count=count))
             running[unit.path] = base + count
         else:
@@ -228,10 +273,10 @@ def _windows(
     with contextlib.ExitStack() as stack:
         if client is None:
             run = stack.enter_context(LocalRun(job, threads))
-            units = run.plan(lambda: plan_units(paths, job, threads=threads))
+            units = iter_units(paths, job, threads=threads, compute=run.compute)
             results = run.results(units, product, in_flight(threads) if window is None else window)
         else:
-            results = _sliding(client, plan_units(paths, job, threads=threads), job, product, window)
+            results = _sliding(client, iter_units(paths, job, threads=threads), job, product, window)
         for products, lines in results:
             if recorded is not None:
                 recorded.add(lines)
@@ -278,7 +323,7 @@ def _current_client() -> Any | None:
         return None
 
 
-def _sliding(client: Any, units: list[Unit], job: Job, product: Product, window: int | None) -> Iterator[Any]:
+def _sliding(client: Any, units: Iterable[Unit], job: Job, product: Product, window: int | None) -> Iterator[Any]:
     """Each unit's result in input order, with at most ``window`` units submitted and not yet consumed:
     a unit is submitted as soon as the oldest one is taken, so no worker waits for a window's last task.
     With ``window`` None, :func:`in_flight` of the cluster's threads, asked again after each window's

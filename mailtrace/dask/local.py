@@ -23,8 +23,9 @@ the user (``dask.config.set(pool=...)``) is used as it is, with the job sent wit
 
 from __future__ import annotations
 
+import itertools
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -89,18 +90,24 @@ class LocalRun:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def plan(self, planner: Callable[[], list[Unit]]) -> list[Unit]:
-        """``planner()`` (:func:`mailtrace.dask.plan_units`), whose counting of mbox ranges is a Dask computation,
-        with the run's pool as Dask's pool while it runs: set for this call only, not across the results' yields."""
+    def compute(self, *tasks: Any) -> tuple[Any, ...]:
+        """``dask.compute(*tasks)`` (the counting of mbox ranges, :func:`mailtrace.dask.iter_units`), with the
+        run's pool as Dask's pool: set for this call only, not across the results' yields."""
+        results: tuple[Any, ...]
         if self._pool is None:
-            return planner()
+            results = dask.compute(*tasks)
+            return results
         with _explained(), dask.config.set(_OWN_POOL, scheduler="processes", pool=self._pool, chunksize=1):
-            return planner()
+            results = dask.compute(*tasks)
+        return results
 
-    def results(self, units: list[Unit], product: Product, window: int) -> Iterator[tuple[list[Any], list[str]]]:
-        """Each unit's result in input order, computed ``window`` units at a time. A run of one unit is
-        computed here, in this process: a pool would only add its start-up."""
-        if len(units) <= 1 or self.scheduler == "sync":
+    def results(self, units: Iterable[Unit], product: Product, window: int) -> Iterator[tuple[list[Any], list[str]]]:
+        """Each unit's result in input order, computed ``window`` units at a time, taken from ``units`` as they
+        are needed. A run of one unit is computed here, in this process: a pool would only add its start-up."""
+        todo = iter(units)
+        first = list(itertools.islice(todo, 2))
+        units = itertools.chain(first, todo)
+        if len(first) <= 1 or self.scheduler == "sync":
             yield from (run_job_unit(unit, self.job, product) for unit in units)
             return
         if self._pool is None:
@@ -153,12 +160,11 @@ def _explained() -> Iterator[None]:
 
 
 def _windows(
-    units: list[Unit], window: int, task: Callable[[Unit], Any], options: dict[str, Any]
+    units: Iterator[Unit], window: int, task: Callable[[Unit], Any], options: dict[str, Any]
 ) -> Iterator[tuple[list[Any], list[str]]]:
     """The units' results, ``window`` units to a ``dask.compute`` call with ``options``."""
     size = max(1, window)
-    for i in range(0, len(units), size):
-        tasks = [task(unit) for unit in units[i : i + size]]
+    while tasks := [task(unit) for unit in itertools.islice(units, size)]:
         with dask.config.set(_OWN_POOL if "pool" in options else {}):  # for this call only, not across the yields
             results = dask.compute(*tasks, **options)
         yield from results

@@ -18,6 +18,8 @@ from __future__ import annotations
 import itertools
 import os
 import stat
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -162,6 +164,11 @@ def read_range(path: str, start: int, end: int) -> bytes:
 
 
 def plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_symlinks: bool = False) -> list[Unit]:
+    """Every unit of :func:`iter_plan`, in a list."""
+    return list(iter_plan(paths, blocksize, threads=threads, follow_symlinks=follow_symlinks))
+
+
+def iter_plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_symlinks: bool = False) -> Iterator[Unit]:
     """Units in input order: each folder as runs of its files (listed here, in the order a serial run
     reads them), each large mbox as byte ranges, and the other inputs, files given one by one (a
     shell's ``/archive/*.eml``), as runs of consecutive inputs.
@@ -173,41 +180,82 @@ def plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_symlinks:
     large cluster into smaller ranges, so it still reaches about :data:`TASKS_PER_THREAD` tasks a thread.
     A run of inputs given one by one also ends before its bytes would pass that range size, so a large
     file that cannot be split (an mbox with ``Content-Length``) is a task of its own.
+
+    The units come as the folders are listed, so a run can start on the first units while the client lists
+    the rest, and the client never holds the whole tree: it stats every input first (one ``stat`` an input,
+    kept as 8 bytes), which gives the range size, then reads :func:`look_ahead` files ahead for the run
+    size. When the inputs end within them, the runs are sized over all the files; otherwise the archive
+    has enough files for the largest runs, which is what :func:`fitted` gives it.
     """
-    listed: list[tuple[str, int, list[Member | InputError] | None]] = []
-    for path in expand(paths):  # one stat an input: a list of a million files is read once
-        size, is_dir = _stat(path)
-        listed.append((path, size, list(walk(Path(path), follow_symlinks=follow_symlinks)) if is_dir else None))
-    files = sum(1 if members is None else len(members) for _, _, members in listed)
-    per_unit = fitted(files, threads, MIN_FILES_PER_UNIT, largest_run(threads))
+    inputs = expand(paths)
     floor = min(blocksize, MIN_BLOCKSIZE)
-    splittable = {
-        path: size
-        for path, size, members in listed
-        if members is None and size > floor and is_splittable_mbox(path, floor)
-    }
-    block = fitted(sum(splittable.values()), threads, floor, blocksize)
-    units: list[Unit] = []
-    run: list[str] = []
+    sizes = array("q", (_size(path) for path in inputs))  # -1: a folder
+    splittable = {i for i, size in enumerate(sizes) if size > floor and is_splittable_mbox(inputs[i], floor)}
+    block = fitted(sum({inputs[i]: sizes[i] for i in splittable}.values()), threads, floor, blocksize)  # each mbox once
+    items = _items(inputs, sizes, follow_symlinks)
+    ahead = list(itertools.islice(items, look_ahead(threads)))
+    if len(ahead) < look_ahead(threads):
+        per_unit = fitted(len(ahead), threads, MIN_FILES_PER_UNIT, largest_run(threads))
+    else:
+        per_unit = largest_run(threads)
+    run: list[str] = []  # inputs given one by one
     run_bytes = 0
-    for path, size, members in listed:
-        if members is None and splittable.get(path, 0) <= block:
+    folder = -1  # the place among the inputs of the folder whose files ``members`` holds (-1: none)
+    members: list[Member | InputError] = []
+    for place, member in itertools.chain(ahead, items):
+        if members and (place != folder or len(members) >= per_unit):
+            yield Unit(inputs[folder], members=tuple(members))
+            members = []
+        if member is not None:
+            if run:
+                yield _whole(run)
+                run, run_bytes = [], 0
+            folder = place
+            members.append(member)
+            continue
+        path, size = inputs[place], sizes[place]
+        if place not in splittable or size <= block:
             if run and (len(run) >= per_unit or run_bytes + size > block):
-                units.append(_whole(run))
+                yield _whole(run)
                 run, run_bytes = [], 0
             run.append(path)
             run_bytes += size
             continue
         if run:
-            units.append(_whole(run))
+            yield _whole(run)
             run, run_bytes = [], 0
-        if members is not None:
-            units.extend(Unit(path, members=tuple(members[i : i + per_unit])) for i in range(0, len(members), per_unit))
-        else:
-            units.extend(Unit(path, start, end) for start, end in ranges(path, block))
+        yield from (Unit(path, start, end) for start, end in ranges(path, block))
+    if members:
+        yield Unit(inputs[folder], members=tuple(members))
     if run:
-        units.append(_whole(run))
-    return units
+        yield _whole(run)
+
+
+def look_ahead(threads: int) -> int:
+    """The files :func:`iter_plan` reads ahead to size the tasks: with that many, :func:`fitted` gives runs of
+    :func:`largest_run` files (1,024 on two threads, 131,072 on 64)."""
+    return TASKS_PER_THREAD * max(1, threads) * largest_run(threads)
+
+
+def _items(
+    inputs: list[str], sizes: array[int], follow_symlinks: bool
+) -> Iterator[tuple[int, Member | InputError | None]]:
+    """The files to read, in order, each with the place of its input among the inputs (a folder given twice
+    is two): ``(place, file)`` for each file (or error record) of a folder, ``(place, None)`` for an input
+    that is not a folder."""
+    for place, path in enumerate(inputs):
+        if sizes[place] < 0:
+            for member in walk(Path(path), follow_symlinks=follow_symlinks):
+                yield place, member
+        else:
+            yield place, None
+
+
+def _size(path: str) -> int:
+    """The size of a regular file, 0 for a missing or special file (a worker reads it and refuses it, as
+    a serial run does), -1 for a folder: one ``stat``."""
+    size, is_dir = _stat(path)
+    return -1 if is_dir else size
 
 
 def _stat(path: str) -> tuple[int, bool]:

@@ -1,0 +1,184 @@
+"""The plan streams: ``collect`` takes its units as the folders are listed, and the client never holds the tree.
+
+The client listed every folder and planned every task before the first one was submitted, and kept the
+plan for the run (about 200 bytes a file: 20 GB for 100 million files). These tests build trees of small
+messages in a temporary folder; the mbox is real list mail from the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+dask = pytest.importorskip("dask")
+
+import mailtrace.dask as mailtrace_dask  # noqa: E402
+from mailtrace.dask import Job, as_row, collect, iter_units, plan_units  # noqa: E402
+from mailtrace.dask import units as units_module  # noqa: E402
+from mailtrace.dask.units import (  # noqa: E402
+    MIN_FILES_PER_UNIT,
+    fitted,
+    iter_plan,
+    largest_run,
+    look_ahead,
+    plan,
+)
+from mailtrace.load.folders import walk  # noqa: E402
+from tests.dask._serial import serial_rows  # noqa: E402
+
+SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
+MESSAGE = (
+    b"Received: from mx.sender.example (mx.sender.example [192.0.2.%d]) by mx.example.org with ESMTP id %d;"
+    b" Mon, 3 Jun 2024 10:00:00 +0000\nFrom: a@sender.example\nTo: b@example.org\nSubject: %d\n\nbody\n"
+)
+
+
+def _tree(root: Path, folders: int, files: int) -> list[str]:
+    paths = []
+    for f in range(folders):
+        folder = root / f"box-{f:03d}"
+        folder.mkdir()
+        for i in range(files):
+            (folder / f"{i:05d}.eml").write_bytes(MESSAGE % (i % 250 + 1, i, i))
+        paths.append(str(folder))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """30 folders of 40 messages: 1,200 files, more than the planner reads ahead for one thread (512)."""
+    return _tree(tmp_path_factory.mktemp("tree"), 30, 40)
+
+
+class Walked:
+    """The folders the planner has listed so far."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.folders: list[str] = []
+
+        def recording(root: Path, **kwargs: Any) -> Iterator[Any]:
+            self.folders.append(str(root))
+            return walk(root, **kwargs)
+
+        monkeypatch.setattr(units_module, "walk", recording)
+
+
+def test_the_first_row_comes_before_the_tree_is_listed(tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    walked = Walked(monkeypatch)
+    assert 40 * len(tree) > look_ahead(1) == 512
+    with dask.config.set(scheduler="synchronous"):
+        rows = collect(tree, Job(), product=as_row)
+        first = next(rows)
+        # the look-ahead: 512 files are 13 folders of 40; the rest is listed as the run goes
+        assert len(walked.folders) == math.ceil(look_ahead(1) / 40) == 13
+        rest = list(rows)
+    assert walked.folders == tree  # each folder listed once, in order
+    assert [first, *rest] == serial_rows(tree)
+
+
+def test_past_the_look_ahead_the_runs_are_those_of_the_whole_tree(tree: list[str]) -> None:
+    files = 40 * len(tree)
+    for threads in (1, 2, 3, 16, 64):
+        streamed = list(iter_plan(tree, 2**26, threads=threads))
+        read_ahead = files >= look_ahead(threads)
+        assert read_ahead == (threads <= 2)  # both cases are met
+        # the run size fitted to all the files, as when the whole tree was listed first
+        per_unit = fitted(files, threads, MIN_FILES_PER_UNIT, largest_run(threads))
+        for unit in streamed:
+            assert unit.members is not None and 0 < len(unit.members) <= per_unit
+        assert max(len(unit.members or ()) for unit in streamed) == min(per_unit, 40)
+        assert len(streamed) == len(tree) * math.ceil(40 / per_unit)
+        assert [m for unit in streamed for m in unit.members or ()] == [m for f in tree for m in walk(Path(f))]
+
+
+def test_a_folder_given_twice_is_planned_twice(tree: list[str]) -> None:
+    units = plan([tree[0]] * 3, 2**26, threads=1)
+    # 120 files in runs of 30, each time the folder is given (one list of its files would make runs of 30 only)
+    assert [len(u.members or ()) for u in units] == [30, 10, 30, 10, 30, 10]
+    assert [m for u in units for m in u.members or ()] == 3 * list(walk(Path(tree[0])))
+
+
+def test_the_plan_is_not_held_whole(tmp_path: Path) -> None:
+    tree = _tree(tmp_path, 40, 100)  # 4,000 files, eight look-aheads of one thread
+    iter_units(tree, threads=1)  # imports and caches warmed
+    tracemalloc.start()
+    units = plan_units(tree, threads=1)
+    whole = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    tracemalloc.start()
+    streamed = 0
+    for _ in iter_units(tree, threads=1):
+        streamed += 1
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert streamed == len(units) == 40  # a unit a folder: runs of 128
+    assert peak < whole / 3, (peak, whole)
+
+
+@pytest.fixture(scope="module")
+def mbox(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    """About 1 MB of real list mail in one mbox."""
+    lists = sorted((corpus / "lfdr-list-archives").glob("*/*.eml"))[:150]
+    if len(lists) < 100:
+        pytest.skip("list archives missing from the corpus")
+    out = tmp_path_factory.mktemp("mbox") / "lists.mbox"
+    with out.open("wb") as f:
+        for path in lists:
+            data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From ")
+            f.write(SEPARATOR + data.rstrip(b"\n") + b"\n\n")
+    return out
+
+
+@pytest.mark.corpus
+def test_ranges_are_counted_in_batches_with_the_serial_positions(
+    mbox: Path, tree: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [tree[0], str(mbox), tree[1], str(mbox)]
+    job = Job(blocksize=64 * 1024)
+    with dask.config.set(scheduler="synchronous"):
+        whole = plan_units(paths, job, threads=1)  # every range counted by one computation
+        ranges = sum(unit.is_range for unit in whole)
+        assert ranges >= 20
+        calls: list[int] = []
+        compute = dask.compute
+
+        def counting(*tasks: Any, **options: Any) -> Any:
+            calls.append(len(tasks))
+            return compute(*tasks, **options)
+
+        monkeypatch.setattr(mailtrace_dask, "COUNT_BATCH", 3)
+        batched = list(iter_units(paths, job, threads=1, compute=counting))
+        assert batched == whole  # the same counts and positions
+        assert sum(calls) == ranges and max(calls) == 3 and len(calls) == math.ceil(ranges / 3)
+        rows = list(collect(paths, job, product=as_row))
+    assert rows == serial_rows(paths)
+    positions = [int(row["position"]) for row in rows if row["source"] == str(mbox)]
+    half = len(positions) // 2
+    assert positions == [*range(half), *range(half)]  # each reading of the mbox numbered from 0
+
+
+@pytest.mark.corpus
+def test_units_held_for_a_count_are_bounded(mbox: Path, tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # a range, then many folder units: they wait for the range's count, but at most HELD_UNITS of them
+    paths = [str(mbox), *tree]
+    job = Job(blocksize=64 * 1024)
+    monkeypatch.setattr(mailtrace_dask, "HELD_UNITS", 4)
+    counted: list[int] = []
+    compute = dask.compute
+
+    def counting(*tasks: Any, **options: Any) -> Any:
+        counted.append(len(tasks))
+        return compute(*tasks, **options)
+
+    with dask.config.set(scheduler="synchronous"):
+        units = iter_units(paths, job, threads=1, compute=counting)
+        first = next(units)
+        assert first.is_range and first.count and counted == [4]
+        assert list(units)[-1].members is not None
+    assert max(counted) == 4  # never more held
+    assert sum(counted) == sum(unit.is_range for unit in plan_units(paths, job, threads=1)) >= 20
