@@ -247,8 +247,9 @@ def collect(
     however large the archive. By default (``None``) that is :func:`in_flight`: twice the cluster's
     worker threads, at least 16, read again as the results come (a cluster that grows gets more).
     With ``record`` (a path, or a text file open for writing), the
-    workers record their DNS answers and the client merges them into that evidence file: a path
-    is created new, as ``--record`` does (an existing file, or one holding a message, is refused).
+    workers record their DNS answers and the client merges them into that evidence file as the results
+    come, flushed, in input order: a path is created new, as ``--record`` does (an existing file, or one
+    holding a message, is refused).
     """
     job = job or Job()
     if record is None:
@@ -256,11 +257,10 @@ def collect(
         return
     job = replace(job, dns=replace(job.dns, record=True))
     target: IO[str] = record if not isinstance(record, str | Path) else open_evidence_file(Path(record))
-    recorded = EvidenceMerger()
     try:
+        recorded = EvidenceMerger(target, created=datetime.now(UTC).isoformat())
         yield from _windows(paths, job, product, window, recorded)
     finally:
-        target.write(recorded.text(datetime.now(UTC).isoformat()))
         if target is not record:
             target.close()
 

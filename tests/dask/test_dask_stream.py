@@ -1,4 +1,5 @@
-"""The plan streams: ``collect`` takes its units as the folders are listed, and the client never holds the tree.
+"""The plan and the evidence stream: ``collect`` takes its units as the folders are listed and writes the
+recorded DNS answers as they come, so the client never holds the tree or the run's evidence.
 
 The client listed every folder and planned every task before the first one was submitted, and kept the
 plan for the run (about 200 bytes a file: 20 GB for 100 million files). These tests build trees of small
@@ -7,6 +8,8 @@ messages in a temporary folder; the mbox is real list mail from the corpus.
 
 from __future__ import annotations
 
+import io
+import json
 import math
 import tracemalloc
 from collections.abc import Iterator
@@ -18,8 +21,9 @@ import pytest
 dask = pytest.importorskip("dask")
 
 import mailtrace.dask as mailtrace_dask  # noqa: E402
-from mailtrace.dask import Job, as_row, collect, iter_units, plan_units  # noqa: E402
+from mailtrace.dask import DnsSpec, Job, as_row, collect, iter_units, plan_units  # noqa: E402
 from mailtrace.dask import units as units_module  # noqa: E402
+from mailtrace.dask import worker as worker_module  # noqa: E402
 from mailtrace.dask.units import (  # noqa: E402
     MIN_FILES_PER_UNIT,
     fitted,
@@ -28,8 +32,9 @@ from mailtrace.dask.units import (  # noqa: E402
     look_ahead,
     plan,
 )
+from mailtrace.dask.worker import EvidenceMerger  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
-from tests.dask._serial import serial_rows  # noqa: E402
+from tests.dask._serial import serial_rows, zone_job  # noqa: E402
 
 SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
 MESSAGE = (
@@ -182,3 +187,57 @@ def test_units_held_for_a_count_are_bounded(mbox: Path, tree: list[str], monkeyp
         assert list(units)[-1].members is not None
     assert max(counted) == 4  # never more held
     assert sum(counted) == sum(unit.is_range for unit in plan_units(paths, job, threads=1)) >= 20
+
+
+def test_recorded_evidence_is_on_disk_as_the_run_goes(tmp_path: Path) -> None:
+    job, files, serial = zone_job()
+    evidence = tmp_path / "evidence.jsonl"
+    with dask.config.set(scheduler="synchronous"):
+        run = collect(files, job, record=evidence)
+        first = next(run)
+        # the first unit's answers are written and flushed while the run is still going
+        header, *written = evidence.read_text(encoding="utf-8").splitlines()
+        assert json.loads(header)["format"] == "mailtrace-dns-evidence" and written
+        rest = list(run)
+        replayed = list(collect(files, Job(dns=DnsSpec.from_files("replay", replay=str(evidence)))))
+    assert [first, *rest] == serial == replayed
+    assert evidence.read_text(encoding="utf-8").splitlines()[: len(written) + 1] == [header, *written]
+
+
+def test_the_client_keeps_a_digest_of_each_answer_not_its_line() -> None:
+    lines = [
+        json.dumps({"time": f"2026-12-08T00:00:{i % 60:02d}+00:00", "message_sha256": f"{i:064x}",
+                    "name": f"s{i}._domainkey.example.com", "type": "TXT", "status": "NOERROR",
+                    "records": ["v=DKIM1; k=rsa; p=" + "A" * 400], "ttl": 3600, "detail": ""})
+        for i in range(2_000)
+    ]  # fmt: skip
+    class Sink(io.StringIO):  # counts what is written, keeps none of it
+        lines = chars = 0
+
+        def write(self, text: str) -> int:
+            self.lines += text.count("\n")
+            self.chars += len(text)
+            return len(text)
+
+    sink = Sink()
+    tracemalloc.start()
+    merger = EvidenceMerger(sink, created="2026-12-08T00:00:00+00:00")
+    merger.add(lines)
+    merger.add(lines[:100])  # met again: dropped
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert sink.lines == 1 + len(lines) and merger.lines() == []
+    assert sink.chars > sum(len(line) + 1 for line in lines)  # every line, and the header
+    assert held < 2_000 * 250, held  # the lines are 600 bytes each: 1.2 MB, and as much for their keys
+
+
+def test_the_client_keeps_the_digests_of_the_last_answers_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(worker_module, "MAX_DIGESTS", 3)
+    lines = [json.dumps({"time": f"t{i}", "message_sha256": f"{i:064x}", "name": "example.com"}) for i in range(4)]
+    sink = io.StringIO()
+    merger = EvidenceMerger(sink, created="")
+    merger.add(lines)
+    again = [line.replace('"time": "t', '"time": "later t') for line in (lines[3], lines[1], lines[0])]
+    merger.add(again)
+    # the last three digests are kept: lines 1 to 3 are known, line 0 was forgotten and is written again
+    assert sink.getvalue().splitlines()[1:] == [*lines, again[2]]
