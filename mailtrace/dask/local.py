@@ -17,6 +17,11 @@ On the processes scheduler, one run uses one process pool, whose processes each 
   evidence file's whole text. The job now travels once to each process, through the pool's
   initializer, and a task names it by a token (:func:`mailtrace.dask.worker.run_installed_unit`).
 
+When a process of the run's pool dies (the kernel's out-of-memory killer, a signal), the pool is
+broken and the tasks it held are lost. The run starts its processes again and repeats the window, as a
+``distributed`` scheduler retries the tasks of a worker that died, at most
+``distributed.scheduler.allowed-failures`` times (3), and only then raises.
+
 ``docs/scale.md`` ("One machine without a cluster") gives the measurements. A pool configured by
 the user (``dask.config.set(pool=...)``) is used as it is, with the job sent with each task.
 """
@@ -25,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -98,7 +103,7 @@ class LocalRun:
             results = dask.compute(*tasks)
             return results
         with _explained(), dask.config.set(_OWN_POOL, scheduler="processes", pool=self._pool, chunksize=1):
-            results = dask.compute(*tasks)
+            results = _compute(self._pool, tasks, {})
         return results
 
     def results(self, units: Iterable[Unit], product: Product, window: int) -> Iterator[tuple[list[Any], list[str]]]:
@@ -122,6 +127,7 @@ class LocalRun:
                 # chunksize 1: a unit is seconds of work, so handing the pool 6 tasks at a time (Dask's default)
                 # only lets one process end a window with several units while the others wait
                 {"scheduler": "processes", "pool": self._pool, "chunksize": 1},
+                self._pool,
             )
 
 
@@ -141,6 +147,7 @@ class _LazyPool(Executor):
         return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Shut the processes; the next task given starts new ones (after a process died, :func:`_compute`)."""
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
             self._pool = None
@@ -155,19 +162,50 @@ def _explained() -> Iterator[None]:
         raise BrokenProcessPool(
             f"{exc} With spawn, Dask's default way to start a process, every process imports the calling "
             "script again: a script must keep its work under 'if __name__ == \"__main__\":'. Otherwise a "
-            "process was killed (memory?) or its initializer failed."
+            "process was killed (memory?) or its initializer failed; a run's own pool was started again "
+            f"{allowed_failures()} times first (distributed.scheduler.allowed-failures)."
         ) from exc
 
 
 def _windows(
-    units: Iterator[Unit], window: int, task: Callable[[Unit], Any], options: dict[str, Any]
+    units: Iterator[Unit],
+    window: int,
+    task: Callable[[Unit], Any],
+    options: dict[str, Any],
+    pool: _LazyPool | None = None,
 ) -> Iterator[tuple[list[Any], list[str]]]:
-    """The units' results, ``window`` units to a ``dask.compute`` call with ``options``."""
+    """The units' results, ``window`` units to a ``dask.compute`` call with ``options`` (on the run's own
+    ``pool``, if it has one: :func:`_compute`)."""
     size = max(1, window)
     while tasks := [task(unit) for unit in itertools.islice(units, size)]:
         with dask.config.set(_OWN_POOL if "pool" in options else {}):  # for this call only, not across the yields
-            results = dask.compute(*tasks, **options)
+            results = _compute(pool, tasks, options)
         yield from results
+
+
+def allowed_failures() -> int:
+    """How often a computation on a run's own pool is started again after one of its processes died: Dask's
+    ``distributed.scheduler.allowed-failures`` (3 unless configured), as a ``distributed`` scheduler retries
+    the tasks of a worker that died (and then gives up on them)."""
+    return int(dask.config.get("distributed.scheduler.allowed-failures", 3))
+
+
+def _compute(pool: _LazyPool | None, tasks: Sequence[Any], options: dict[str, Any]) -> tuple[Any, ...]:
+    """``dask.compute(*tasks, **options)``. When a process of the run's own ``pool`` dies (the kernel's
+    out-of-memory killer, a signal), the pool is broken and every task it held is lost: the processes
+    are started again and the call repeated, at most :func:`allowed_failures` times, before the pool's
+    error is raised. The tasks are pure (a unit's analysis and products), so a repeat gives the same
+    results. Without a pool of the run's own (Dask's threads, a user's pool) nothing is repeated."""
+    failures = 0
+    while True:
+        try:
+            results: tuple[Any, ...] = dask.compute(*tasks, **options)
+            return results
+        except BrokenProcessPool:
+            failures += 1
+            if pool is None or failures > allowed_failures():
+                raise
+            pool.shutdown(wait=True)
 
 
 def _start_process(token: str, job: Any, user_initializer: Callable[[], None] | None) -> None:

@@ -8,6 +8,7 @@ and compare with the serial reports.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -160,7 +161,46 @@ def test_a_pool_process_that_ends_before_its_task_is_explained(spy: Spy) -> None
     # every process exits in its initializer, as one does that imports an unguarded script and fails there
     with (
         dask.config.set({"multiprocessing.initializer": partial(os._exit, 3)}),
-        pytest.raises(BrokenProcessPool, match=r"if __name__ == \"__main__\":"),
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        pytest.raises(BrokenProcessPool, match=r"if __name__ == \"__main__\":.* started again 1 times"),
     ):
         list(collect(files, job, product=as_dict))
-    assert len(spy.pools) == 1 and spy.shut == spy.pools
+    assert len(spy.pools) == 2 and spy.shut == spy.pools  # the first pool, and the one started again
+
+
+def _dies(folder: Path, *, always: bool = False) -> Any:
+    """A product whose process dies (SIGKILL, as the out-of-memory killer sends it): the first process to
+    get a report, or, ``always``, every one. Each death leaves a file in ``folder``."""
+
+    def product(item: Any) -> Any:  # local: pickled by value for the pool's processes
+        if not always:
+            try:
+                os.close(os.open(folder / "killed", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return as_dict(item)
+        (folder / f"killed-{os.getpid()}").touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+        return None
+
+    return product
+
+
+def test_a_process_killed_mid_run_loses_no_message(spy: Spy, tmp_path: Path) -> None:
+    job, files, serial = zone_job()
+    results = collect(files, job, product=_dies(tmp_path), window=2)
+    assert list(results) == serial
+    assert len(list(tmp_path.glob("killed-*"))) == 1  # one process was killed
+    assert len(spy.pools) == 2 and spy.shut == spy.pools  # its pool, and the one that took the window again
+    # two windows (three units, two a window); the one that broke was computed again
+    assert len(plan_units(files, job, threads=2)) == 3 and len(spy.calls) == 2 + 1
+
+
+def test_a_process_killed_again_and_again_ends_the_run(spy: Spy, tmp_path: Path) -> None:
+    job, files, _ = zone_job()
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        pytest.raises(BrokenProcessPool, match="started again 1 times"),
+    ):
+        list(collect(files, job, product=_dies(tmp_path, always=True), window=2))
+    assert len(list(tmp_path.glob("killed-*"))) >= 2  # a process of each pool
+    assert len(spy.pools) == 2 and spy.shut == spy.pools
