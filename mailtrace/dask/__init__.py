@@ -277,9 +277,9 @@ def _windows(
             results = run.results(units, product, in_flight(threads) if window is None else window)
         else:
             results = _sliding(client, iter_units(paths, job, threads=threads), job, product, window)
-        for products, lines in results:
+        for products, evidence in results:
             if recorded is not None:
-                recorded.add(lines)
+                recorded.add_records(evidence)
             yield from products
 
 

@@ -41,7 +41,7 @@ import dask
 from dask.multiprocessing import get_context, initialize_worker_process
 
 from mailtrace.dask.units import Unit
-from mailtrace.dask.worker import Product, install_job, run_installed_unit, run_job_unit
+from mailtrace.dask.worker import Product, UnitResult, install_job, run_installed_unit, run_job_unit
 
 #: The names ``dask.config`` accepts for each local scheduler, and what :func:`local_scheduler` calls it.
 _NAMES = {
@@ -106,7 +106,7 @@ class LocalRun:
             results = _compute(self._pool, tasks, {})
         return results
 
-    def results(self, units: Iterable[Unit], product: Product, window: int) -> Iterator[tuple[list[Any], list[str]]]:
+    def results(self, units: Iterable[Unit], product: Product, window: int) -> Iterator[UnitResult]:
         """Each unit's result in input order, computed ``window`` units at a time, taken from ``units`` as they
         are needed. A run of one unit is computed here, in this process: a pool would only add its start-up."""
         todo = iter(units)
@@ -173,7 +173,7 @@ def _windows(
     task: Callable[[Unit], Any],
     options: dict[str, Any],
     pool: _LazyPool | None = None,
-) -> Iterator[tuple[list[Any], list[str]]]:
+) -> Iterator[UnitResult]:
     """The units' results, ``window`` units to a ``dask.compute`` call with ``options`` (on the run's own
     ``pool``, if it has one: :func:`_compute`)."""
     size = max(1, window)

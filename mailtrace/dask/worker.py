@@ -97,12 +97,16 @@ def _build(spec: DnsSpec) -> Resolver | None:
 
 #: What a worker returns per message: a function of a report, or of an input's error record.
 Product = Callable[[Any], Any]
+#: What a unit's task returns: a product per message or error, and the recorded evidence as distinct
+#: ``(digest, line)`` pairs (:meth:`EvidenceMerger.records`; empty when the run does not record).
+UnitResult = tuple[list[Any], list[tuple[bytes, str]]]
 
 
 def run_unit(
     unit: Unit, policy: Policy, spec: DnsSpec, product: Product, options: ReadOptions = DEFAULT_OPTIONS
-) -> tuple[list[Any], list[str]]:
-    """Analyse the messages of ``unit``: ``(one product per message or error, recorded evidence lines)``."""
+) -> UnitResult:
+    """Analyse the messages of ``unit``: ``(one product per message or error, the recorded evidence)``, the
+    evidence as distinct ``(digest, line)`` pairs (:meth:`EvidenceMerger.records`)."""
     resolver = _resolver(spec)
     sink = io.StringIO()
     if spec.record and resolver is not None:
@@ -115,10 +119,10 @@ def run_unit(
         return out, []
     distinct = EvidenceMerger()
     distinct.add(sink.getvalue().splitlines()[1:])  # without the file's header line
-    return out, distinct.lines()
+    return out, distinct.records()
 
 
-def run_job_unit(unit: Unit, job: Any, product: Product) -> tuple[list[Any], list[str]]:
+def run_job_unit(unit: Unit, job: Any, product: Product) -> UnitResult:
     """:func:`run_unit` with the policy, the DNS spec and the read options of ``job`` (a
     :class:`mailtrace.dask.Job`), which a cluster computes once and hands to every task."""
     return run_unit(unit, job.policy, job.dns, product, job.options)
@@ -133,7 +137,7 @@ def install_job(token: str, job: Any) -> None:
     _INSTALLED[token] = job
 
 
-def run_installed_unit(unit: Unit, token: str, product: Product) -> tuple[list[Any], list[str]]:
+def run_installed_unit(unit: Unit, token: str, product: Product) -> UnitResult:
     """:func:`run_job_unit` with the job :func:`install_job` kept under ``token`` in this process."""
     job = _INSTALLED.get(token)
     if job is None:
@@ -197,30 +201,45 @@ class EvidenceMerger:
     def __init__(self, sink: IO[str] | None = None, *, created: str = "") -> None:
         self._seen: set[bytes] = set()
         self._order: deque[bytes] = deque()  # the digests in ``_seen``, oldest first
-        self._lines: list[str] = []
+        self._records: list[tuple[bytes, str]] = []
         self._sink = sink
         if sink is not None:
             sink.write(json.dumps({"format": FORMAT, "version": VERSION, "created": created}) + "\n")
             sink.flush()
 
     def add(self, lines: Iterable[str]) -> None:
-        new: list[str] = []
-        for line in lines:
-            record = json.loads(line)
-            key = json.dumps({k: v for k, v in record.items() if k != "time"}, sort_keys=True)
-            digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
-            if digest not in self._seen:
-                self._seen.add(digest)
-                self._order.append(digest)
+        """Evidence lines as recorded: each one's digest is computed here (:func:`digest`)."""
+        self.add_records((digest(line), line) for line in lines)
+
+    def add_records(self, records: Iterable[tuple[bytes, str]]) -> None:
+        """``(digest, line)`` pairs, as :meth:`records` gives them: what a task returns, so the client does not
+        read each line again (10.6 µs a line: at 2.6 answers a message, a client's whole core for 64 worker
+        threads)."""
+        new: list[tuple[bytes, str]] = []
+        for key, line in records:
+            if key not in self._seen:
+                self._seen.add(key)
+                self._order.append(key)
                 if len(self._order) > MAX_DIGESTS:
                     self._seen.discard(self._order.popleft())
-                new.append(line)
+                new.append((key, line))
         if self._sink is None:
-            self._lines.extend(new)
+            self._records.extend(new)
         elif new:
-            self._sink.write("\n".join(new) + "\n")
+            self._sink.write("\n".join(line for _, line in new) + "\n")
             self._sink.flush()
 
     def lines(self) -> list[str]:
         """The distinct lines, in the order they were first given (without a sink)."""
-        return list(self._lines)
+        return [line for _, line in self._records]
+
+    def records(self) -> list[tuple[bytes, str]]:
+        """The distinct lines with their digests, in the order they were first given (without a sink)."""
+        return list(self._records)
+
+
+def digest(line: str) -> bytes:
+    """What tells two evidence lines apart: a 16-byte digest of the record without its time."""
+    record = json.loads(line)
+    key = json.dumps({k: v for k, v in record.items() if k != "time"}, sort_keys=True)
+    return hashlib.blake2b(key.encode(), digest_size=16).digest()

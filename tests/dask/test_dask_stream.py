@@ -13,6 +13,7 @@ import json
 import math
 import tracemalloc
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import pytest
 dask = pytest.importorskip("dask")
 
 import mailtrace.dask as mailtrace_dask  # noqa: E402
-from mailtrace.dask import DnsSpec, Job, as_row, collect, iter_units, plan_units  # noqa: E402
+from mailtrace.dask import DnsSpec, Job, as_dict, as_row, collect, iter_units, plan_units  # noqa: E402
 from mailtrace.dask import units as units_module  # noqa: E402
 from mailtrace.dask import worker as worker_module  # noqa: E402
 from mailtrace.dask.units import (  # noqa: E402
@@ -32,7 +33,7 @@ from mailtrace.dask.units import (  # noqa: E402
     look_ahead,
     plan,
 )
-from mailtrace.dask.worker import EvidenceMerger  # noqa: E402
+from mailtrace.dask.worker import EvidenceMerger, run_unit  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
 from tests.dask._serial import serial_rows, zone_job  # noqa: E402
 
@@ -241,3 +242,25 @@ def test_the_client_keeps_the_digests_of_the_last_answers_only(monkeypatch: pyte
     merger.add(again)
     # the last three digests are kept: lines 1 to 3 are known, line 0 was forgotten and is written again
     assert sink.getvalue().splitlines()[1:] == [*lines, again[2]]
+
+
+def test_each_answer_is_read_once_by_its_worker_not_again_by_the_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job, files, serial = zone_job()
+    recording = replace(job, dns=replace(job.dns, record=True))
+    read: list[str] = []
+    real = worker_module.digest
+
+    def counted(line: str) -> bytes:
+        read.append(line)
+        return real(line)
+
+    monkeypatch.setattr(worker_module, "digest", counted)
+    with dask.config.set(scheduler="synchronous"):
+        units = plan_units(files, recording, threads=2)
+        returned = [len(run_unit(u, recording.policy, recording.dns, as_dict, recording.options)[1]) for u in units]
+        by_workers = len(read)
+        read.clear()
+        assert list(collect(files, job, record=tmp_path / "evidence.jsonl")) == serial
+    assert len(read) == by_workers > sum(returned) > 0  # each task's lines, and nothing more on the client
