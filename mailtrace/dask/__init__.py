@@ -218,9 +218,30 @@ def write_parquet(
     paths: Sequence[str], out: str | Path, job: Job | None = None, *, rows_per_file: int = ROWS_PER_PARTITION
 ) -> None:
     """The rows as a Parquet dataset in the folder ``out`` (pyarrow), for pandas, DuckDB and Spark: files
-    of about ``rows_per_file`` rows (:func:`rows_dataframe`), named in input order."""
-    frame = rows_dataframe(paths, job, rows_per_partition=rows_per_file)
-    frame.to_parquet(str(out), write_index=False, name_function=_part_name)
+    of about ``rows_per_file`` rows, named in input order.
+
+    On a ``distributed`` cluster the workers write the files (:func:`rows_dataframe`'s partitions), so they
+    go to storage the workers share. On Dask's local schedulers the rows come from :func:`collect` (on the
+    processes scheduler: one pool, the job sent once to each process) and this process writes them, files
+    of ``rows_per_file`` rows, the last one fewer: the DataFrame's graph sent the job with every task there
+    and started its own pool (``docs/scale.md``)."""
+    if _current_client() is not None:
+        frame = rows_dataframe(paths, job, rows_per_partition=rows_per_file)
+        frame.to_parquet(str(out), write_index=False, name_function=_part_name)
+        return
+    from mailtrace.dask.frame import write_part
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    part: list[dict[str, str]] = []
+    written = 0
+    for row in collect(paths, job, product=as_row):
+        part.append(row)
+        if len(part) >= max(1, rows_per_file):
+            write_part(folder / _part_name(written), part)
+            part, written = [], written + 1
+    if part or not written:  # no row at all: one empty file, as the DataFrame's one empty partition writes
+        write_part(folder / _part_name(written), part)
 
 
 def _part_name(index: int) -> str:

@@ -22,6 +22,8 @@ import pytest
 
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
+pyarrow = pytest.importorskip("pyarrow")
+pytest.importorskip("pyarrow.parquet")
 
 from mailtrace.cli import main  # noqa: E402
 from mailtrace.dask import (  # noqa: E402
@@ -34,6 +36,7 @@ from mailtrace.dask import (  # noqa: E402
     in_flight,
     plan_units,
     reports_bag,
+    rows_dataframe,
     write_parquet,
 )
 from mailtrace.dask.units import FILES_PER_THREAD, FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, Unit, plan  # noqa: E402
@@ -204,17 +207,27 @@ def test_runs_of_files_give_the_rows_of_a_serial_run(folder: Path) -> None:
 
 def test_parquet_files_hold_about_rows_per_file_rows(folder: Path, tmp_path: Path) -> None:
     pandas = pytest.importorskip("pandas")
+    serial = serial_rows([str(folder)])
     with dask.config.set(scheduler="threads", num_workers=64):
         assert len(plan_units([str(folder)], Job())) == 27  # 211 files in runs of 8: one task each
+        # the DataFrame (what a cluster's workers write): neighbouring tasks' rows in partitions of about 50
+        frame = rows_dataframe([str(folder)], Job(), rows_per_partition=50)
+        parts = [frame.get_partition(i).compute() for i in range(frame.npartitions)]
+        assert len(parts) == 5 and all(35 <= len(part) <= 65 for part in parts)  # 212 rows / 50
+        assert pandas.concat(parts).to_dict("records") == serial
+        # without a cluster this process writes the rows as they come: files of 50, the last fewer
         write_parquet([str(folder)], tmp_path / "rows", Job(), rows_per_file=50)
         write_parquet([str(folder)], tmp_path / "one", Job())
     files = sorted((tmp_path / "rows").iterdir())
-    assert [f.name for f in files] == [f"part-{i:06d}.parquet" for i in range(5)]  # 211 rows / 50
-    parts = [pandas.read_parquet(f) for f in files]
-    assert all(35 <= len(part) <= 65 for part in parts)
-    serial = serial_rows([str(folder)])
-    assert pandas.concat(parts).to_dict("records") == serial  # every row once, in input order
-    assert len(list((tmp_path / "one").iterdir())) == 1  # 211 rows: one file of the default 100,000
+    assert [f.name for f in files] == [f"part-{i:06d}.parquet" for i in range(5)]
+    written = [pandas.read_parquet(f) for f in files]
+    assert [len(part) for part in written] == [50, 50, 50, 50, len(serial) - 200]
+    assert pandas.concat(written).to_dict("records") == serial  # every row once, in input order
+    assert len(list((tmp_path / "one").iterdir())) == 1  # one file of the default 100,000 rows
+    # the same columns and types as the DataFrame's files
+    assert [(f.name, str(f.type)) for f in pyarrow.parquet.read_schema(files[0])] == [
+        (name, "large_string") for name in frame.columns
+    ]
 
 
 def test_a_large_cluster_gets_longer_runs_so_its_scheduler_keeps_up(tmp_path: Path) -> None:

@@ -22,10 +22,11 @@ dask = pytest.importorskip("dask")
 cloudpickle = pytest.importorskip("cloudpickle")
 pytest.importorskip("distributed")
 
-from mailtrace.dask import Job, as_dict, as_row, collect, plan_units  # noqa: E402
+from mailtrace.dask import Job, as_dict, as_row, collect, plan_units, write_parquet  # noqa: E402
 from mailtrace.dask import local as local_module  # noqa: E402
 from mailtrace.dask.local import local_scheduler  # noqa: E402
 from mailtrace.dask.worker import run_installed_unit  # noqa: E402
+from mailtrace.render.row import row_from_dict  # noqa: E402
 from tests.dask._serial import EXAMPLES, serial_rows, zone_job  # noqa: E402
 
 SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
@@ -204,3 +205,15 @@ def test_a_process_killed_again_and_again_ends_the_run(spy: Spy, tmp_path: Path)
         list(collect(files, job, product=_dies(tmp_path, always=True), window=2))
     assert len(list(tmp_path.glob("killed-*"))) >= 2  # a process of each pool
     assert len(spy.pools) == 2 and spy.shut == spy.pools
+
+
+def test_parquet_is_written_from_one_pool_the_zone_sent_once_to_each_process(spy: Spy, tmp_path: Path) -> None:
+    pandas = pytest.importorskip("pandas")
+    job, files, serial = zone_job()
+    write_parquet(files, tmp_path / "rows", job, rows_per_file=10)
+    assert len(spy.pools) == 1 and spy.shut == spy.pools and len(spy.calls) == 1  # one window of three units
+    assert not any(MARKER in graph for graphs, _ in spy.calls for graph in graphs)
+    parts = sorted((tmp_path / "rows").iterdir())
+    assert [p.name for p in parts] == ["part-000000.parquet", "part-000001.parquet", "part-000002.parquet"]
+    rows = pandas.concat([pandas.read_parquet(p) for p in parts]).to_dict("records")
+    assert rows == [row_from_dict(doc) for doc in serial]  # 24 rows: files of 10, 10 and 4
