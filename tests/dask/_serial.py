@@ -13,6 +13,25 @@ from mailtrace.policy import Policy
 from mailtrace.render.row import error_row, row_from_dict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
+#: The ``From `` line that starts each message of the test archives.
+SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
+
+
+def list_mbox(
+    corpus: Path, out: Path, *, at_least: int, messages: int | None = None, max_bytes: int | None = None
+) -> Path | None:
+    """``out``: an mbox of the corpus's list mail (the first ``messages``, or until ``max_bytes``), with the
+    ``From `` lines inside bodies quoted as mboxrd does; ``None`` when the corpus has fewer than ``at_least``."""
+    lists = sorted((corpus / "lfdr-list-archives").glob("*/*.eml"))[:messages]
+    if len(lists) < at_least:
+        return None
+    with out.open("wb") as f:
+        for path in lists:
+            if max_bytes is not None and f.tell() > max_bytes:
+                break
+            data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From ")
+            f.write(SEPARATOR + data.rstrip(b"\n") + b"\n\n")
+    return out
 
 
 def serial_rows(paths: list[str]) -> list[dict[str, str]]:

@@ -28,12 +28,11 @@ distributed = pytest.importorskip("distributed")
 from mailtrace.dask import DnsSpec, Job, as_row, collect, plan_units, write_parquet  # noqa: E402
 from mailtrace.dask.units import ranges, read_range  # noqa: E402
 from mailtrace.policy import Policy  # noqa: E402
-from tests.dask._serial import serial_rows  # noqa: E402
+from tests.dask._serial import SEPARATOR, list_mbox, serial_rows  # noqa: E402
 
 pytestmark = pytest.mark.corpus
 
 
-SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
 BLOCK = 256 * 1024
 
 
@@ -64,15 +63,9 @@ def cluster() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     """An mbox of real list mail (about 2 MB), with ``From `` lines quoted inside bodies as mboxrd does."""
-    lists = sorted((corpus / "lfdr-list-archives").glob("*/*.eml"))[:300]
-    if len(lists) < 100:
+    out = list_mbox(corpus, tmp_path_factory.mktemp("dask") / "lists.mbox", at_least=100, messages=300)
+    if out is None:
         pytest.skip("list archives missing from the corpus")
-    out = tmp_path_factory.mktemp("dask") / "lists.mbox"
-    with out.open("wb") as f:
-        for path in lists:
-            data = path.read_bytes().replace(b"\r\n", b"\n")
-            data = data.replace(b"\nFrom ", b"\n>From ")
-            f.write(SEPARATOR + data.rstrip(b"\n") + b"\n\n")
     return out
 
 

@@ -42,11 +42,9 @@ from mailtrace.dask import (  # noqa: E402
 from mailtrace.dask.units import FILES_PER_THREAD, FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, Unit, plan  # noqa: E402
 from mailtrace.dask.worker import run_unit  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
-from tests.dask._serial import serial_rows, zone_job  # noqa: E402
+from tests.dask._serial import list_mbox, serial_rows, zone_job  # noqa: E402
 
 pytestmark = pytest.mark.corpus
-
-SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +58,9 @@ def folder(corpus: Path) -> Path:
 @pytest.fixture(scope="module")
 def big_mbox(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     """About 10 MiB of real list mail in one mbox: under the default 64 MiB block."""
-    lists = sorted((corpus / "lfdr-list-archives").glob("*/*.eml"))
-    if len(lists) < 1000:
+    out = list_mbox(corpus, tmp_path_factory.mktemp("fit") / "lists.mbox", at_least=1000, max_bytes=10 * 2**20)
+    if out is None:
         pytest.skip("list archives missing from the corpus")
-    out = tmp_path_factory.mktemp("fit") / "lists.mbox"
-    with out.open("wb") as f:
-        for path in lists:
-            if f.tell() > 10 * 2**20:
-                break
-            data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From ")
-            f.write(SEPARATOR + data.rstrip(b"\n") + b"\n\n")
     return out
 
 

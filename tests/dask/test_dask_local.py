@@ -27,9 +27,8 @@ from mailtrace.dask import local as local_module  # noqa: E402
 from mailtrace.dask.local import local_scheduler  # noqa: E402
 from mailtrace.dask.worker import run_installed_unit  # noqa: E402
 from mailtrace.render.row import row_from_dict  # noqa: E402
-from tests.dask._serial import EXAMPLES, serial_rows, zone_job  # noqa: E402
+from tests.dask._serial import EXAMPLES, SEPARATOR, serial_rows, zone_job  # noqa: E402
 
-SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
 #: A record of the examples' zone: where it is found in what a task carries, the zone travelled with it.
 MARKER = b"v=DMARC1; p=reject; rua=mailto:dmarc@sender.example"
 

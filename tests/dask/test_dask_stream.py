@@ -35,9 +35,8 @@ from mailtrace.dask.units import (  # noqa: E402
 )
 from mailtrace.dask.worker import EvidenceMerger, run_unit  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
-from tests.dask._serial import serial_rows, zone_job  # noqa: E402
+from tests.dask._serial import list_mbox, serial_rows, zone_job  # noqa: E402
 
-SEPARATOR = b"From list@archive.example Mon Jan  1 00:00:00 2024\n"
 MESSAGE = (
     b"Received: from mx.sender.example (mx.sender.example [192.0.2.%d]) by mx.example.org with ESMTP id %d;"
     b" Mon, 3 Jun 2024 10:00:00 +0000\nFrom: a@sender.example\nTo: b@example.org\nSubject: %d\n\nbody\n"
@@ -129,14 +128,9 @@ def test_the_plan_is_not_held_whole(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def mbox(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     """About 1 MB of real list mail in one mbox."""
-    lists = sorted((corpus / "lfdr-list-archives").glob("*/*.eml"))[:150]
-    if len(lists) < 100:
+    out = list_mbox(corpus, tmp_path_factory.mktemp("mbox") / "lists.mbox", at_least=100, messages=150)
+    if out is None:
         pytest.skip("list archives missing from the corpus")
-    out = tmp_path_factory.mktemp("mbox") / "lists.mbox"
-    with out.open("wb") as f:
-        for path in lists:
-            data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From ")
-            f.write(SEPARATOR + data.rstrip(b"\n") + b"\n\n")
     return out
 
 
@@ -212,6 +206,7 @@ def test_the_client_keeps_a_digest_of_each_answer_not_its_line() -> None:
                     "records": ["v=DKIM1; k=rsa; p=" + "A" * 400], "ttl": 3600, "detail": ""})
         for i in range(2_000)
     ]  # fmt: skip
+
     class Sink(io.StringIO):  # counts what is written, keeps none of it
         lines = chars = 0
 
