@@ -39,7 +39,9 @@ from mailtrace.dask.units import Unit, iter_plan
 from mailtrace.dask.worker import DnsSpec, EvidenceMerger, Product, count_unit, run_job_unit
 from mailtrace.dns.evidence import open_evidence_file
 from mailtrace.errors import ConfigurationError, InputError
+from mailtrace.load.patterns import expand
 from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions
+from mailtrace.outputs import check_writable_target
 from mailtrace.policy import DEFAULT_POLICY, Policy
 from mailtrace.render.row import error_row
 from mailtrace.report import Report
@@ -224,7 +226,10 @@ def write_parquet(
     go to storage the workers share. On Dask's local schedulers the rows come from :func:`collect` (on the
     processes scheduler: one pool, the job sent once to each process) and this process writes them, files
     of ``rows_per_file`` rows, the last one fewer: the DataFrame's graph sent the job with every task there
-    and started its own pool (``docs/scale.md``)."""
+    and started its own pool (``docs/scale.md``). A local ``out`` that is an input, or lies inside an input
+    folder, is refused (:class:`~mailtrace.errors.ConfigurationError`): a run must not read its own files."""
+    if "://" not in str(out):  # a URL (s3://...) is the workers' storage, no local input
+        check_writable_target(out, expand(list(paths)), what="write_parquet: the folder", folder=True)
     if _current_client() is not None:
         frame = rows_dataframe(paths, job, rows_per_partition=rows_per_file)
         frame.to_parquet(str(out), write_index=False, name_function=_part_name)
@@ -269,14 +274,16 @@ def collect(
     worker threads, at least 16, read again as the results come (a cluster that grows gets more).
     With ``record`` (a path, or a text file open for writing), the
     workers record their DNS answers and the client merges them into that evidence file as the results
-    come, flushed, in input order: a path is created new, as ``--record`` does (an existing file, or one
-    holding a message, is refused).
+    come, flushed, in input order: a path is created new, as ``--record`` does (an existing file, one
+    holding a message, an input or a file inside an input folder is refused).
     """
     job = job or Job()
     if record is None:
         yield from _windows(paths, job, product, window, None)
         return
     job = replace(job, dns=replace(job.dns, record=True))
+    if isinstance(record, str | Path):  # never an input, nor inside an input folder: the run would read it
+        check_writable_target(record, expand(list(paths)), what="record:")
     target: IO[str] = record if not isinstance(record, str | Path) else open_evidence_file(Path(record))
     try:
         recorded = EvidenceMerger(target, created=datetime.now(UTC).isoformat())

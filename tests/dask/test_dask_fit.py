@@ -41,6 +41,7 @@ from mailtrace.dask import (  # noqa: E402
 )
 from mailtrace.dask.units import FILES_PER_THREAD, FILES_PER_UNIT, MIN_BLOCKSIZE, MIN_FILES_PER_UNIT, Unit, plan  # noqa: E402
 from mailtrace.dask.worker import run_unit  # noqa: E402
+from mailtrace.errors import ConfigurationError  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
 from tests.dask._serial import list_mbox, serial_rows, zone_job  # noqa: E402
 
@@ -274,3 +275,17 @@ def test_recorded_evidence_is_merged_as_it_comes(tmp_path: Path) -> None:
     # each task returns its distinct answers only, not every question of its 12 messages
     assert all(len(lines) == len(set(lines)) <= len(distinct) for lines in returned)
     assert replayed == serial
+
+
+def test_parquet_is_never_written_into_an_input(folder: Path, tmp_path: Path) -> None:
+    inputs = tmp_path / "mail"
+    inputs.mkdir()
+    (inputs / "one.eml").write_bytes((folder / sorted(os.listdir(folder))[0]).read_bytes())
+    with dask.config.set(scheduler="synchronous"):
+        for out in (inputs, inputs / "rows"):
+            with pytest.raises(ConfigurationError, match=r"lies inside the input folder|is also an input"):
+                write_parquet([str(inputs)], out, Job())
+        with pytest.raises(ConfigurationError, match="lies inside the input folder"):
+            write_parquet([str(tmp_path / "*")], inputs / "rows", Job())  # a pattern's matches are inputs too
+        write_parquet([str(inputs)], tmp_path / "rows", Job())
+    assert sorted(os.listdir(inputs)) == ["one.eml"] and len(os.listdir(tmp_path / "rows")) == 1

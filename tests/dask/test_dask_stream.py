@@ -34,6 +34,7 @@ from mailtrace.dask.units import (  # noqa: E402
     plan,
 )
 from mailtrace.dask.worker import EvidenceMerger, run_unit  # noqa: E402
+from mailtrace.errors import ConfigurationError  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
 from tests.dask._serial import list_mbox, serial_rows, zone_job  # noqa: E402
 
@@ -259,3 +260,11 @@ def test_each_answer_is_read_once_by_its_worker_not_again_by_the_client(
         read.clear()
         assert list(collect(files, job, record=tmp_path / "evidence.jsonl")) == serial
     assert len(read) == by_workers > sum(returned) > 0  # each task's lines, and nothing more on the client
+
+
+def test_the_evidence_file_is_never_an_input(tree: list[str]) -> None:
+    job, _, _ = zone_job()
+    inside = Path(tree[0]) / "evidence.jsonl"
+    with pytest.raises(ConfigurationError, match="lies inside the input folder"):
+        list(collect(tree[:2], job, record=inside))
+    assert not inside.exists()
