@@ -224,7 +224,11 @@ def iter_plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_syml
         if run:
             yield _whole(run)
             run, run_bytes = [], 0
-        yield from (Unit(path, start, end) for start, end in ranges(path, block))
+        try:
+            spans = ranges(path, block)
+        except OSError:  # gone or unreadable since its stat: read whole, its worker gives the error record
+            spans = []
+        yield from (Unit(path, start, end) for start, end in spans) if spans else (Unit(path),)
     if members:
         yield Unit(inputs[folder], members=tuple(members))
     if run:

@@ -28,6 +28,7 @@ from mailtrace.dns.options import resolver_from_options
 from mailtrace.dns.resolver import Resolver
 from mailtrace.dns.zone import OfflineZone
 from mailtrace.errors import InputError, UnreadableInputError
+from mailtrace.load.folders import unreadable
 from mailtrace.load.sources import DEFAULT_OPTIONS, ReadOptions, from_member, iter_messages
 from mailtrace.policy import Policy
 
@@ -158,7 +159,11 @@ def _items(unit: Unit, policy: Policy, options: ReadOptions) -> Iterator[Item]:
     if unit.start is None or unit.end is None:
         yield from iter_items([Path(path) for path in unit.paths or (unit.path,)], policy=policy, options=options)
         return
-    data = read_range(unit.path, unit.start, unit.end)
+    try:
+        data = read_range(unit.path, unit.start, unit.end)
+    except OSError as exc:  # gone or unreadable since it was planned: an error record in its place
+        yield unreadable(unit.path, exc, unit.position)
+        return
     for item in iter_messages(data, name=unit.path, limits=policy.limits, options=options, errors="report"):
         if isinstance(item, InputError):
             yield replace(item, position=None if item.position is None else unit.position + item.position)
@@ -170,7 +175,10 @@ def _items(unit: Unit, policy: Policy, options: ReadOptions) -> Iterator[Item]:
 def count_unit(unit: Unit, options: ReadOptions = DEFAULT_OPTIONS) -> int:
     """How many messages start in a range unit (the first pass that numbers them as a serial run does)."""
     assert unit.start is not None and unit.end is not None
-    data = read_range(unit.path, unit.start, unit.end)
+    try:
+        data = read_range(unit.path, unit.start, unit.end)
+    except OSError:  # gone since it was planned: its analysis gives the error record
+        return 0
     top = replace(options, nested=False)
     return sum(1 for _ in iter_messages(data, name=unit.path, options=top, errors="report"))
 

@@ -33,7 +33,7 @@ from mailtrace.dask.units import (  # noqa: E402
     look_ahead,
     plan,
 )
-from mailtrace.dask.worker import EvidenceMerger, run_unit  # noqa: E402
+from mailtrace.dask.worker import EvidenceMerger, count_unit, run_unit  # noqa: E402
 from mailtrace.errors import ConfigurationError  # noqa: E402
 from mailtrace.load.folders import walk  # noqa: E402
 from tests.dask._serial import list_mbox, serial_rows, zone_job  # noqa: E402
@@ -268,3 +268,30 @@ def test_the_evidence_file_is_never_an_input(tree: list[str]) -> None:
     with pytest.raises(ConfigurationError, match="lies inside the input folder"):
         list(collect(tree[:2], job, record=inside))
     assert not inside.exists()
+
+
+@pytest.mark.corpus
+def test_an_mbox_gone_during_the_run_is_an_error_row_not_the_end_of_the_run(
+    mbox: Path, tree: list[str], tmp_path: Path
+) -> None:
+    job = Job(blocksize=64 * 1024)
+    copy = tmp_path / "gone.mbox"
+    copy.write_bytes(mbox.read_bytes())
+    with dask.config.set(scheduler="synchronous"):
+        rows = collect([tree[0], str(copy)], job, product=as_row)
+        first = next(rows)  # the folder's first unit: the mbox is stat'ed, its ranges not cut yet
+        copy.unlink()
+        rest = list(rows)
+        assert [first, *rest][:40] == serial_rows([tree[0]])
+        assert [(row["source"], row["error"].split(":")[0]) for row in rest[39:]] == [
+            (str(copy), "input.unreadable")
+        ]
+        # gone after its ranges were cut and counted: each range's task gives an error record
+        copy.write_bytes(mbox.read_bytes())
+        ranges = [unit for unit in plan_units([str(copy)], job, threads=1) if unit.is_range]
+        copy.unlink()
+        assert len(ranges) > 1 and count_unit(ranges[1]) == 0
+        products, _ = run_unit(ranges[1], job.policy, job.dns, as_row, job.options)
+    assert [(row["error"].split(":")[0], row["position"]) for row in products] == [
+        ("input.unreadable", str(ranges[1].position))
+    ]
