@@ -102,7 +102,7 @@ def test_past_the_look_ahead_the_runs_are_those_of_the_whole_tree(tree: list[str
         assert [m for unit in streamed for m in unit.members or ()] == [m for f in tree for m in walk(Path(f))]
 
 
-def test_a_folder_given_twice_is_planned_twice(tree: list[str]) -> None:
+def test_a_folder_given_again_is_planned_again(tree: list[str]) -> None:
     units = plan([tree[0]] * 3, 2**26, threads=1)
     # 120 files in runs of 30, each time the folder is given (one list of its files would make runs of 30 only)
     assert [len(u.members or ()) for u in units] == [30, 10, 30, 10, 30, 10]
@@ -110,8 +110,8 @@ def test_a_folder_given_twice_is_planned_twice(tree: list[str]) -> None:
 
 
 def test_the_plan_is_not_held_whole(tmp_path: Path) -> None:
-    tree = _tree(tmp_path, 40, 100)  # 4,000 files, eight look-aheads of one thread
-    iter_units(tree, threads=1)  # imports and caches warmed
+    tree = _tree(tmp_path, 40, 100)  # 4,000 files, about eight look-aheads of one thread
+    next(iter_units(tree, threads=1))  # imports warmed
     tracemalloc.start()
     units = plan_units(tree, threads=1)
     whole = tracemalloc.get_traced_memory()[1]
@@ -165,7 +165,7 @@ def test_ranges_are_counted_in_batches_with_the_serial_positions(
 
 @pytest.mark.corpus
 def test_units_held_for_a_count_are_bounded(mbox: Path, tree: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    # a range, then many folder units: they wait for the range's count, but at most HELD_UNITS of them
+    # ranges, then folder units: fewer ranges than COUNT_BATCH, so each count is started by HELD_UNITS units held
     paths = [str(mbox), *tree]
     job = Job(blocksize=64 * 1024)
     monkeypatch.setattr(mailtrace_dask, "HELD_UNITS", 4)
@@ -181,8 +181,9 @@ def test_units_held_for_a_count_are_bounded(mbox: Path, tree: list[str], monkeyp
         first = next(units)
         assert first.is_range and first.count and counted == [4]
         assert list(units)[-1].members is not None
-    assert max(counted) == 4  # never more held
-    assert sum(counted) == sum(unit.is_range for unit in plan_units(paths, job, threads=1)) >= 20
+    ranges = sum(unit.is_range for unit in plan_units(paths, job, threads=1))
+    assert 20 <= ranges < mailtrace_dask.COUNT_BATCH
+    assert max(counted) == 4 and sum(counted) == ranges  # never more than four units held, every range counted
 
 
 def test_recorded_evidence_is_on_disk_as_the_run_goes(tmp_path: Path) -> None:
@@ -283,9 +284,7 @@ def test_an_mbox_gone_during_the_run_is_an_error_row_not_the_end_of_the_run(
         copy.unlink()
         rest = list(rows)
         assert [first, *rest][:40] == serial_rows([tree[0]])
-        assert [(row["source"], row["error"].split(":")[0]) for row in rest[39:]] == [
-            (str(copy), "input.unreadable")
-        ]
+        assert [(row["source"], row["error"].split(":")[0]) for row in rest[39:]] == [(str(copy), "input.unreadable")]
         # gone after its ranges were cut and counted: each range's task gives an error record
         copy.write_bytes(mbox.read_bytes())
         ranges = [unit for unit in plan_units([str(copy)], job, threads=1) if unit.is_range]
