@@ -19,6 +19,7 @@ import itertools
 import os
 import stat
 from array import array
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,6 +164,11 @@ def read_range(path: str, start: int, end: int) -> bytes:
         return f.read(stop - start)
 
 
+#: A file to plan: the place of its input among the inputs, and the folder's file (or error record), or ``None``
+#: for an input that is not a folder (:func:`_items`).
+_Item = tuple[int, Member | InputError | None]
+
+
 def plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_symlinks: bool = False) -> list[Unit]:
     """Every unit of :func:`iter_plan`, in a list."""
     return list(iter_plan(paths, blocksize, threads=threads, follow_symlinks=follow_symlinks))
@@ -193,7 +199,7 @@ def iter_plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_syml
     splittable = {i for i, size in enumerate(sizes) if size > floor and is_splittable_mbox(inputs[i], floor)}
     block = fitted(sum({inputs[i]: sizes[i] for i in splittable}.values()), threads, floor, blocksize)  # each mbox once
     items = _items(inputs, sizes, follow_symlinks)
-    ahead = list(itertools.islice(items, look_ahead(threads)))
+    ahead = deque(itertools.islice(items, look_ahead(threads)))
     if len(ahead) < look_ahead(threads):
         per_unit = fitted(len(ahead), threads, MIN_FILES_PER_UNIT, largest_run(threads))
     else:
@@ -202,7 +208,7 @@ def iter_plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_syml
     run_bytes = 0
     folder = -1  # the place among the inputs of the folder whose files ``members`` holds (-1: none)
     members: list[Member | InputError] = []
-    for place, member in itertools.chain(ahead, items):
+    for place, member in itertools.chain(_drained(ahead), items):  # the look-ahead let go as it is planned
         if members and (place != folder or len(members) >= per_unit):
             yield Unit(inputs[folder], members=tuple(members))
             members = []
@@ -235,15 +241,19 @@ def iter_plan(paths: list[str], blocksize: int, *, threads: int = 1, follow_syml
         yield _whole(run)
 
 
+def _drained(items: deque[_Item]) -> Iterator[_Item]:
+    """``items``, each taken out as it is given, so none is held after it is planned."""
+    while items:
+        yield items.popleft()
+
+
 def look_ahead(threads: int) -> int:
     """The files :func:`iter_plan` reads ahead to size the tasks: with that many, :func:`fitted` gives runs of
     :func:`largest_run` files (1,024 on two threads, 131,072 on 64)."""
     return TASKS_PER_THREAD * max(1, threads) * largest_run(threads)
 
 
-def _items(
-    inputs: list[str], sizes: array[int], follow_symlinks: bool
-) -> Iterator[tuple[int, Member | InputError | None]]:
+def _items(inputs: list[str], sizes: array[int], follow_symlinks: bool) -> Iterator[_Item]:
     """The files to read, in order, each with the place of its input among the inputs (a folder given twice
     is two): ``(place, file)`` for each file (or error record) of a folder, ``(place, None)`` for an input
     that is not a folder."""
