@@ -29,10 +29,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import dask
-import dask.bag as db
 
 from mailtrace.dask.local import LocalRun, local_scheduler
 from mailtrace.dask.units import Unit, iter_plan
@@ -45,6 +44,10 @@ from mailtrace.outputs import check_writable_target
 from mailtrace.policy import DEFAULT_POLICY, Policy
 from mailtrace.render.row import error_row
 from mailtrace.report import Report
+
+if TYPE_CHECKING:  # dask.bag (and fsspec with it) is imported by the functions that build a bag: a worker or
+    # the command line's --dask starts without it (about 50 ms)
+    import dask.bag as db
 
 __all__ = [
     "DEFAULT_BLOCKSIZE",
@@ -189,6 +192,8 @@ def reports_bag(paths: Sequence[str], job: Job | None = None, *, product: Produc
 def _bag(units: list[Unit], job: Job, product: Product) -> db.Bag:
     """One partition per unit: each unit's products, in input order. The job is one key of the graph that
     every task depends on, so it travels to each worker once rather than with every task."""
+    import dask.bag as db
+
     shared = dask.delayed(job, pure=True)
     return db.from_sequence(units, npartitions=max(1, len(units))).map(_products, job=shared, product=product).flatten()
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -216,3 +218,10 @@ def test_parquet_is_written_from_one_pool_the_zone_sent_once_to_each_process(spy
     assert [p.name for p in parts] == ["part-000000.parquet", "part-000001.parquet", "part-000002.parquet"]
     rows = pandas.concat([pandas.read_parquet(p) for p in parts]).to_dict("records")
     assert rows == [row_from_dict(doc) for doc in serial]  # 24 rows: files of 10, 10 and 4
+
+
+def test_a_pool_process_starts_without_dask_bag() -> None:
+    # what a pool process imports to run a unit: dask.bag (and fsspec with it, about 50 ms) only builds bags
+    code = "import sys, mailtrace.dask.local; print(sorted({'dask.bag', 'fsspec'} & sys.modules.keys()))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
