@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from mailtrace.batch import Item, identity, iter_items, run
 from mailtrace.dask.units import Unit, read_range
-from mailtrace.dns.evidence import FORMAT, VERSION, RecordingResolver, ReplayResolver
+from mailtrace.dns.evidence import RecordingResolver, ReplayResolver, header_record
 from mailtrace.dns.options import resolver_from_options
 from mailtrace.dns.resolver import Resolver
 from mailtrace.dns.zone import OfflineZone
@@ -212,7 +212,7 @@ class EvidenceMerger:
         self._records: list[tuple[bytes, str]] = []
         self._sink = sink
         if sink is not None:
-            sink.write(json.dumps({"format": FORMAT, "version": VERSION, "created": created}) + "\n")
+            sink.write(json.dumps(header_record(created)) + "\n")
             sink.flush()
 
     def add(self, lines: Iterable[str]) -> None:

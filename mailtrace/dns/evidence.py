@@ -50,6 +50,11 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def header_record(created: str) -> dict[str, Any]:
+    """The first line of an evidence file: its format, version and the time it was ``created`` (ISO 8601)."""
+    return {"format": FORMAT, "version": VERSION, "created": created}
+
+
 class RecordingResolver:
     """Passes questions to ``inner`` and writes each answer, with its time, to ``sink``."""
 
@@ -69,7 +74,7 @@ class RecordingResolver:
             self._out: IO[str] = open_evidence_file(Path(str(sink)), overwrite=overwrite)
         else:
             self._out = sink  # type: ignore[assignment]
-        self._write({"format": FORMAT, "version": VERSION, "created": self._now().isoformat()})
+        self._write(header_record(self._now().isoformat()))
 
     def resolve(self, name: str, rtype: str, *, timeout: float | None = None) -> Answer:
         when = self._now()
