@@ -33,7 +33,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -96,15 +95,9 @@ class LocalRun:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def compute(self, *tasks: Any) -> tuple[Any, ...]:
-        """``dask.compute(*tasks)`` (the counting of mbox ranges, :func:`mailtrace.dask.iter_units`), with the
-        run's pool as Dask's pool: set for this call only, not across the results' yields."""
-        results: tuple[Any, ...]
-        if self._pool is None:
-            results = dask.compute(*tasks)
-            return results
-        with _explained(), dask.config.set(_OWN_POOL, scheduler="processes", pool=self._pool, chunksize=1):
-            results = _compute(self._pool, tasks, {})
-        return results
+        """``dask.compute(*tasks)`` (the counting of mbox ranges, :func:`mailtrace.dask.iter_units`), on the run's
+        pool when it has one (:func:`_compute`)."""
+        return _compute(self._pool, tasks)
 
     def results(self, units: Iterable[Unit], product: Product, window: int) -> Iterator[UnitResult]:
         """Each unit's result in input order, computed ``window`` units at a time, taken from ``units`` as they
@@ -116,19 +109,11 @@ class LocalRun:
             yield from (run_job_unit(unit, self.job, product) for unit in units)
             return
         if self._pool is None:
-            yield from _windows(units, window, lambda unit: dask.delayed(run_job_unit)(unit, self.job, product), {})
+            yield from _windows(units, window, lambda unit: dask.delayed(run_job_unit)(unit, self.job, product), None)
             return
         token = self.token
-        with _explained():
-            yield from _windows(
-                units,
-                window,
-                lambda unit: dask.delayed(run_installed_unit)(unit, token, product),
-                # chunksize 1: a unit is seconds of work, so handing the pool 6 tasks at a time (Dask's default)
-                # only lets one process end a window with several units while the others wait
-                {"scheduler": "processes", "pool": self._pool, "chunksize": 1},
-                self._pool,
-            )
+        installed = dask.delayed(run_installed_unit)
+        yield from _windows(units, window, lambda unit: installed(unit, token, product), self._pool)
 
 
 class _LazyPool(Executor):
@@ -153,34 +138,14 @@ class _LazyPool(Executor):
             self._pool = None
 
 
-@contextmanager
-def _explained() -> Iterator[None]:
-    """A pool process that ended before its task, with the two usual reasons named."""
-    try:
-        yield
-    except BrokenProcessPool as exc:
-        raise BrokenProcessPool(
-            f"{exc} With spawn, Dask's default way to start a process, every process imports the calling "
-            "script again: a script must keep its work under 'if __name__ == \"__main__\":'. Otherwise a "
-            "process was killed (memory?) or its initializer failed; a run's own pool was started again "
-            f"{allowed_failures()} times first (distributed.scheduler.allowed-failures)."
-        ) from exc
-
-
 def _windows(
-    units: Iterator[Unit],
-    window: int,
-    task: Callable[[Unit], Any],
-    options: dict[str, Any],
-    pool: _LazyPool | None = None,
+    units: Iterator[Unit], window: int, task: Callable[[Unit], Any], pool: _LazyPool | None
 ) -> Iterator[UnitResult]:
-    """The units' results, ``window`` units to a ``dask.compute`` call with ``options`` (on the run's own
-    ``pool``, if it has one: :func:`_compute`)."""
+    """The units' results, ``window`` units to a computation (:func:`_compute`: on the run's own ``pool``, if
+    it has one)."""
     size = max(1, window)
     while tasks := [task(unit) for unit in itertools.islice(units, size)]:
-        with dask.config.set(_OWN_POOL if "pool" in options else {}):  # for this call only, not across the yields
-            results = _compute(pool, tasks, options)
-        yield from results
+        yield from _compute(pool, tasks)
 
 
 def allowed_failures() -> int:
@@ -190,21 +155,36 @@ def allowed_failures() -> int:
     return int(dask.config.get("distributed.scheduler.allowed-failures", 3))
 
 
-def _compute(pool: _LazyPool | None, tasks: Sequence[Any], options: dict[str, Any]) -> tuple[Any, ...]:
-    """``dask.compute(*tasks, **options)``. When a process of the run's own ``pool`` dies (the kernel's
-    out-of-memory killer, a signal), the pool is broken and every task it held is lost: the processes
-    are started again and the call repeated, at most :func:`allowed_failures` times, before the pool's
-    error is raised. The tasks are pure (a unit's analysis and products), so a repeat gives the same
-    results. Without a pool of the run's own (Dask's threads, a user's pool) nothing is repeated."""
+def _compute(pool: _LazyPool | None, tasks: Sequence[Any]) -> tuple[Any, ...]:
+    """``dask.compute(*tasks)``, on the scheduler configured, or on the run's own ``pool`` when it has one:
+    one task to a process at a time (a unit is seconds of work, so handing the pool 6 tasks at a time, Dask's
+    default chunk, only lets one process end a window with several units while the others wait), and
+    without Dask's warning that it cannot apply the user's ``multiprocessing.initializer`` to a pool it is
+    given (:data:`_OWN_POOL`, set for this call only, not across the results' yields).
+
+    When a process of the run's own pool dies (the kernel's out-of-memory killer, a signal), the pool is
+    broken and every task it held is lost: the processes are started again and the call repeated, at most
+    :func:`allowed_failures` times, before the pool's error is raised with its two usual causes named. The
+    tasks are pure (a unit's analysis and products), so a repeat gives the same results. Without a pool of
+    the run's own (Dask's threads, a user's pool) nothing is repeated."""
+    if pool is None:
+        results: tuple[Any, ...] = dask.compute(*tasks)
+        return results
     failures = 0
     while True:
         try:
-            results: tuple[Any, ...] = dask.compute(*tasks, **options)
+            with dask.config.set(_OWN_POOL):
+                results = dask.compute(*tasks, scheduler="processes", pool=pool, chunksize=1)
             return results
-        except BrokenProcessPool:
+        except BrokenProcessPool as exc:
             failures += 1
-            if pool is None or failures > allowed_failures():
-                raise
+            if failures > allowed_failures():
+                raise BrokenProcessPool(
+                    f"{exc} With spawn, Dask's default way to start a process, every process imports the calling "
+                    "script again: a script must keep its work under 'if __name__ == \"__main__\":'. Otherwise a "
+                    "process was killed (memory?) or its initializer failed; a run's own pool was started again "
+                    f"{allowed_failures()} times first (distributed.scheduler.allowed-failures)."
+                ) from exc
             pool.shutdown(wait=True)
 
 

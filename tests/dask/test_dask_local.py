@@ -121,8 +121,9 @@ def test_an_mbox_is_counted_and_analysed_by_the_same_pool(spy: Spy, tmp_path: Pa
     assert list(collect([str(archive)], job, product=as_row)) == serial_rows([str(archive)])
     assert len(spy.pools) == 1 and spy.shut == spy.pools
     count, *windows = [options for _, options in spy.calls]  # the count of the ranges, then the windows
-    assert count["configured pool"] is not None and count["configured pool"] is windows[0]["pool"]
-    assert dask.config.get("pool", None) is None  # set for the count only
+    assert count["pool"] is not None and count["pool"] is windows[0]["pool"] and count["chunksize"] == 1
+    # the pool is given to each call: Dask's own pool setting is never changed
+    assert count["configured pool"] is None and dask.config.get("pool", None) is None
 
 
 def test_a_run_of_one_unit_starts_no_process(spy: Spy) -> None:
