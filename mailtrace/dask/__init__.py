@@ -234,7 +234,8 @@ def write_parquet(
     and started its own pool (``docs/scale.md``). A local ``out`` that is an input, or lies inside an input
     folder, is refused (:class:`~mailtrace.errors.ConfigurationError`): a run must not read its own files."""
     if "://" not in str(out):  # a URL (s3://...) is the workers' storage, no local input
-        check_writable_target(out, expand(list(paths)), what="write_parquet: the folder", folder=True)
+        paths = expand(list(paths))  # once: the planner keeps a match as it is
+        check_writable_target(out, paths, what="write_parquet: the folder", folder=True)
     if _current_client() is not None:
         frame = rows_dataframe(paths, job, rows_per_partition=rows_per_file)
         frame.to_parquet(str(out), write_index=False, name_function=_part_name)
@@ -288,7 +289,8 @@ def collect(
         return
     job = replace(job, dns=replace(job.dns, record=True))
     if isinstance(record, str | Path):  # never an input, nor inside an input folder: the run would read it
-        check_writable_target(record, expand(list(paths)), what="record:")
+        paths = expand(list(paths))  # once: the planner keeps a match as it is
+        check_writable_target(record, paths, what="record:")
     target: IO[str] = record if not isinstance(record, str | Path) else open_evidence_file(Path(record))
     try:
         recorded = EvidenceMerger(target, created=datetime.now(UTC).isoformat())
