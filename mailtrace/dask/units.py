@@ -268,18 +268,13 @@ def _items(inputs: list[str], sizes: array[int], follow_symlinks: bool) -> Itera
 def _size(path: str) -> int:
     """The size of a regular file, 0 for a missing or special file (a worker reads it and refuses it, as
     a serial run does), -1 for a folder: one ``stat``."""
-    size, is_dir = _stat(path)
-    return -1 if is_dir else size
-
-
-def _stat(path: str) -> tuple[int, bool]:
-    """``(size of a regular file else 0, is a folder)``, with one ``stat``; a missing or special file is
-    ``(0, False)``: a worker reads it and refuses it, as a serial run does."""
     try:
         found = os.stat(path)
     except (OSError, ValueError):
-        return 0, False
-    return (found.st_size if stat.S_ISREG(found.st_mode) else 0), stat.S_ISDIR(found.st_mode)
+        return 0
+    if stat.S_ISDIR(found.st_mode):
+        return -1
+    return found.st_size if stat.S_ISREG(found.st_mode) else 0
 
 
 def _whole(run: list[str]) -> Unit:

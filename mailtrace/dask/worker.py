@@ -203,7 +203,7 @@ class EvidenceMerger:
     of the record: of the last :data:`MAX_DIGESTS` only, so a run of any length is merged in bounded
     memory. A record met again after that many others is written again; replay reads it as the same
     answer (it differs only in its time). Without a sink (a task's own merge), the lines are kept for
-    :meth:`lines`.
+    :meth:`records`.
     """
 
     def __init__(self, sink: IO[str] | None = None, *, created: str = "") -> None:
@@ -236,10 +236,6 @@ class EvidenceMerger:
         elif new:
             self._sink.write("\n".join(line for _, line in new) + "\n")
             self._sink.flush()
-
-    def lines(self) -> list[str]:
-        """The distinct lines, in the order they were first given (without a sink)."""
-        return [line for _, line in self._records]
 
     def records(self) -> list[tuple[bytes, str]]:
         """The distinct lines with their digests, in the order they were first given (without a sink)."""

@@ -227,7 +227,7 @@ def test_the_client_keeps_a_digest_of_each_answer_not_its_line() -> None:
     merger.add(lines[:100])  # met again: dropped
     held = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    assert sink.lines == 1 + len(lines) and merger.lines() == []
+    assert sink.lines == 1 + len(lines) and merger.records() == []
     assert sink.chars > sum(len(line) + 1 for line in lines)  # every line, and the header
     assert held < 2_000 * 250, held  # the lines are 600 bytes each: 1.2 MB, and as much for their keys
 
