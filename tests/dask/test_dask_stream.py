@@ -138,6 +138,17 @@ def mbox(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     return out
 
 
+class Counting:
+    """``dask.compute`` that keeps the number of tasks of each call (the ranges a count computes)."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def __call__(self, *tasks: Any, **options: Any) -> Any:
+        self.calls.append(len(tasks))
+        return dask.compute(*tasks, **options)
+
+
 @pytest.mark.corpus
 def test_ranges_are_counted_in_batches_with_the_serial_positions(
     mbox: Path, tree: list[str], monkeypatch: pytest.MonkeyPatch
@@ -148,16 +159,11 @@ def test_ranges_are_counted_in_batches_with_the_serial_positions(
         whole = plan_units(paths, job, threads=1)  # every range counted by one computation
         ranges = sum(unit.is_range for unit in whole)
         assert ranges >= 20
-        calls: list[int] = []
-        compute = dask.compute
-
-        def counting(*tasks: Any, **options: Any) -> Any:
-            calls.append(len(tasks))
-            return compute(*tasks, **options)
-
+        counting = Counting()
         monkeypatch.setattr(mailtrace_dask, "COUNT_BATCH", 3)
         batched = list(iter_units(paths, job, threads=1, compute=counting))
         assert batched == whole  # the same counts and positions
+        calls = counting.calls
         assert sum(calls) == ranges and max(calls) == 3 and len(calls) == math.ceil(ranges / 3)
         rows = list(collect(paths, job, product=as_row))
     assert rows == serial_rows(paths)
@@ -172,13 +178,8 @@ def test_units_held_for_a_count_are_bounded(mbox: Path, tree: list[str], monkeyp
     paths = [str(mbox), *tree]
     job = Job(blocksize=64 * 1024)
     monkeypatch.setattr(mailtrace_dask, "HELD_UNITS", 4)
-    counted: list[int] = []
-    compute = dask.compute
-
-    def counting(*tasks: Any, **options: Any) -> Any:
-        counted.append(len(tasks))
-        return compute(*tasks, **options)
-
+    counting = Counting()
+    counted = counting.calls
     with dask.config.set(scheduler="synchronous"):
         units = iter_units(paths, job, threads=1, compute=counting)
         first = next(units)
